@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Socket Lab bootstrap: make this machine able to run the lab, once.
+#
+#   ./bootstrap.sh        (as root on a bare Debian host; as anyone where Docker already runs)
+#
+# Each step checks first and acts only when something is missing, so a second run does
+# nothing and says so. On a machine that already has Docker, Compose v2 and a registry,
+# it changes nothing outside this folder (it only makes the Python venv in .venv/).
+#
+#   1. Docker engine answers     else: install it from Debian's packages (root) and start dockerd
+#   2. Compose v2 + buildx       else: install them from Debian's packages (root)
+#   3. the base image exists     else: docker pull it; if no registry answers, debootstrap it
+#   4. .venv has lab_runner's    else: python3 -m venv .venv && pip install -e '.[test]'
+#      Python dependencies
+#
+# Exit codes: 0 ready; 2 cannot proceed (the message says what to do instead).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+base_image=${BASE_IMAGE:-debian:bookworm-slim}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+dockerd_log=${DOCKERD_LOG:-/var/log/socketlab-dockerd.log}
+did=0   # how many steps changed something
+
+say()  { printf 'bootstrap: %s\n' "$*"; }
+act()  { did=$((did + 1)); say "$*"; }
+die()  { printf 'bootstrap: error: %s\n' "$*" >&2; exit 2; }
+is_root() { [ "$(id -u)" -eq 0 ]; }
+have() { command -v "$1" >/dev/null 2>&1; }
+engine_up() { docker info >/dev/null 2>&1; }
+
+apt_updated=0
+apt_install() {
+    # Debian only: bookworm's docker.io has no Compose v2, so the Docker packages come from
+    # trixie, pinned at priority 100 so that nothing else on the host is upgraded from it.
+    have apt-get || die "this is not a Debian/Ubuntu host; install Docker Engine with Compose v2 yourself, then run me again"
+    is_root || die "installing $* needs root: run 'sudo $0'"
+    if grep -qs 'bookworm' /etc/os-release && [ ! -e /etc/apt/sources.list.d/socketlab-trixie.sources ]; then
+        act "adding Debian trixie (pinned at priority 100) for docker.io, docker-compose, docker-buildx"
+        cat >/etc/apt/sources.list.d/socketlab-trixie.sources <<EOF
+Types: deb
+URIs: $mirror
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+        printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' \
+            >/etc/apt/preferences.d/socketlab-trixie
+        apt_updated=0
+    fi
+    if [ "$apt_updated" -eq 0 ]; then
+        apt-get update -qq || die "apt-get update failed (is Debian's mirror reachable?)"
+        apt_updated=1
+    fi
+    local pkgs=() p
+    for p in "$@"; do
+        # The Docker packages are taken from trixie when it is configured (see above).
+        if [ -e /etc/apt/sources.list.d/socketlab-trixie.sources ] && [[ $p == docker* ]]; then
+            pkgs+=("$p/trixie")
+        else
+            pkgs+=("$p")
+        fi
+    done
+    act "installing ${pkgs[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" \
+        >/dev/null || die "apt-get install ${pkgs[*]} failed"
+}
+
+start_dockerd() {
+    act "starting dockerd in the background (log: $dockerd_log)"
+    setsid dockerd >>"$dockerd_log" 2>&1 </dev/null &
+    local i
+    for i in $(seq 1 60); do
+        engine_up && return 0
+        sleep 1
+    done
+    die "dockerd did not answer within 60 s; see $dockerd_log"
+}
+
+# 1. The engine.
+if engine_up; then
+    say "ok: Docker engine answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+else
+    is_root || die "no Docker engine answers ('docker info' fails): start Docker, or run 'sudo $0' to install and start it"
+    have dockerd || apt_install docker.io $(have docker || echo docker-cli)
+    if pidof dockerd >/dev/null; then
+        say "dockerd is running but not answering yet: waiting up to 30 s"
+        for _ in $(seq 1 30); do engine_up && break; sleep 1; done
+        engine_up || die "dockerd runs but does not answer; see its log"
+    else
+        start_dockerd
+    fi
+fi
+
+# 2. Compose v2 (a plugin of the docker client) and buildx, which Compose builds with.
+if docker compose version >/dev/null 2>&1; then
+    say "ok: $(docker compose version | head -n 1)"
+else
+    apt_install docker-compose docker-buildx
+    docker compose version >/dev/null 2>&1 || die "Compose v2 is still missing after installing it"
+fi
+
+# 3. The base image of every Dockerfile in images/ (build argument BASE_IMAGE).
+if docker image inspect "$base_image" >/dev/null 2>&1; then
+    say "ok: base image $base_image is present"
+elif docker pull -q "$base_image" >/dev/null 2>&1; then
+    act "pulled base image $base_image"
+else
+    say "no registry gives $base_image: building it with debootstrap from $mirror"
+    [[ $base_image == debian:bookworm* ]] || die "only debian:bookworm* can be built locally; pull $base_image or unset BASE_IMAGE"
+    have debootstrap || apt_install debootstrap
+    is_root || die "debootstrap needs root: run 'sudo $0'"
+    root=$(mktemp -d /tmp/socketlab-rootfs.XXXXXX)
+    trap 'rm -rf "$root"' EXIT
+    debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 \
+        || die "debootstrap failed; see $root.log"
+    # Like the official image: updates and security in apt's sources, no package lists or .debs.
+    rm -f "$root"/etc/apt/sources.list
+    cat >"$root"/etc/apt/sources.list.d/debian.sources <<EOF
+Types: deb
+URIs: $mirror
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: ${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+    rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root.log"
+    tar -C "$root" -c . | docker import \
+        --change 'CMD ["bash"]' --change 'LABEL org.socketlab.origin=debootstrap' \
+        - "$base_image" >/dev/null || die "docker import failed"
+    act "built base image $base_image locally with debootstrap"
+fi
+
+# 4. The Python side: lab_runner, pytest and testinfra, in a venv of this checkout.
+venv=$here/.venv
+stamp=$venv/.socketlab-installed
+want=$(cksum <"$here/pyproject.toml")
+if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    say "ok: Python venv .venv is up to date"
+else
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+        apt_install python3-venv
+    fi
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || die "python3 -m venv failed"
+    act "installing lab_runner and its test dependencies into .venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$here[test]" \
+        || die "pip install failed"
+    echo "$want" >"$stamp"
+fi
+
+if [ "$did" -eq 0 ]; then
+    say "nothing to do: the machine is ready"
+else
+    say "done: the machine is ready ($did step(s) changed something)"
+fi

@@ -1,0 +1,106 @@
+"""The second article's chat server, done right: many clients, relays, and bad clients survived."""
+
+import socket
+import struct
+import time
+
+import pytest
+from logs import LogCursor
+
+LOG = "/var/log/chat/chat.log"
+ADDR = ("127.0.0.1", 12345)
+
+
+def connect() -> socket.socket:
+    s = socket.create_connection(ADDR, timeout=10)
+    return s
+
+
+def read_until(s: socket.socket, needle: bytes, timeout: float = 10.0) -> bytes:
+    s.settimeout(timeout)
+    data = b""
+    while needle not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def assert_still_serving(chat, token: str) -> None:
+    """A fresh client connects, is accepted, and its line is logged."""
+    cursor = LogCursor(chat, LOG)
+    with connect() as s:
+        s.sendall(f"still serving {token}\n".encode())
+        assert f"This is what the client sent: still serving {token}" in cursor.wait_for(token)
+
+
+def test_two_clients_at_once_are_logged_and_hear_each_other(chat, token):
+    cursor = LogCursor(chat, LOG)
+    with connect() as alice, connect() as bob:
+        alice.sendall(f"hi from alice {token}\n".encode())
+        bob.sendall(f"hi from bob {token}\n".encode())
+        assert f"hi from alice {token}".encode() in read_until(bob, f"alice {token}".encode())
+        assert f"hi from bob {token}".encode() in read_until(alice, f"bob {token}".encode())
+    new = cursor.wait_for(f"alice {token}", f"bob {token}")
+    assert new.count("Accepted connection from: ('") >= 2
+    assert f"This is what the client sent: hi from alice {token}" in new
+    assert f"This is what the client sent: hi from bob {token}" in new
+
+
+def test_a_lone_client_is_heard_like_in_the_article(chat, token):
+    # The article's client sends no line ends and closes after "bye": still logged.
+    cursor = LogCursor(chat, LOG)
+    with connect() as s:
+        s.sendall(f"ok bye {token}".encode())
+    assert f"This is what the client sent: ok bye {token}" in cursor.wait_for(token)
+
+
+def test_invalid_utf8_is_logged_escaped_and_the_server_goes_on(chat, token):
+    cursor = LogCursor(chat, LOG)
+    with connect() as s:
+        s.sendall(b"caf\xe9 \xff\xfe " + token.encode() + b"\n")
+    assert f"This is what the client sent: caf\\xe9 \\xff\\xfe {token}" in cursor.wait_for(token)
+    assert_still_serving(chat, token)
+
+
+def test_a_one_mib_line_is_refused_and_the_server_goes_on(chat, token):
+    cursor = LogCursor(chat, LOG)
+    with connect() as s:
+        try:
+            s.sendall(b"x" * (1024 * 1024) + b"\n")
+            reply = read_until(s, b"bye")
+        except (ConnectionResetError, BrokenPipeError):
+            reply = b"error: line longer (connection reset before the reply was read)"
+    assert b"error: line longer" in reply
+    assert "line longer than" in cursor.wait_for("line longer than")
+    assert_still_serving(chat, token)
+
+
+def test_an_abrupt_reset_does_not_stop_the_server(chat, token):
+    s = connect()
+    s.sendall(b"about to vanish\n")
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()  # RST instead of FIN
+    assert_still_serving(chat, token)
+
+
+@pytest.mark.parametrize("seconds", [2.0])
+def test_the_server_does_not_spin_after_bad_clients(chat, seconds):
+    # The article's server loops forever on recv() == b"" once its client leaves.
+    for _ in range(5):
+        with connect() as s:
+            s.sendall(b"bye\n")
+    time.sleep(0.5)
+    probe = (
+        "import os, time\n"
+        "pid = next(p for p in os.listdir('/proc') if p.isdigit() and "
+        "b'server.py' in open(f'/proc/{p}/cmdline', 'rb').read())\n"
+        "def ticks():\n"
+        "    f = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()\n"
+        "    return int(f[11]) + int(f[12])\n"
+        f"a = ticks(); time.sleep({seconds}); print(ticks() - a, os.sysconf('SC_CLK_TCK'))\n"
+    )
+    used, hz = map(int, chat.check_output(f'python3 -c "{probe}"').split())
+    # An idle server uses next to nothing; a spinning one uses the whole interval.
+    assert used / hz < 0.2 * seconds

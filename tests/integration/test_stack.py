@@ -1,0 +1,47 @@
+"""The four services come up healthy, wired as compose.yaml says."""
+
+import json
+import subprocess
+
+import pytest
+
+from lab_runner import stack
+
+SERVICES = ["flask", "chat", "rsyslog", "workbench"]
+
+
+def test_compose_defines_the_four_services():
+    assert sorted(stack.services()) == sorted(SERVICES)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_is_running_and_healthy(service):
+    info = stack.status()[service]
+    assert (info["state"], info["health"]) == ("running", "healthy")
+
+
+@pytest.mark.parametrize(("service", "port"), [("flask", 5000), ("chat", 12345)])
+def test_published_ports_are_bound_to_loopback_only(service, port):
+    cid = stack.container_id(service)
+    bindings = json.loads(
+        subprocess.run(
+            ["docker", "inspect", "-f", "{{json .HostConfig.PortBindings}}", cid],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert [b["HostIp"] for b in bindings[f"{port}/tcp"]] == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize("service", ["flask", "chat", "workbench"])
+def test_dev_log_is_the_shared_rsyslog_socket(host_of, service):
+    dev_log = host_of(service).file("/dev/log")
+    assert dev_log.is_symlink and dev_log.linked_to == "/run/syslog/log"
+    assert host_of(service).file("/run/syslog/log").is_socket
+
+
+def test_workbench_has_the_learners_tools(workbench):
+    for tool in ("python3", "ss", "ps", "strace", "tcpdump"):
+        assert workbench.exists(tool), tool
+    assert workbench.file("/labs").is_directory
