@@ -1,0 +1,3 @@
+from lab_runner.cli import main
+
+raise SystemExit(main())

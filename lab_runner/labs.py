@@ -1,0 +1,131 @@
+"""Find labs (a lab is a folder, labs/NN_slug/ with a lab.toml) and resolve what a learner typed.
+
+>>> [lab.key for lab in discover()]            # doctest: +SKIP
+['lab1', 'lab2', 'lab3']
+>>> resolve("3").folder.name                    # also "lab3", "03", "03_dev_log", "dev_log"
+'03_dev_log'
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lab_runner.stack import ROOT
+
+LABS_DIR = ROOT / "labs"
+FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
+
+
+class LabError(Exception):
+    """The input is wrong: an unknown lab, or a lab folder that is not well formed (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Lab:
+    """One lab, as its folder and lab.toml describe it."""
+
+    number: int
+    """The NN of labs/NN_slug: the order learners take the labs in."""
+    name: str
+    """The slug of labs/NN_slug, e.g. "dev_log"; lab.toml's `name` must match it."""
+    title: str
+    """One line for lists and reports, e.g. "A datagram to /dev/log"."""
+    concepts: tuple[str, ...]
+    """What the lab teaches, in a few words each."""
+    services: tuple[str, ...]
+    """The compose services the lab needs healthy (the exercise always runs in workbench)."""
+    exercise: str
+    """The file the learner runs and edits, relative to the lab folder."""
+    hints: tuple[str, ...]
+    """Shown when a check fails: what to look at, not the answer."""
+    timeout: float
+    """Seconds the exercise may run before it is stopped and the lab fails."""
+    folder: Path
+    """labs/NN_slug/."""
+    look: str = ""
+    """A command that shows the learner the evidence themselves; {token} is this run's token."""
+
+    @property
+    def key(self) -> str:
+        """What a learner types: lab3."""
+        return f"lab{self.number}"
+
+    @property
+    def exercise_path(self) -> Path:
+        return self.folder / self.exercise
+
+    @property
+    def checks_dir(self) -> Path:
+        return self.folder / "checks"
+
+
+def _strings(data: dict, key: str, where: Path) -> tuple[str, ...]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LabError(f"{where}: '{key}' must be a non-empty list of non-empty strings")
+    return tuple(value)
+
+
+def _string(data: dict, key: str, where: Path) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise LabError(f"{where}: '{key}' must be a non-empty string")
+    return value
+
+
+def load(folder: Path) -> Lab:
+    """Read FOLDER/lab.toml into a Lab, or raise LabError saying what is wrong with it."""
+    match = FOLDER.match(folder.name)
+    if not match:
+        raise LabError(f"{folder}: a lab folder is named NN_slug (two digits, lowercase slug)")
+    toml_file = folder / "lab.toml"
+    try:
+        data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise LabError(f"{toml_file}: missing") from err
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise LabError(f"{toml_file}: not valid TOML: {err}") from err
+    name = _string(data, "name", toml_file)
+    if name != match.group(2):
+        raise LabError(f"{toml_file}: name '{name}' does not match the folder's slug '{match.group(2)}'")
+    timeout = data.get("timeout", 30)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
+        raise LabError(f"{toml_file}: 'timeout' must be a number of seconds between 0 and 600")
+    look = data.get("look", "")
+    if not isinstance(look, str):
+        raise LabError(f"{toml_file}: 'look' must be a string (a command to see the evidence)")
+    known = {"name", "title", "concepts", "services", "exercise", "hints", "timeout", "look"}
+    if unknown := sorted(set(data) - known):
+        raise LabError(f"{toml_file}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return Lab(
+        number=int(match.group(1)),
+        name=name,
+        title=_string(data, "title", toml_file),
+        concepts=_strings(data, "concepts", toml_file),
+        services=_strings(data, "services", toml_file),
+        exercise=_string(data, "exercise", toml_file),
+        hints=_strings(data, "hints", toml_file),
+        timeout=float(timeout),
+        folder=folder,
+        look=look,
+    )
+
+
+def discover(labs_dir: Path = LABS_DIR) -> list[Lab]:
+    """Every labs/*/lab.toml, in number order."""
+    return sorted((load(toml.parent) for toml in labs_dir.glob("*/lab.toml")), key=lambda lab: lab.number)
+
+
+def resolve(text: str, labs: list[Lab] | None = None) -> Lab:
+    """The lab meant by "lab3", "3", "03", "03_dev_log", "dev_log" or "labs/03_dev_log/"."""
+    labs = discover() if labs is None else labs
+    wanted = text.strip().rstrip("/").removeprefix("labs/").lower()
+    for lab in labs:
+        number = re.fullmatch(r"(?:lab)?0*(\d+)", wanted)
+        if (number and int(number.group(1)) == lab.number) or wanted in (lab.folder.name, lab.name):
+            return lab
+    valid = ", ".join(f"{lab.key} ({lab.folder.name})" for lab in labs) or "none: labs/ is empty"
+    raise LabError(f"unknown lab '{text}'; the labs are: {valid}")
