@@ -12,6 +12,8 @@ import os
 import re
 import sys
 
+from werkzeug.serving import WSGIRequestHandler
+
 LOG_FILE = os.environ.get("LOG_FILE", "/var/log/flask/flask.log")
 PORT = int(os.environ.get("PORT", "5000"))
 
@@ -62,13 +64,19 @@ def setup_logging() -> None:
     sys.stdout = LineLogger(logging.getLogger("app.stdout"))
 
 
+class Handler(WSGIRequestHandler):
+    # A client that connects and then says nothing is dropped after this many seconds, so idle
+    # sockets cannot pile up threads (lab 1 closes its side long before).
+    timeout = int(os.environ.get("IDLE_TIMEOUT", "60"))
+
+
 def main() -> None:
     setup_logging()
     from app import app
 
     app.add_url_rule("/healthz", "healthz", lambda: "ok")
     # threaded: one thread per connection, so an idle client cannot block the others.
-    app.run(host="0.0.0.0", port=PORT, threaded=True)
+    app.run(host="0.0.0.0", port=PORT, threaded=True, request_handler=Handler)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from lab_runner import stack
+from lab_runner.fixtures import log_lines
 
 SERVICES = ["flask", "chat", "rsyslog", "workbench"]
 
@@ -34,11 +35,18 @@ def test_published_ports_are_bound_to_loopback_only(service, port):
     assert [b["HostIp"] for b in bindings[f"{port}/tcp"]] == ["127.0.0.1"]
 
 
-@pytest.mark.parametrize("service", ["flask", "chat", "workbench"])
-def test_dev_log_is_the_shared_rsyslog_socket(host_of, service):
-    dev_log = host_of(service).file("/dev/log")
+def test_workbench_dev_log_is_the_shared_rsyslog_socket(workbench):
+    dev_log = workbench.file("/dev/log")
     assert dev_log.is_symlink and dev_log.linked_to == "/run/syslog/log"
-    assert host_of(service).file("/run/syslog/log").is_socket
+    assert workbench.file("/run/syslog/log").is_socket
+
+
+@pytest.mark.parametrize("service", ["flask", "chat"])
+def test_flask_and_chat_reach_the_shared_socket_too(host_of, rsyslog, service, token):
+    # They run as non-root users, which cannot add /dev/log to Docker's /dev; the socket is
+    # at its real path, /run/syslog/log, mounted read-only (connect() needs no more).
+    host_of(service).check_output(f"logger -u /run/syslog/log -t from-{service} {token}")
+    assert log_lines(rsyslog, "/var/log/syslog", f"from-{service}: {token}")
 
 
 def test_workbench_has_the_learners_tools(workbench):
