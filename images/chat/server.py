@@ -9,8 +9,12 @@ clients, and survives what the article's server does not:
 - a client that closes: its task ends (the article's loop spins forever on recv() == b"");
 - bytes that are not UTF-8: decoded with backslash escapes, e.g. `caf\\xe9`, never a crash;
 - a line longer than MAX_LINE bytes: the client is told and dropped;
-- a client that never reads: once MAX_BACKLOG bytes wait for it, it is dropped so the room
-  keeps moving (relays never wait for a slow reader);
+- a fast sender: after each line it waits until every reader has taken in its relays (below
+  HIGH_WATER bytes queued), so the room moves at the pace of its slowest reader, and TCP's
+  flow control slows the sender down;
+- a client that never reads: the room waits for it at most STALL_SECONDS (or until
+  MAX_BACKLOG bytes wait for it), then it is dropped, so memory stays bounded and the others
+  go on;
 - more than MAX_CLIENTS clients: the newcomer is told the room is full.
 
 A line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
@@ -32,7 +36,9 @@ PORT = int(os.environ.get("PORT", "12345"))
 LOG_FILE = os.environ.get("LOG_FILE", "/var/log/chat/chat.log")
 HEARTBEAT_FILE = os.environ.get("HEARTBEAT_FILE", "/run/chat/heartbeat")
 MAX_LINE = int(os.environ.get("MAX_LINE", str(64 * 1024)))
+HIGH_WATER = int(os.environ.get("HIGH_WATER", str(64 * 1024)))
 MAX_BACKLOG = int(os.environ.get("MAX_BACKLOG", str(256 * 1024)))
+STALL_SECONDS = float(os.environ.get("STALL_SECONDS", "2"))
 MAX_CLIENTS = int(os.environ.get("MAX_CLIENTS", "1000"))
 HEARTBEAT_SECONDS = 5
 
@@ -46,25 +52,40 @@ def peer_name(writer: asyncio.StreamWriter) -> str:
     return str(tuple(peer[:2])) if peer else "(unknown)"
 
 
+def queued(writer: asyncio.StreamWriter) -> int:
+    return writer.transport.get_write_buffer_size()
+
+
+def drop(writer: asyncio.StreamWriter, reason: str) -> None:
+    if not writer.is_closing():
+        log.info("Dropping %s: %s (%d bytes waiting)", clients.get(writer, "?"), reason, queued(writer))
+        writer.transport.abort()
+
+
 def send(writer: asyncio.StreamWriter, text: str) -> None:
-    """Queue a line for one client without waiting; drop the client if it stopped reading."""
+    """Queue text for one client without waiting; drop it if far too much already waits."""
     if writer.is_closing():
         return
-    if writer.transport.get_write_buffer_size() > MAX_BACKLOG:
-        log.info(
-            "Dropping %s: it is not reading (%d bytes waiting)",
-            clients.get(writer, "?"),
-            writer.transport.get_write_buffer_size(),
-        )
-        writer.transport.abort()
-        return
     writer.write(text.encode("utf-8", "backslashreplace"))
+    if queued(writer) > MAX_BACKLOG:
+        drop(writer, "it is not reading")
 
 
-def relay(sender: asyncio.StreamWriter, name: str, text: str) -> None:
+async def relay(sender: asyncio.StreamWriter, name: str, text: str) -> None:
+    """Give the line to every other client, then wait (a bounded time) for slow readers."""
     for other in list(clients):
         if other is not sender:
             send(other, f"{name}: {text}\n")
+    slow = {w for w in clients if w is not sender and not w.is_closing() and queued(w) > HIGH_WATER}
+    if not slow:
+        return
+    waits = {asyncio.ensure_future(w.drain()): w for w in slow}
+    done, pending = await asyncio.wait(waits, timeout=STALL_SECONDS)
+    for task in done:
+        task.exception()  # a reader that went away meanwhile: its own task logs it
+    for task in pending:
+        task.cancel()
+        drop(waits[task], f"it did not read for {STALL_SECONDS:g} s")
 
 
 async def read_line(reader: asyncio.StreamReader) -> bytes | None:
@@ -89,12 +110,13 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         writer.close()
         return
     clients[writer] = name
+    writer.transport.set_write_buffer_limits(high=HIGH_WATER)  # drain() waits above this
     log.info("Accepted connection from: %s", name)
     try:
         while (line := await read_line(reader)) is not None:
             text = line.rstrip(b"\r").decode("utf-8", "backslashreplace")
             log.info("This is what the client sent: %s", text)
-            relay(writer, name, text)
+            await relay(writer, name, text)
     except ValueError as err:
         log.info("Dropping %s: %s", name, err)
         send(writer, f"error: {err}; bye\n")

@@ -1,0 +1,79 @@
+"""A crowd of chat clients; runs in the workbench (stdlib only).
+
+    python3 chat_crowd.py TOKEN CLIENTS LINES_EACH [HOST PORT]
+
+CLIENTS connect at once; when all are in, each sends LINES_EACH lines as fast as it can while
+every client reads. Each line carries its send time, so every relayed copy gives one relay
+latency. Prints one JSON line: how many connected, lines sent, copies expected and delivered,
+the wall time, throughput (copies per second) and latency percentiles in milliseconds.
+"""
+
+import asyncio
+import json
+import sys
+import time
+
+
+async def client(i, host, port, token, lines, all_in, results, expected_each):
+    reader, writer = await asyncio.open_connection(host, port)
+    results["connected"] += 1
+    await all_in.wait()
+    received = 0
+
+    async def read():
+        nonlocal received
+        while received < expected_each:
+            line = await reader.readline()
+            if not line:
+                return
+            text = line.decode(errors="replace")
+            if f" {token} " in text:
+                sent_ns = int(text.rsplit(" ", 1)[1])
+                results["latencies"].append((time.monotonic_ns() - sent_ns) / 1e6)
+                received += 1
+
+    reading = asyncio.create_task(read())
+    for j in range(lines):
+        writer.write(f"x {token} {i}.{j} {time.monotonic_ns()}\n".encode())
+        await writer.drain()
+        results["sent"] += 1
+    await reading
+    results["delivered"] += received
+    writer.close()
+
+
+async def main() -> None:
+    token, clients, lines = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    host = sys.argv[4] if len(sys.argv) > 4 else "chat"
+    port = int(sys.argv[5]) if len(sys.argv) > 5 else 12345
+    results = {"connected": 0, "sent": 0, "delivered": 0, "latencies": []}
+    all_in = asyncio.Event()
+    expected_each = (clients - 1) * lines
+    tasks = [
+        asyncio.create_task(client(i, host, port, token, lines, all_in, results, expected_each))
+        for i in range(clients)
+    ]
+    while results["connected"] < clients and not any(t.done() for t in tasks):
+        await asyncio.sleep(0.01)
+    started = time.monotonic()
+    all_in.set()
+    done, pending = await asyncio.wait(tasks, timeout=120)
+    seconds = time.monotonic() - started
+    for task in pending:
+        task.cancel()
+    errors = [repr(t.exception()) for t in done if t.exception()]
+    lat = sorted(results.pop("latencies"))
+
+    def pct(p: float) -> float | None:
+        return round(lat[min(len(lat) - 1, int(p / 100 * len(lat)))], 2) if lat else None
+
+    print(json.dumps({
+        **results, "clients": clients, "expected": expected_each * clients, "seconds": round(seconds, 3),
+        "copies_per_s": round(results["delivered"] / seconds) if seconds else None,
+        "lines_per_s": round(results["sent"] / seconds) if seconds else None,
+        "p50_ms": pct(50), "p99_ms": pct(99), "errors": errors[:3], "timed_out": len(pending),
+    }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
