@@ -1,11 +1,13 @@
 """A lab run's result, and the three ways to show it: text for learners, JSON, JUnit XML.
 
-The last result of each lab is kept in .lab-results.json at the repository root for `list`.
+The last result of each lab is kept for `list` in .lab-results.json at the repository root
+(LAB_RUNNER_STATE names another file; runs of another file with --exercise are not kept).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 import time
 import xml.etree.ElementTree as ET
@@ -17,7 +19,7 @@ from lab_runner.exercise import ExerciseResult
 from lab_runner.labs import Lab
 from lab_runner.stack import ROOT
 
-STATE_FILE = ROOT / ".lab-results.json"
+STATE_FILE = Path(os.environ.get("LAB_RUNNER_STATE", ROOT / ".lab-results.json"))
 
 
 @dataclass

@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from lab_runner.stack import ROOT
+
+# The tests' runs are not the learner's: keep their results out of .lab-results.json.
+STATE = Path(tempfile.gettempdir()) / f"socketlab-test-results-{os.getpid()}.json"
 
 
 def lab_runner(
@@ -14,5 +19,6 @@ def lab_runner(
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lab_runner", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "LAB_RUNNER_STATE": str(STATE), **(env or {})},
     )  # fmt: skip

@@ -1,0 +1,181 @@
+"""Socket Lab's benchmarks: one command, printed figures, no assertions.
+
+    .venv/bin/python bench/run.py                  # everything but the cold bootstrap (~5 min)
+    .venv/bin/python bench/run.py --cold 1         # also a cold bootstrap: DESTRUCTIVE, see below
+    .venv/bin/python bench/run.py --markdown docs/benchmarks.md
+
+Each figure is the median of --runs runs (ratios are taken within one run). What is measured:
+a cold build (`docker compose build --no-cache`), a warm `up --wait` (after `down`),
+`python -m lab_runner lab3` against its floor (the same exercise through one plain
+`docker compose exec`, plus one `grep` in the rsyslog container), `run --all`, chat
+throughput and relay latency at 10, 100 and 500 clients, and syslog datagrams per second with
+the count lost. The workloads are bench/workloads/*.py, run inside the workbench.
+
+--cold N purges the Docker engine, Compose, their state (/var/lib/docker: every image and
+volume) and debootstrap from this machine, then times ./bootstrap.sh making it all again, N
+times. Only for a throwaway Debian machine, as root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
+PY = sys.executable
+
+
+def sh(*cmd: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run(cmd, cwd=ROOT, input=input, capture_output=True, env={**os.environ, **(env or {})})
+    if done.returncode != 0:
+        raise SystemExit(
+            f"bench: {' '.join(cmd)} failed: {done.stderr.decode(errors='replace').strip()[-300:]}"
+        )
+    return done
+
+
+def timed(*cmd: str, **kw) -> float:
+    started = time.perf_counter()
+    sh(*cmd, **kw)
+    return time.perf_counter() - started
+
+
+def workload(name: str, *args: object) -> dict:
+    source = (ROOT / "bench" / "workloads" / f"{name}.py").read_bytes()
+    out = sh(*COMPOSE, "exec", "-T", "workbench", "python3", "-", *map(str, args), input=source).stdout
+    return json.loads(out.decode().strip().splitlines()[-1])
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def cold_bootstrap(runs: int) -> float:
+    """Purge Docker and its state, then time ./bootstrap.sh (engine, Compose, base image, venv)."""
+    purge = """
+        set -e
+        docker compose -f compose.yaml down -v --remove-orphans >/dev/null 2>&1 || true
+        pkill dockerd || true; sleep 3; pkill containerd || true; sleep 1
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq docker.io docker-compose docker-buildx \
+            docker-cli debootstrap containerd runc tini >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get autoremove -y -qq >/dev/null
+        rm -rf /var/lib/docker /var/lib/containerd /etc/docker /usr/libexec/docker \
+            /etc/apt/sources.list.d/socketlab-trixie.sources /etc/apt/preferences.d/socketlab-trixie
+        apt-get update -qq
+    """
+    times = []
+    for _ in range(runs):
+        sh("bash", "-c", purge)
+        times.append(timed("./bootstrap.sh"))
+    return med(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
+    parser.add_argument("--cold", type=int, default=0, metavar="N", help="N cold bootstraps (destructive)")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the results page to FILE")
+    args = parser.parse_args()
+    runs = args.runs
+    rows: list[tuple[str, str]] = []
+
+    def report(name: str, value: str) -> None:
+        rows.append((name, value))
+        print(f"{name:<52} {value}", flush=True)
+
+    if args.cold:
+        report("cold bootstrap (engine, Compose, base image, venv)", f"{cold_bootstrap(args.cold):.1f} s")
+    report("bootstrap with nothing to do", f"{med([timed('./bootstrap.sh') for _ in range(runs)]):.2f} s")
+
+    report("cold build (build --no-cache, 4 images)",
+           f"{med([timed(*COMPOSE, 'build', '--no-cache') for _ in range(runs)]):.1f} s")  # fmt: skip
+    sh(*COMPOSE, "up", "-d", "--wait")
+    ups = []
+    for _ in range(runs):
+        sh(*COMPOSE, "down")
+        ups.append(timed(*COMPOSE, "up", "-d", "--wait"))
+    report("warm up --wait (after down)", f"{med(ups):.2f} s")
+
+    lab3, floor = [], []
+    for _ in range(max(runs, 5)):
+        lab3.append(timed(PY, "-m", "lab_runner", "lab3"))
+        token = f"floor-{uuid.uuid4().hex[:8]}"
+        started = time.perf_counter()
+        sh(
+            *COMPOSE,
+            "exec",
+            "-T",
+            "-e",
+            f"LAB_TOKEN={token}",
+            "workbench",
+            "python3",
+            "/labs/03_dev_log/exercise.py",
+        )
+        sh(*COMPOSE, "exec", "-T", "rsyslog", "grep", "-c", token, "/var/log/syslog")
+        floor.append(time.perf_counter() - started)
+    report("lab_runner lab3 / its floor (exec + grep)",
+           f"{med(lab3):.2f} s / {med(floor):.2f} s = {med(lab3) / med(floor):.1f}x")  # fmt: skip
+
+    labs = len(list((ROOT / "labs").glob("*/lab.toml")))
+    report(
+        f"run --all ({labs} labs)",
+        f"{med([timed(PY, '-m', 'lab_runner', 'run', '--all') for _ in range(runs)]):.1f} s",
+    )
+
+    for clients in (10, 100, 500):
+        lines = max(1, min(2000, 200_000 // (clients - 1)) // clients)
+        results = [workload("chat_crowd", f"b{uuid.uuid4().hex[:6]}", clients, lines) for _ in range(runs)]
+        lost = sum(r["expected"] - r["delivered"] for r in results)
+        copies, sent = med([r["copies_per_s"] for r in results]), med([r["lines_per_s"] for r in results])
+        report(
+            f"chat, {clients} clients x {lines} lines: relayed copies/s",
+            f"{copies:,.0f}/s (lines {sent:,.0f}/s)",
+        )
+        report(f"chat, {clients} clients: relay latency p50 / p99",
+               f"{med([r['p50_ms'] for r in results]):.1f} ms / {med([r['p99_ms'] for r in results]):.1f} ms"
+               f"{f', {lost} copies lost' if lost else ', none lost'}")  # fmt: skip
+
+    rates, lost = [], []
+    for _ in range(runs):
+        token = f"b{uuid.uuid4().hex[:8]}"
+        started = time.perf_counter()
+        workload("syslog_burst", token, 100_000)
+        while True:  # until rsyslog has written them all, or 60 s
+            n = int(
+                sh(
+                    *COMPOSE, "exec", "-T", "rsyslog", "grep", "-c", f"burst: {token} ", "/var/log/syslog"
+                ).stdout
+            )
+            if n >= 100_000 or time.perf_counter() - started > 60:
+                break
+            time.sleep(0.1)
+        rates.append(100_000 / (time.perf_counter() - started))
+        lost.append(100_000 - n)
+    report("syslog: 100,000 datagrams into /var/log/syslog", f"{med(rates):,.0f} lines/s, lost {max(lost)}")
+
+    if args.markdown:
+        machine = (
+            f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, "
+            f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Docker "
+            + sh("docker", "version", "--format", "{{.Server.Version}}").stdout.decode().strip()
+        )
+        table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+        args.markdown.write_text(
+            f"# Benchmarks\n\nMeasured {time.strftime('%Y-%m-%d')} on {machine}, "
+            f"median of {runs} runs, with\n\n"
+            f"    .venv/bin/python bench/run.py{' --cold ' + str(args.cold) if args.cold else ''}"
+            f" --markdown {args.markdown}\n\n| what | result |\n|---|---|\n{table}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
