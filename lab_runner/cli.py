@@ -105,6 +105,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError("--exercise goes with exactly one lab")
         if not args.exercise.is_file():
             raise UsageError(f"--exercise {args.exercise}: no such file")
+    if args.junit is not None and not args.junit.parent.is_dir():
+        raise UsageError(f"--junit {args.junit}: no such folder {args.junit.parent}")
     stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
 
     results = []
@@ -117,8 +119,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(report.as_json(results))
     elif args.all:
         print(f"{sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
-    elif chosen[0].look:
-        print("see it yourself: " + chosen[0].look.replace("{token}", results[0].token))
     if args.junit:
         report.write_junit(results, args.junit)
     if args.exercise is None:  # grading someone else's file is not the learner's own result

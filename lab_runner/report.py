@@ -76,6 +76,8 @@ def text(result: LabResult, verbose_output: bool = True) -> str:
         failed = sum(not c.passed for c in result.checks)
         lines.append(f"FAIL: {lab.key} ({failed} of {len(result.checks)} checks failed)")
         lines += [f"hint: {hint}" for hint in lab.hints]
+    if lab.look:
+        lines.append("see it yourself: " + lab.look.replace("{token}", result.token))
     return "\n".join(lines)
 
 

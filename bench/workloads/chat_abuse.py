@@ -26,6 +26,12 @@ def connect(rcvbuf: int | None = None) -> socket.socket:
     if rcvbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     s.connect(addr)
+    s.settimeout(30)
+    welcome = b""
+    while not welcome.endswith(b"\n") and (byte := s.recv(1)):  # one line, not a byte more
+        welcome += byte
+    assert welcome.startswith(b"welcome: "), "no welcome from the server"  # now we are in the room
+    s.settimeout(None)
     return s
 
 

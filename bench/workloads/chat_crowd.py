@@ -2,10 +2,11 @@
 
     python3 chat_crowd.py TOKEN CLIENTS LINES_EACH [HOST PORT]
 
-CLIENTS connect at once; when all are in, each sends LINES_EACH lines as fast as it can while
-every client reads. Each line carries its send time, so every relayed copy gives one relay
-latency. Prints one JSON line: how many connected, lines sent, copies expected and delivered,
-the wall time, throughput (copies per second) and latency percentiles in milliseconds.
+CLIENTS connect at once; when all are in (each has read the server's welcome), each sends
+LINES_EACH lines as fast as it can while every client reads. Each line carries its send
+time, so every relayed copy gives one relay latency. Prints one JSON line: how many
+connected, lines sent, copies expected and delivered, the wall time, throughput (copies per
+second) and latency percentiles in milliseconds.
 """
 
 import asyncio
@@ -16,6 +17,7 @@ import time
 
 async def client(i, host, port, token, lines, all_in, results, expected_each):
     reader, writer = await asyncio.open_connection(host, port)
+    await reader.readline()  # the server's welcome: from now on we hear every line
     results["connected"] += 1
     await all_in.wait()
     received = 0

@@ -17,6 +17,7 @@ clients, and survives what the article's server does not:
   go on;
 - more than MAX_CLIENTS clients: the newcomer is told the room is full.
 
+Each client is greeted with one line, "welcome: you are ('ip', port), N in the room".
 A line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
 so the article's client (which sends no line ends) is heard when it says bye and closes.
 
@@ -112,6 +113,9 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
     clients[writer] = name
     writer.transport.set_write_buffer_limits(high=HIGH_WATER)  # drain() waits above this
     log.info("Accepted connection from: %s", name)
+    # A greeting, like an SMTP or IRC banner: a client that has read it knows it is in the
+    # room and hears every line sent from then on.
+    send(writer, f"welcome: you are {name}, {len(clients)} in the room\n")
     try:
         while (line := await read_line(reader)) is not None:
             text = line.rstrip(b"\r").decode("utf-8", "backslashreplace")

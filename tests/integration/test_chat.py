@@ -12,7 +12,12 @@ ADDR = ("127.0.0.1", 12345)
 
 
 def connect() -> socket.socket:
+    """A client in the room: connected, and greeted by the server (so it hears what follows)."""
     s = socket.create_connection(ADDR, timeout=10)
+    welcome = b""
+    while not welcome.endswith(b"\n") and (byte := s.recv(1)):  # one line, not a byte more
+        welcome += byte
+    assert welcome.startswith(b"welcome: you are ('") and welcome.endswith(b" in the room\n"), welcome
     return s
 
 

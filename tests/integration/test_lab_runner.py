@@ -100,7 +100,7 @@ def test_a_hanging_exercise_is_stopped_at_its_time_limit(tmp_path, workbench):
         (["lab1", "--exercise", "/no/such/file.py"], "--exercise /no/such/file.py: no such file"),
         (["run", "lab1", "lab2", "--exercise", "x.py"], "--exercise goes with exactly one lab"),
         (["lab1", "--timeout", "-1"], "--timeout takes seconds"),
-        (["lab1", "--junit", "/no/such/dir/out.xml"], "cannot write the JUnit report"),
+        (["lab1", "--junit", "/no/such/dir/out.xml"], "--junit /no/such/dir/out.xml: no such folder"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, message):

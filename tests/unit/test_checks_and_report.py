@@ -61,6 +61,7 @@ def sample(passed: bool) -> report.LabResult:
     lab = Lab(
         number=3, name="dev_log", title="A datagram", concepts=("c",), services=("rsyslog",),
         exercise="exercise.py", hints=("look at /dev/log",), timeout=5, folder=Path("labs/03_dev_log"),
+        look="grep {token} /var/log/syslog",
     )  # fmt: skip
     ran = ExerciseResult(file="/labs/03_dev_log/exercise.py", exit_code=0, output="sent <x>\n", seconds=0.1)
     outcome = [CheckResult("test_a", True), CheckResult("test_b", passed, "" if passed else "no line")]
@@ -71,6 +72,7 @@ def test_text_report_shows_each_check_and_the_hint_on_failure():
     text = report.text(sample(False))
     assert "FAIL  test_b" in text and "no line" in text and "hint: look at /dev/log" in text
     assert "PASS: lab3" in report.text(sample(True)) and "hint:" not in report.text(sample(True))
+    assert text.splitlines()[-1] == "see it yourself: grep lab3-abc /var/log/syslog"
 
 
 def test_json_document(tmp_path):
