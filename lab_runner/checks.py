@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import sys
 import tempfile
@@ -77,8 +78,13 @@ class ChecksError(Exception):
     """The checks could not be run (none found, or they do not import): the lab is broken."""
 
 
-def run(checks_dir: Path, token: str, exercise_output: str) -> list[CheckResult]:
-    """Run every check in CHECKS_DIR for the run TOKEN; one CheckResult per check."""
+def run(
+    checks_dir: Path, token: str, exercise_output: str, containers: dict[str, str] | None = None
+) -> list[CheckResult]:
+    """Run every check in CHECKS_DIR for the run TOKEN; one CheckResult per check.
+
+    CONTAINERS (service -> container id) are the ones the fixtures use, when known.
+    """
     if not sorted(checks_dir.glob("test_*.py")):
         raise ChecksError(f"{checks_dir} has no test_*.py: a lab without checks cannot pass")
     recorder = _Recorder()
@@ -94,7 +100,11 @@ def run(checks_dir: Path, token: str, exercise_output: str) -> list[CheckResult]
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".out") as out:
         out.write(exercise_output)
         out.flush()
-        env = {"LAB_TOKEN": token, "LAB_EXERCISE_OUTPUT": out.name}
+        env = {
+            "LAB_TOKEN": token,
+            "LAB_EXERCISE_OUTPUT": out.name,
+            "LAB_CONTAINERS": json.dumps(containers or {}),
+        }
         saved = {key: os.environ.get(key) for key in env}
         os.environ.update(env)
         modules = set(sys.modules)

@@ -69,7 +69,9 @@ def cmd_list() -> int:
     return 0
 
 
-def run_one(lab: labs.Lab, exercise_file: Path, timeout: float | None = None) -> report.LabResult:
+def run_one(
+    lab: labs.Lab, exercise_file: Path, containers: dict[str, str], timeout: float | None = None
+) -> report.LabResult:
     """Exercise then checks for one lab; StackError if the stack fails underneath."""
     started = time.monotonic()
     token = f"{lab.key}-{uuid.uuid4().hex[:12]}"
@@ -78,7 +80,7 @@ def run_one(lab: labs.Lab, exercise_file: Path, timeout: float | None = None) ->
     if ran.problem:
         stack.require_healthy(needed)  # a workbench that went away is not the learner's fault
     try:
-        results = checks.run(lab.checks_dir, token, ran.output)
+        results = checks.run(lab.checks_dir, token, ran.output, containers)
     except checks.ChecksError as err:
         raise labs.LabError(f"{lab.key}: {err}") from err
     if any(not c.passed for c in results):
@@ -107,11 +109,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError(f"--exercise {args.exercise}: no such file")
     if args.junit is not None and not args.junit.parent.is_dir():
         raise UsageError(f"--junit {args.junit}: no such folder {args.junit.parent}")
-    stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
+    containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
 
     results = []
     for lab in chosen:
-        result = run_one(lab, args.exercise or lab.exercise_path, args.timeout)
+        result = run_one(lab, args.exercise or lab.exercise_path, containers, args.timeout)
         results.append(result)
         if not args.json:
             print(report.summary_line(result) if args.all else report.text(result), flush=True)

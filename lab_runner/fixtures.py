@@ -14,6 +14,7 @@ fixture stays right after the stack is recreated.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import time
@@ -29,9 +30,14 @@ ENVIRONMENT = "environment: "  # marks a failure that is the stack's, not the le
 
 
 def service_host(service: str) -> testinfra.host.Host:
-    """A testinfra host for the running, healthy container of SERVICE."""
+    """A testinfra host for the running, healthy container of SERVICE.
+
+    lab_runner has just checked the stack and passes the containers in LAB_CONTAINERS (JSON,
+    service -> id), which saves asking Compose again for every check.
+    """
+    known = json.loads(os.environ.get("LAB_CONTAINERS") or "{}")
     try:
-        return testinfra.get_host(f"docker://{stack.container_id(service)}")
+        return testinfra.get_host(f"docker://{known.get(service) or stack.container_id(service)}")
     except stack.StackError as err:
         pytest.fail(f"{ENVIRONMENT}{err}", pytrace=False)
 
