@@ -1,6 +1,9 @@
 """lab_runner on the real stack: its verdicts, outputs and exit codes, including the error paths."""
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -127,3 +130,14 @@ def test_a_stopped_service_is_exit_2_naming_it_and_what_to_run():
     assert done.returncode == 2
     assert "service 'flask' is exited: run 'docker compose up -d --build --wait'" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+def test_a_python_without_the_dependencies_is_told_what_to_run():
+    # -S: no site-packages, so a Python that finds lab_runner (in the current folder) but not
+    # pytest or testinfra, like a system python3 before ./bootstrap.sh.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    cmd = [sys.executable, "-S", "-m", "lab_runner", "lab3"]
+    bare = subprocess.run(cmd, cwd=stack.ROOT, capture_output=True, text=True, env=env)
+    assert bare.returncode == 2
+    assert bare.stderr.startswith("lab_runner: error: this Python lacks ") and "./bootstrap.sh" in bare.stderr
+    assert bare.stderr.count("\n") == 1
