@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from runner import lab_runner
 
-from lab_runner import stack
+from lab_runner import labs, stack
 
 
 def test_list_shows_every_lab_and_its_last_result():
@@ -47,15 +47,9 @@ def test_run_all_prints_one_line_per_lab_and_a_total():
     done = lab_runner("run", "--all")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert len(lines) == len(stack_labs()) + 1
+    assert len(lines) == len(labs.discover()) + 1
     assert all(line.startswith("PASS  lab") for line in lines[:-1])
-    assert lines[-1] == f"{len(stack_labs())} passed, 0 failed"
-
-
-def stack_labs():
-    from lab_runner import labs
-
-    return labs.discover()
+    assert lines[-1] == f"{len(labs.discover())} passed, 0 failed"
 
 
 def test_json_and_junit_reports(tmp_path):
