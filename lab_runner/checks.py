@@ -1,23 +1,32 @@
-"""Run a lab's checks (plain testinfra test functions in labs/NN_slug/checks/) with pytest.
+"""Run a lab's checks: plain test functions in labs/NN_slug/checks/test_*.py, with plain asserts.
 
-pytest runs in this process with a small plugin that records each check's outcome; its own
-terminal output is kept out of the learner's way (lab_runner prints the verdict).
+A check names what it needs as parameters, the way pytest fixtures work, and lab_runner
+passes them in:
+
+    def test_the_line_is_in_syslog(rsyslog, token, exercise):
+        assert wait_lines(rsyslog, "/var/log/syslog", token), "no line with this run's token"
+
+- `flask`, `chat`, `rsyslog`, `workbench`: testinfra hosts of the stack's containers;
+- `token`: this run's token; `exercise`: what the exercise did (an ExerciseResult: its
+  output, exit code, and `calls`, the socket calls strace recorded); `calls`: the same Trace.
+
+The checks of a lab run in file order, in this process, without pytest (so labs can be
+checked side by side in threads, and a run costs no pytest start-up). A failed assert's
+message is the check's reason; a bare assert shows its own line.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
-import os
-import sys
-import tempfile
+import importlib.util
+import inspect
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from lab_runner.fixtures import ENVIRONMENT
+from lab_runner.exercise import ExerciseResult
+from lab_runner.hosts import EnvironmentProblem, service_host
+from lab_runner.labs import Lab
 
 
 @dataclass
@@ -26,104 +35,82 @@ class CheckResult:
 
     name: str
     """The test function's name, e.g. test_line_in_syslog."""
+    step: int
+    """The step it belongs to (1-based)."""
     passed: bool
     reason: str = ""
-    """For a failure: the assertion or error, in one or a few lines."""
+    """For a failure: the assertion's message (what was observed)."""
     environment: bool = False
     """True when it failed because the stack was not there, not because of the exercise."""
-
-
-class _Recorder:
-    """pytest plugin: one CheckResult per check, from its setup, call and teardown reports."""
-
-    def __init__(self) -> None:
-        self.results: dict[str, CheckResult] = {}
-        self.collected = 0
-        self.collect_errors: list[str] = []
-
-    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
-        if report.failed:
-            self.collect_errors.append(f"{report.nodeid}: {_reason(report)}")
-
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        self.collected = len(items)
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        name = report.nodeid.split("::", 1)[-1]
-        result = self.results.setdefault(name, CheckResult(name=name, passed=True))
-        if report.failed and result.passed:
-            reason = _reason(report)
-            result.passed = False
-            result.environment = reason.startswith(ENVIRONMENT)
-            result.reason = reason.removeprefix(ENVIRONMENT) if result.environment else reason
-        elif report.skipped and report.when in ("setup", "call"):
-            result.passed = False
-            result.reason = "skipped: a check may not skip"
-
-
-def _reason(report: pytest.TestReport | pytest.CollectReport) -> str:
-    """The short message of a failure: the check's own message when it has one, else the assert."""
-    crash = getattr(report.longrepr, "reprcrash", None)
-    message = crash.message if crash is not None else str(report.longrepr)
-    lines = [line for line in message.strip().splitlines() if line.strip()]
-    if not lines:
-        return "failed"
-    first = lines[0].removeprefix("Failed: ").removeprefix("AssertionError: ")
-    if first != lines[0] and not first.startswith("assert "):
-        return first  # `assert x, "message"`: the message says it; pytest's rewrite is noise
-    return "\n".join([first, *lines[1:4]])
 
 
 class ChecksError(Exception):
     """The checks could not be run (none found, or they do not import): the lab is broken."""
 
 
-def run(
-    checks_dir: Path, token: str, exercise_output: str, containers: dict[str, str] | None = None
-) -> list[CheckResult]:
-    """Run every check in CHECKS_DIR for the run TOKEN; one CheckResult per check.
-
-    CONTAINERS (service -> container id) are the ones the fixtures use, when known.
-    """
-    if not sorted(checks_dir.glob("test_*.py")):
-        raise ChecksError(f"{checks_dir} has no test_*.py: a lab without checks cannot pass")
-    recorder = _Recorder()
-    args = [
-        str(checks_dir),
-        "-p", "lab_runner.fixtures",
-        "-p", "no:cacheprovider",
-        "--import-mode=importlib",  # every lab has its own checks/test_*.py names
-        "--rootdir", str(checks_dir.parent.parent),  # labs/: module names carry the lab folder
-        "-c", os.devnull,  # the checks use no project pytest config
-        "-q",
-    ]  # fmt: skip
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", suffix=".out") as out:
-        out.write(exercise_output)
-        out.flush()
-        env = {
-            "LAB_TOKEN": token,
-            "LAB_EXERCISE_OUTPUT": out.name,
-            "LAB_CONTAINERS": json.dumps(containers or {}),
-        }
-        saved = {key: os.environ.get(key) for key in env}
-        os.environ.update(env)
-        modules = set(sys.modules)
+def load(lab: Lab) -> dict[str, Callable]:
+    """Every check function of LAB, by name, in file order; ChecksError if none or they don't load."""
+    files = sorted(lab.checks_dir.glob("test_*.py"))
+    if not files:
+        raise ChecksError(f"{lab.checks_dir} has no test_*.py: a lab without checks cannot pass")
+    found: dict[str, Callable] = {}
+    for path in files:
+        spec = importlib.util.spec_from_file_location(f"labchecks_{lab.folder.name}_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
         try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                pytest.main(args, plugins=[recorder])
-        finally:
-            for name in set(sys.modules) - modules:  # the next run imports the checks afresh
-                if str(getattr(sys.modules[name], "__file__", "")).startswith(str(checks_dir)):
-                    del sys.modules[name]
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-    if recorder.collect_errors:
-        raise ChecksError("the checks do not load: " + recorder.collect_errors[0])
-    if recorder.collected == 0:
-        raise ChecksError(
-            f"{checks_dir} has no check functions (def test_...): a lab without checks cannot pass"
-        )
-    return list(recorder.results.values())
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+        except Exception as err:  # a broken lab, whatever the error: say where
+            raise ChecksError(f"the checks do not load: {path.name}: {type(err).__name__}: {err}") from err
+        for name, func in vars(module).items():
+            if name.startswith("test_") and inspect.isfunction(func) and func.__module__ == module.__name__:
+                found[name] = func
+    if not found:
+        raise ChecksError(f"{lab.checks_dir} has no check functions (def test_...): a lab without checks cannot pass")
+    in_steps = {c for step in lab.steps for c in step.checks}
+    if missing := sorted(in_steps - set(found)):
+        raise ChecksError(f"lab.toml names checks that do not exist: {', '.join(missing)}")
+    if stray := sorted(set(found) - in_steps):
+        raise ChecksError(f"check(s) in no step of lab.toml: {', '.join(stray)}")
+    return found
+
+
+def _reason(err: AssertionError) -> str:
+    message = str(err).strip()
+    if message:
+        return message
+    frame = traceback.extract_tb(err.__traceback__)[-1]
+    return f"{(frame.line or 'assert').strip()} ({Path(frame.filename).name}:{frame.lineno})"
+
+
+def run(lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, str]) -> list[CheckResult]:
+    """Every check of LAB for this run, in step order; one CheckResult each."""
+    functions = load(lab)
+    hosts: dict[str, object] = {}
+
+    def host(service: str) -> object:
+        if service not in containers:
+            raise EnvironmentProblem(f"the lab does not name the service '{service}' in lab.toml")
+        if service not in hosts:
+            hosts[service] = service_host(service, containers[service])
+        return hosts[service]
+
+    given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,
+             "host_of": lambda: host}  # fmt: skip
+    results = []
+    for number, step in enumerate(lab.steps, 1):
+        for name in step.checks:
+            func = functions[name]
+            result = CheckResult(name=name, step=number, passed=True)
+            try:
+                args = {p: given[p]() if p in given else host(p) for p in inspect.signature(func).parameters}
+                func(**args)
+            except AssertionError as err:
+                result.passed, result.reason = False, _reason(err)
+            except EnvironmentProblem as err:
+                result.passed, result.reason, result.environment = False, str(err), True
+            except Exception as err:  # a check that breaks on odd evidence fails; it never passes
+                where = traceback.extract_tb(err.__traceback__)[-1]
+                result.passed = False
+                result.reason = f"{type(err).__name__}: {err} (in {Path(where.filename).name}:{where.lineno})"
+            results.append(result)
+    return results

@@ -1,11 +1,16 @@
-"""python -m lab_runner: list the labs, run one or all of them, and say clearly how it went.
+"""python -m lab_runner: run the labs, and everything a learner needs around a run.
 
-    python -m lab_runner list
-    python -m lab_runner lab3                  # same as: run lab3
+    python -m lab_runner lab3                  # check your labs/03_*/exercise.py (same as: run lab3)
+    python -m lab_runner hint lab3             # the next hint for the step you are on
+    python -m lab_runner watch                 # re-check on every save, from the first lab not passed
+    python -m lab_runner reset lab3            # the shipped starter back (yours is kept)
+    python -m lab_runner solution lab3         # the reference solution
+    python -m lab_runner list                  # your progress
+    python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
     python -m lab_runner run --all --junit results.xml
     python -m lab_runner lab3 --exercise submissions/alice.py
 
-Exit codes: 0 every check passed; 1 a check failed (or the exercise crashed or hung);
+Exit codes: 0 every step passed; 1 a step failed (or the exercise crashed or hung);
 2 the environment or the input is wrong (the message says what to run or type);
 3 a bug in lab_runner itself; 130 interrupted.
 """
@@ -13,15 +18,15 @@ Exit codes: 0 every check passed; 1 a check failed (or the exercise crashed or h
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import os
 import sys
-import time
-import uuid
 from pathlib import Path
 
-from lab_runner import checks, exercise, labs, report, stack
+from lab_runner import grading, labs, learner, report, stack, state
 
-COMMANDS = {"list", "run"}
+COMMANDS = {"list", "run", "hint", "solution", "reset", "watch"}
+PARALLEL = 4  # labs checked side by side in `run` (the workbench has a slot for each)
 
 
 class UsageError(Exception):
@@ -36,61 +41,67 @@ class Parser(argparse.ArgumentParser):
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = Parser(
         prog="python -m lab_runner",
-        description="Run Socket Lab's exercises against the real stack and check what they did.",
+        description="Socket Lab: solve socket exercises against a real stack; each step is checked "
+        "on what your code really did.",
         epilog="A lab can be named lab3, 3, 03_dev_log or dev_log. Start the stack first: "
         f"{stack.UP_COMMAND}",
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    sub.add_parser("list", help="the labs, with their last result")
-    run = sub.add_parser("run", help="run labs: their exercise in the workbench, then their checks")
+    sub.add_parser("list", help="every lab with your progress, and which is next")
+    run = sub.add_parser("run", help="check labs: run the exercise in the workbench, then each step's checks")
     run.add_argument("labs", nargs="*", metavar="LAB", help="which labs (e.g. lab3)")
     run.add_argument("--all", action="store_true", help="every lab, in order")
+    which = run.add_mutually_exclusive_group()
+    which.add_argument("--solution", action="store_true", help="run the reference solution.py instead")
+    which.add_argument("--exercise", type=Path, metavar="FILE", help="run FILE instead of the lab's exercise.py")
     run.add_argument("--json", action="store_true", help="print a JSON results document instead of text")
     run.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML to FILE")
-    run.add_argument("--exercise", type=Path, metavar="FILE", help="run FILE instead of the lab's exercise")
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
+    for name, text in [("hint", "the next hint for the first step your exercise fails"),
+                       ("solution", "show the lab's reference solution"),
+                       ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
+        sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
+    watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
+    watch.add_argument("lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)")
     if not argv:
-        raise UsageError("say what to do: list, run LAB, run --all, or just a lab (e.g. lab3)")
+        raise UsageError("say what to do: a lab (e.g. lab3), hint LAB, watch, list, or run --all")
     # `python -m lab_runner lab3` is short for `run lab3`.
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-"):
+    if argv[0] not in COMMANDS and not argv[0].startswith("-"):
         argv = ["run", *argv]
     return parser.parse_args(argv)
 
 
-def cmd_list() -> int:
-    found = labs.discover()
-    if not found:
-        raise labs.LabError(f"no labs found in {labs.LABS_DIR}")
-    state = report.load_state()
-    for lab in found:
-        last = state.get(lab.folder.name)
-        verdict = f"{'passed' if last['passed'] else 'failed'} {last['at']}" if last else "not run yet"
-        print(f"{lab.key:<6} {lab.folder.name:<24} {lab.title:<48} {verdict}")
-    return 0
+def exercise_file(lab: labs.Lab, args: argparse.Namespace) -> Path:
+    if args.exercise is not None:
+        return args.exercise
+    return lab.solution_path if args.solution else lab.exercise_path
 
 
-def run_one(
-    lab: labs.Lab, exercise_file: Path, containers: dict[str, str], timeout: float | None = None
-) -> report.LabResult:
-    """Exercise then checks for one lab; StackError if the stack fails underneath."""
-    started = time.monotonic()
-    token = f"{lab.key}-{uuid.uuid4().hex[:12]}"
-    needed = sorted({*lab.services, "workbench"})
-    ran = exercise.run(exercise_file, lab.folder, token, timeout or lab.timeout)
-    if ran.problem:
-        stack.require_healthy(needed)  # a workbench that went away is not the learner's fault
-    try:
-        results = checks.run(lab.checks_dir, token, ran.output, containers)
-    except checks.ChecksError as err:
-        raise labs.LabError(f"{lab.key}: {err}") from err
-    if any(not c.passed for c in results):
-        stack.require_healthy(needed)  # a service that restarted mid-check: exit 2, not a failed check
-        for c in results:
-            if c.environment:
-                raise stack.StackError(f"{lab.key}, {c.name}: {c.reason}")
-    return report.LabResult(
-        lab=lab, token=token, exercise=ran, checks=results, seconds=time.monotonic() - started
-    )
+def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[grading.LabResult]:
+    """Run each lab on its file, side by side, results in the labs' order."""
+    containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
+    if len(chosen) == 1:
+        return [grading.run_one(chosen[0], files[0], containers, timeout)]
+    with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+        futures = [pool.submit(grading.run_one, lab, f, containers, timeout) for lab, f in zip(chosen, files)]
+        return [f.result() for f in futures]
+
+
+def remember(result: grading.LabResult) -> None:
+    first = result.first_failing
+    state.record(
+        result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
+        steps_total=len(result.lab.steps), failing_step=first.number if first else None,
+        token=result.token, exercise=result.lab.exercise_path,
+    )  # fmt: skip
+
+
+def show(result: grading.LabResult, own: bool) -> str:
+    """The text report; for the learner's own file, with their hints and what is next."""
+    first = result.first_failing
+    folder = result.lab.folder.name
+    shown = state.hints_shown(folder, first.number) if own and first else 1
+    return report.text(result, shown, learner.next_lab(result.lab) if own else None)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -109,22 +120,25 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError(f"--exercise {args.exercise}: no such file")
     if args.junit is not None and not args.junit.parent.is_dir():
         raise UsageError(f"--junit {args.junit}: no such folder {args.junit.parent}")
-    containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
-
-    results = []
-    for lab in chosen:
-        result = run_one(lab, args.exercise or lab.exercise_path, containers, args.timeout)
-        results.append(result)
-        if not args.json:
-            print(report.summary_line(result) if args.all else report.text(result), flush=True)
+    files = [exercise_file(lab, args) for lab in chosen]
+    for path in files:
+        if not path.is_file():
+            raise labs.LabError(f"{path} is missing (python -m lab_runner reset LAB puts the starter back)")
+    own = args.exercise is None and not args.solution  # the learner's own exercise.py
+    results = check(chosen, files, args.timeout)
+    if own:
+        for r in results:
+            remember(r)
     if args.json:
         print(report.as_json(results))
     elif args.all:
+        for r in results:
+            print(report.summary_line(r))
         print(f"{sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
+    else:
+        print("\n\n".join(show(r, own) for r in results))
     if args.junit:
         report.write_junit(results, args.junit)
-    if args.exercise is None:  # grading someone else's file is not the learner's own result
-        report.save_state(results)
     return 0 if all(r.passed for r in results) else 1
 
 
@@ -132,7 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = parse(argv)
-        return cmd_list() if args.command == "list" else cmd_run(args)
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "watch":
+            from lab_runner import watch  # watchdog is only needed here
+
+            return watch.main(args.lab)
+        return learner.COMMANDS[args.command](args)
     except BrokenPipeError:  # `... | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

@@ -24,6 +24,20 @@ class LabError(Exception):
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a lab: a goal, the checks that say it is reached, and hints, one at a time."""
+
+    title: str
+    """One line, e.g. "Your turn: send it whole, tagged, at local0.warning"."""
+    goal: str
+    """What the step expects, in words a learner can act on (the report shows it as "expected")."""
+    checks: tuple[str, ...]
+    """The names of its check functions (def test_... in checks/test_*.py)."""
+    hints: tuple[str, ...]
+    """Shown one at a time when the step fails: what to look at first, the answer's shape last."""
+
+
+@dataclass(frozen=True)
 class Lab:
     """One lab, as its folder and lab.toml describe it."""
 
@@ -37,16 +51,17 @@ class Lab:
     """What the lab teaches, in a few words each."""
     services: tuple[str, ...]
     """The compose services the lab needs healthy (the exercise always runs in workbench)."""
-    exercise: str
-    """The file the learner runs and edits, relative to the lab folder."""
-    hints: tuple[str, ...]
-    """Shown when a check fails: what to look at, not the answer."""
+    steps: tuple[Step, ...]
+    """In order: step 1 is the article's experiment (the starter passes it), then the learner's."""
     timeout: float
     """Seconds the exercise may run before it is stopped and the lab fails."""
     folder: Path
     """labs/NN_slug/."""
     look: str = ""
     """A command that shows the learner the evidence themselves; {token} is this run's token."""
+    serve: int = 0
+    """A server lab: the TCP port the exercise listens on in the workbench; the checks then
+    drive it as clients while it runs (0: the exercise runs to its end before the checks)."""
 
     @property
     def key(self) -> str:
@@ -55,25 +70,57 @@ class Lab:
 
     @property
     def exercise_path(self) -> Path:
-        return self.folder / self.exercise
+        """The learner's file: shipped as the starter, edited by the learner."""
+        return self.folder / "exercise.py"
+
+    @property
+    def starter_path(self) -> Path:
+        """The shipped starter, byte for byte: what `reset` puts back."""
+        return self.folder / ".starter.py"
+
+    @property
+    def solution_path(self) -> Path:
+        return self.folder / "solution.py"
 
     @property
     def checks_dir(self) -> Path:
         return self.folder / "checks"
 
 
-def _strings(data: dict, key: str, where: Path) -> tuple[str, ...]:
+def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:
     value = data.get(key)
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
         raise LabError(f"{where}: '{key}' must be a non-empty list of non-empty strings")
     return tuple(value)
 
 
-def _string(data: dict, key: str, where: Path) -> str:
+def _string(data: dict, key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
         raise LabError(f"{where}: '{key}' must be a non-empty string")
     return value
+
+
+def _steps(data: dict, where: str) -> tuple[Step, ...]:
+    raw = data.get("steps")
+    if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
+        raise LabError(f"{where}: a lab needs [[steps]], each with a title, goal, checks and hints")
+    steps = []
+    for n, step in enumerate(raw, 1):
+        at = f"{where}, step {n}"
+        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints"}):
+            raise LabError(f"{at}: unknown key(s) {', '.join(unknown)}; known: checks, goal, hints, title")
+        steps.append(Step(
+            title=_string(step, "title", at), goal=_string(step, "goal", at),
+            checks=_strings(step, "checks", at), hints=_strings(step, "hints", at),
+        ))  # fmt: skip
+    names = [c for s in steps for c in s.checks]
+    if twice := sorted({c for c in names if names.count(c) > 1}):
+        raise LabError(f"{where}: check(s) {', '.join(twice)} belong to more than one step")
+    return tuple(steps)
+
+
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve"}
 
 
 def load(folder: Path) -> Lab:
@@ -82,13 +129,16 @@ def load(folder: Path) -> Lab:
     if not match:
         raise LabError(f"{folder}: a lab folder is named NN_slug (two digits, lowercase slug)")
     toml_file = folder / "lab.toml"
+    where = str(toml_file)
     try:
         data = tomllib.loads(toml_file.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         raise LabError(f"{toml_file}: missing") from err
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise LabError(f"{toml_file}: not valid TOML: {err}") from err
-    name = _string(data, "name", toml_file)
+    if unknown := sorted(set(data) - KNOWN):
+        raise LabError(f"{toml_file}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
+    name = _string(data, "name", where)
     if name != match.group(2):
         raise LabError(f"{toml_file}: name '{name}' does not match the folder's slug '{match.group(2)}'")
     timeout = data.get("timeout", 30)
@@ -97,20 +147,20 @@ def load(folder: Path) -> Lab:
     look = data.get("look", "")
     if not isinstance(look, str):
         raise LabError(f"{toml_file}: 'look' must be a string (a command to see the evidence)")
-    known = {"name", "title", "concepts", "services", "exercise", "hints", "timeout", "look"}
-    if unknown := sorted(set(data) - known):
-        raise LabError(f"{toml_file}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    serve = data.get("serve", 0)
+    if not isinstance(serve, int) or isinstance(serve, bool) or not 0 <= serve < 65536:
+        raise LabError(f"{toml_file}: 'serve' must be a TCP port number (the port the exercise listens on)")
     return Lab(
         number=int(match.group(1)),
         name=name,
-        title=_string(data, "title", toml_file),
-        concepts=_strings(data, "concepts", toml_file),
-        services=_strings(data, "services", toml_file),
-        exercise=_string(data, "exercise", toml_file),
-        hints=_strings(data, "hints", toml_file),
+        title=_string(data, "title", where),
+        concepts=_strings(data, "concepts", where),
+        services=_strings(data, "services", where),
+        steps=_steps(data, where),
         timeout=float(timeout),
         folder=folder,
         look=look,
+        serve=serve,
     )
 
 

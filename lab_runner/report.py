@@ -1,81 +1,79 @@
-"""A lab run's result, and the three ways to show it: text for learners, JSON, JUnit XML.
+"""Show a lab run: text for learners (steps, evidence, one hint), JSON for tools, JUnit XML for CI.
 
-The last result of each lab is kept for `list` in .lab-results.json at the repository root
-(LAB_RUNNER_STATE names another file; runs of another file with --exercise are not kept).
+The text shows every step and check as PASS/FAIL, the socket calls the exercise made, and for
+the first failing step only: what it expects, what was observed, and the hints revealed so far.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import textwrap
-import time
+import re
 import xml.etree.ElementTree as ET
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from lab_runner.checks import CheckResult
-from lab_runner.exercise import ExerciseResult
+from lab_runner.grading import LabResult
 from lab_runner.labs import Lab
-from lab_runner.stack import ROOT
 
-STATE_FILE = Path(os.environ.get("LAB_RUNNER_STATE", ROOT / ".lab-results.json"))
-
-
-@dataclass
-class LabResult:
-    """One run of one lab."""
-
-    lab: Lab
-    token: str
-    exercise: ExerciseResult
-    checks: list[CheckResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return self.exercise.problem is None and bool(self.checks) and all(c.passed for c in self.checks)
-
-    def as_dict(self) -> dict:
-        return {
-            "lab": self.lab.key,
-            "folder": self.lab.folder.name,
-            "title": self.lab.title,
-            "token": self.token,
-            "passed": self.passed,
-            "seconds": round(self.seconds, 3),
-            "exercise": {
-                **asdict(self.exercise),
-                "seconds": round(self.exercise.seconds, 3),
-                "problem": self.exercise.problem,
-            },
-            "checks": [asdict(c) for c in self.checks],
-            "hints": [] if self.passed else list(self.lab.hints),
-        }
+SHOWN_OUTPUT_LINES = 30
+# XML 1.0 cannot carry these at all, escaped or not; they become \xNN text.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-def text(result: LabResult, verbose_output: bool = True) -> str:
-    """The learner's report: what the exercise printed, each check, and the verdict."""
+def readable(check_name: str) -> str:
+    """test_the_line_arrived_whole -> "the line arrived whole"."""
+    return check_name.removeprefix("test_").replace("_", " ")
+
+
+def _labelled(label: str, text: str) -> list[str]:
+    """    expected: first line
+                 next lines, aligned under it"""
+    head = f"    {label}: "
+    first, *rest = text.strip().splitlines() or [""]
+    return [head + first] + [" " * len(head) + line for line in rest]
+
+
+def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None) -> str:
+    """The learner's report."""
     lab, ex = result.lab, result.exercise
-    lines = [f"{lab.key} · {lab.title}   (run token {result.token})"]
-    status = ex.problem or f"exit {ex.exit_code}"
-    lines.append(f"exercise {ex.file} in workbench: {status}, {ex.seconds:.2f} s")
-    if verbose_output and ex.output.strip():
+    lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
+    status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
+    lines.append(f"ran {ex.file} in the workbench: {status}, {ex.seconds:.2f} s")
+    if ex.output.strip():
         shown = ex.output.rstrip().splitlines()
-        if len(shown) > 40:
-            shown = [f"... ({len(shown) - 40} lines above not shown)", *shown[-40:]]
+        if len(shown) > SHOWN_OUTPUT_LINES:
+            shown = [f"[... {len(shown) - SHOWN_OUTPUT_LINES} lines above ...]", *shown[-SHOWN_OUTPUT_LINES:]]
         lines += ["  | " + line for line in shown]
-    lines.append("checks:")
-    for check in result.checks:
-        lines.append(f"  {'PASS' if check.passed else 'FAIL'}  {check.name}")
-        if not check.passed:
-            lines += [textwrap.indent(check.reason, "        ")]
-    if result.passed:
-        lines.append(f"PASS: {lab.key} ({len(result.checks)}/{len(result.checks)} checks)")
-    else:
-        failed = sum(not c.passed for c in result.checks)
-        lines.append(f"FAIL: {lab.key} ({failed} of {len(result.checks)} checks failed)")
-        lines += [f"hint: {hint}" for hint in lab.hints]
+    calls = ex.calls.shown()
+    lines.append("its socket calls (strace):" if calls else "its socket calls (strace): none")
+    lines += ["  " + call for call in calls]
+    lines += ["  strace: " + note for note in ex.notes[:3]]
+    for stopped in ex.stopped:
+        lines.append(f"stopped after the checks: pid {stopped} (left running by the exercise)")
+    if ex.removed:
+        lines.append(f"removed {ex.removed} file(s) it left in /tmp or /dev/shm")
+    first = result.first_failing
+    for step in result.steps:
+        lines.append("")
+        lines.append(f"step {step.number}  {'PASS' if step.passed else 'FAIL'}  {step.step.title}")
+        for check in step.checks:
+            lines.append(f"  {'PASS' if check.passed else 'FAIL'}  {readable(check.name)}")
+        if first is not None and step.number == first.number:
+            lines += _labelled("expected", step.step.goal)
+            for check in step.checks:
+                if not check.passed:
+                    lines += _labelled("observed", check.reason)
+            hints = step.step.hints
+            shown = max(1, min(hints_shown, len(hints)))
+            for n in range(shown):
+                lines += _labelled(f"hint {n + 1}/{len(hints)}", hints[n])
+            if shown < len(hints):
+                lines.append(f"    (the next hint: python -m lab_runner hint {lab.key})")
+    lines += ["", result.verdict]
+    if result.passed and next_lab is not None:
+        lines.append(f"next: {next_lab.key} · {next_lab.title}   (python -m lab_runner {next_lab.key})")
+    elif result.passed:
+        lines.append("that was the last lab: every lab passes")
     if lab.look:
         lines.append("see it yourself: " + lab.look.replace("{token}", result.token))
     return "\n".join(lines)
@@ -83,71 +81,85 @@ def text(result: LabResult, verbose_output: bool = True) -> str:
 
 def summary_line(result: LabResult) -> str:
     """One line per lab, for `run --all`."""
-    verdict = "PASS" if result.passed else "FAIL"
-    ok = sum(c.passed for c in result.checks)
     lab = result.lab
-    return (
-        f"{verdict}  {lab.key:<6} {lab.title:<48} {ok}/{len(result.checks)} checks  {result.seconds:5.1f} s"
-    )
+    verdict = "PASS" if result.passed else "FAIL"
+    steps = f"{result.steps_passed}/{len(lab.steps)} steps"
+    return f"{verdict}  {lab.key:<6} {lab.title:<48} {steps:<10} {result.seconds:5.1f} s"
+
+
+def as_dict(r: LabResult) -> dict:
+    ex = r.exercise
+    return {
+        "lab": r.lab.key,
+        "folder": r.lab.folder.name,
+        "title": r.lab.title,
+        "token": r.token,
+        "passed": r.passed,
+        "seconds": round(r.seconds, 3),
+        "steps_passed": r.steps_passed,
+        "steps_total": len(r.lab.steps),
+        "exercise": {
+            "file": ex.file,
+            "exit_code": ex.exit_code,
+            "problem": ex.problem,
+            "seconds": round(ex.seconds, 3),
+            "output": ex.output,
+            "socket_calls": ex.calls.shown(limit=200),
+            "stopped": ex.stopped,
+            "removed_files": ex.removed,
+        },
+        "steps": [
+            {
+                "number": s.number,
+                "title": s.step.title,
+                "goal": s.step.goal,
+                "passed": s.passed,
+                "checks": [{k: v for k, v in asdict(c).items() if k != "step"} for c in s.checks],
+                "hint": None if s.passed else s.step.hints[0],
+            }
+            for s in r.steps
+        ],
+    }
 
 
 def as_json(results: list[LabResult]) -> str:
-    return json.dumps(
-        {"passed": all(r.passed for r in results), "labs": [r.as_dict() for r in results]}, indent=2
-    )
+    return json.dumps({"passed": all(r.passed for r in results), "labs": [as_dict(r) for r in results]}, indent=2)
+
+
+def xml_text(text: str) -> str:
+    """TEXT with what XML cannot hold (control characters like ESC) written as \\xNN."""
+    return NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def write_junit(results: list[LabResult], path: Path) -> None:
-    """JUnit XML for CI and graders: a testsuite per lab, a testcase per check."""
+    """JUnit XML for CI and graders: a testsuite per lab, a testcase per check, plus the exercise."""
     suites = ET.Element("testsuites", name="socket-lab")
     for r in results:
+        name = r.lab.folder.name
         failures = sum(not c.passed for c in r.checks) + (r.exercise.problem is not None)
         suite = ET.SubElement(
-            suites, "testsuite", name=r.lab.folder.name, tests=str(len(r.checks) + 1),
-            failures=str(failures), time=f"{r.seconds:.3f}",
+            suites, "testsuite", name=name, tests=str(len(r.checks) + 1), failures=str(failures),
+            time=f"{r.seconds:.3f}",
         )  # fmt: skip
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="token", value=r.token)
-        exercise_case = ET.SubElement(
-            suite, "testcase", classname=r.lab.folder.name, name="exercise", time=f"{r.exercise.seconds:.3f}"
-        )
+        ET.SubElement(props, "property", name="steps_passed", value=f"{r.steps_passed}/{len(r.lab.steps)}")
+        case = ET.SubElement(suite, "testcase", classname=name, name="exercise", time=f"{r.exercise.seconds:.3f}")
+        output = xml_text(r.exercise.output)
         if r.exercise.problem:
-            ET.SubElement(exercise_case, "failure", message=r.exercise.problem).text = r.exercise.output
-        ET.SubElement(exercise_case, "system-out").text = r.exercise.output
-        for c in r.checks:
-            case = ET.SubElement(suite, "testcase", classname=r.lab.folder.name, name=c.name)
-            if not c.passed:
-                hints = "\n".join(f"hint: {h}" for h in r.lab.hints)
-                ET.SubElement(case, "failure", message=c.reason.splitlines()[0]).text = f"{c.reason}\n{hints}"
+            ET.SubElement(case, "failure", message=r.exercise.problem).text = output
+        ET.SubElement(case, "system-out").text = output
+        for step in r.steps:
+            for c in step.checks:
+                case = ET.SubElement(suite, "testcase", classname=f"{name}.step{step.number}", name=c.name)
+                if not c.passed:
+                    reason = xml_text(c.reason)
+                    hint = xml_text(step.step.hints[0])
+                    failure = ET.SubElement(case, "failure", message=reason.splitlines()[0] if reason else "failed")
+                    failure.text = f"{reason}\nexpected: {xml_text(step.step.goal)}\nhint: {hint}"
     tree = ET.ElementTree(suites)
     ET.indent(tree)
     try:
         tree.write(path, encoding="utf-8", xml_declaration=True)
     except OSError as err:
         raise OSError(f"cannot write the JUnit report {path}: {err.strerror}") from err
-
-
-def load_state() -> dict[str, dict]:
-    """The last result of each lab, by folder name ({} when none or unreadable)."""
-    try:
-        data = json.loads(STATE_FILE.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def save_state(results: list[LabResult]) -> None:
-    """Remember each lab's verdict for `list`; a read-only checkout just does not remember."""
-    state = load_state()
-    for r in results:
-        state[r.lab.folder.name] = {
-            "passed": r.passed,
-            "at": time.strftime("%Y-%m-%d %H:%M"),
-            "token": r.token,
-        }
-    tmp = STATE_FILE.with_suffix(".tmp")
-    try:
-        tmp.write_text(json.dumps(state, indent=2), encoding="utf-8")
-        tmp.replace(STATE_FILE)
-    except OSError:
-        pass

@@ -1,4 +1,14 @@
-"""Every lab passes with its shipped exercise and fails with one that does nothing (rustlings' dev check)."""
+"""Every lab, both ways (rustlings' `dev check`, and a grader's worst case):
+
+- the reference solution.py passes every step;
+- the shipped starter passes step 1 (the article's experiment) and fails a later step, showing
+  that step's first hint;
+- a do-nothing exercise fails every check;
+- a forgery, a file that prints exactly what a passing run printed (with the new run's token),
+  fails every check: no check believes the printout.
+"""
+
+import json
 
 import pytest
 from runner import lab_runner
@@ -6,22 +16,55 @@ from runner import lab_runner
 from lab_runner import labs
 
 LABS = labs.discover()
+IDS = [lab.key for lab in LABS]
 
 
-@pytest.mark.parametrize("lab", LABS, ids=[lab.key for lab in LABS])
-def test_the_shipped_exercise_passes(lab):
-    done = lab_runner(lab.key)
+def run_json(*args: str) -> dict:
+    done = lab_runner(*args, "--json")
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return json.loads(done.stdout)["labs"][0]
+
+
+def checks_of(doc: dict) -> list[dict]:
+    return [check for step in doc["steps"] for check in step["checks"]]
+
+
+@pytest.mark.parametrize("lab", LABS, ids=IDS)
+def test_the_solution_passes_every_step(lab):
+    done = lab_runner(lab.key, "--solution")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"PASS: {lab.key}" in done.stdout
+    assert f"PASS: {lab.key} (all {len(lab.steps)} steps)" in done.stdout
 
 
-@pytest.mark.parametrize("lab", LABS, ids=[lab.key for lab in LABS])
-def test_a_do_nothing_exercise_fails_with_the_hint(lab, tmp_path):
+@pytest.mark.parametrize("lab", LABS, ids=IDS)
+def test_the_starter_passes_step_1_and_fails_later_with_that_steps_hint(lab):
+    done = lab_runner(lab.key, "--exercise", str(lab.starter_path))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"step 1  PASS  {lab.steps[0].title}" in done.stdout, done.stdout
+    failing = next(n for n, step in enumerate(lab.steps, 1) if f"step {n}  FAIL" in done.stdout)
+    assert failing > 1
+    assert f"hint 1/{len(lab.steps[failing - 1].hints)}: {lab.steps[failing - 1].hints[0]}" in done.stdout
+
+
+@pytest.mark.parametrize("lab", LABS, ids=IDS)
+def test_a_do_nothing_exercise_fails_every_check(lab, tmp_path):
     nothing = tmp_path / "nothing.py"
     nothing.write_text('print("I do nothing")\n')
-    done = lab_runner(lab.key, "--exercise", str(nothing))
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert f"FAIL: {lab.key}" in done.stdout
-    assert f"hint: {lab.hints[0]}" in done.stdout
-    # Every check must fail: one that passes without the exercise checks nothing.
-    assert "PASS  " not in done.stdout, done.stdout
+    doc = run_json(lab.key, "--exercise", str(nothing))
+    passed = [c["name"] for c in checks_of(doc) if c["passed"]]
+    assert not passed, f"these checks pass for an exercise that does nothing: {passed}"
+
+
+@pytest.mark.parametrize("lab", LABS, ids=IDS)
+def test_a_forgery_of_a_passing_runs_output_fails_every_check(lab, tmp_path):
+    good = run_json(lab.key, "--solution")
+    assert good["passed"], good
+    forged = tmp_path / "forged.py"
+    forged.write_text(
+        "import os, sys\n"
+        f"OUTPUT = {good['exercise']['output']!r}\n"
+        f"sys.stdout.write(OUTPUT.replace({good['token']!r}, os.environ['LAB_TOKEN']))\n"
+    )
+    doc = run_json(lab.key, "--exercise", str(forged))
+    passed = [c["name"] for c in checks_of(doc) if c["passed"]]
+    assert not passed, f"these checks believe a forged printout: {passed}"

@@ -1,0 +1,109 @@
+"""Grade one run of one lab: run the exercise, run the checks, and decide whose failure it is.
+
+The verdict is the learner's only when the stack was healthy: a check that could not reach a
+container, or a failure while a service was down, is the environment's (StackError, exit 2),
+never a failed step.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lab_runner import checks, stack
+from lab_runner.checks import CheckResult
+from lab_runner.exercise import ExerciseResult, Running
+from lab_runner.labs import Lab, LabError, Step
+
+
+@dataclass
+class StepResult:
+    number: int
+    step: Step
+    checks: list[CheckResult]
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+
+@dataclass
+class LabResult:
+    """One run of one lab."""
+
+    lab: Lab
+    token: str
+    exercise: ExerciseResult
+    checks: list[CheckResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def steps(self) -> list[StepResult]:
+        return [
+            StepResult(n, step, [c for c in self.checks if c.step == n]) for n, step in enumerate(self.lab.steps, 1)
+        ]
+
+    @property
+    def steps_passed(self) -> int:
+        return sum(s.passed for s in self.steps)
+
+    @property
+    def first_failing(self) -> StepResult | None:
+        return next((s for s in self.steps if not s.passed), None)
+
+    @property
+    def passed(self) -> bool:
+        return self.exercise.problem is None and self.first_failing is None and bool(self.checks)
+
+    @property
+    def verdict(self) -> str:
+        """One line: PASS or FAIL, and why."""
+        lab, total = self.lab.key, len(self.lab.steps)
+        if self.passed:
+            return f"PASS: {lab} (all {total} steps)"
+        why = [f"{self.steps_passed} of {total} steps passed"]
+        if self.exercise.problem:
+            why.insert(0, self.exercise.problem)
+        if first := self.first_failing:
+            why.append(f"step {first.number} is next")
+        return f"FAIL: {lab} ({'; '.join(why)})"
+
+
+def judge(
+    lab: Lab, token: str, ran: ExerciseResult, results: list[CheckResult], healthy: Callable[[], object],
+    seconds: float = 0.0,
+) -> LabResult:  # fmt: skip
+    """The LabResult, or StackError when a failure is the stack's: HEALTHY() raises it if the
+    stack is unwell now, and a check that could not reach a container is the stack's too."""
+    result = LabResult(lab=lab, token=token, exercise=ran, checks=results, seconds=seconds)
+    if result.passed:
+        return result
+    healthy()  # a service that went down mid-run: exit 2, not a failed step
+    for check in results:
+        if check.environment:
+            raise stack.StackError(f"{lab.key}, {check.name}: {check.reason}")
+    return result
+
+
+def new_token(lab: Lab) -> str:
+    return f"{lab.key}-{uuid.uuid4().hex[:12]}"
+
+
+def run_one(lab: Lab, exercise_file: Path, containers: dict[str, str], timeout: float | None = None) -> LabResult:
+    """Exercise, then checks (while a server lab's exercise still runs), then the verdict."""
+    started = time.monotonic()
+    token = new_token(lab)
+    needed = sorted({*lab.services, "workbench"})
+    with Running(
+        containers["workbench"], exercise_file, lab.folder, token, timeout or lab.timeout, lab.serve
+    ) as running:
+        running.wait()
+        try:
+            results = checks.run(lab, token, running.result(), containers)
+        except checks.ChecksError as err:
+            raise LabError(f"{lab.key}: {err}") from err
+    ran = running.result()
+    return judge(lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started)

@@ -1,0 +1,129 @@
+"""The learner's commands around a run: list, hint, solution, reset.
+
+No work is ever lost: `reset` keeps the file it replaces in .lab-backups/NN_slug/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from pathlib import Path
+
+from lab_runner import labs, state
+from lab_runner.stack import ROOT
+
+BACKUPS = ROOT / ".lab-backups"
+
+
+def next_lab(after: labs.Lab | None = None) -> labs.Lab | None:
+    """The first lab not passed yet, looking after AFTER first; None when every lab passes."""
+    found = labs.discover()
+    progress = state.load()
+    todo = [lab for lab in found if not progress.get(lab.folder.name, {}).get("passed")]
+    if after is not None:
+        later = [lab for lab in todo if lab.number > after.number]
+        todo = later or [lab for lab in todo if lab.number != after.number]
+    return todo[0] if todo else None
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    found = labs.discover()
+    if not found:
+        raise labs.LabError(f"no labs found in {labs.LABS_DIR}")
+    progress = state.load()
+    for lab in found:
+        entry = progress.get(lab.folder.name, {})
+        total = len(lab.steps)
+        if "steps_passed" not in entry:
+            where = "not tried yet"
+        elif entry.get("passed"):
+            where = f"passed   {total}/{total} steps   {entry.get('at', '')}"
+        else:
+            where = f"started  {entry['steps_passed']}/{total} steps   {entry.get('at', '')}"
+        print(f"{lab.key:<6} {lab.title:<52} {where}")
+    upcoming = next_lab()
+    if upcoming is None:
+        print("every lab passes: well done")
+    else:
+        print(f"next: {upcoming.key} · {upcoming.title}   (python -m lab_runner {upcoming.key})")
+    return 0
+
+
+def _current_result(lab: labs.Lab) -> dict:
+    """The learner's last result for LAB if it is for exercise.py as it is now; else check it now."""
+    entry = state.load().get(lab.folder.name, {})
+    if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(lab.exercise_path):
+        return entry
+    from lab_runner import cli  # a run needs the stack; only done when the last result is stale
+
+    print(f"checking {lab.key} first (exercise.py changed since its last run) ...", flush=True)
+    cli.remember(cli.check([lab], [lab.exercise_path])[0])
+    return state.load()[lab.folder.name]
+
+
+def cmd_hint(args: argparse.Namespace) -> int:
+    lab = labs.resolve(args.lab)
+    entry = _current_result(lab)
+    if entry.get("passed"):
+        upcoming = next_lab(lab)
+        print(f"{lab.key} passes: no hint needed." + (f" next: {upcoming.key} · {upcoming.title}" if upcoming else ""))
+        return 0
+    number = entry.get("failing_step") or 1
+    step = lab.steps[number - 1]
+    shown = state.reveal_hint(lab.folder.name, number, len(step.hints))
+    print(f"{lab.key}, step {number}: {step.title}")
+    print(f"  expected: {step.goal.strip()}")
+    for n in range(shown):
+        print(f"  hint {n + 1}/{len(step.hints)}: {step.hints[n]}")
+    if shown == len(step.hints):
+        print(f"  that is the last hint for step {number}; the reference: python -m lab_runner solution {lab.key}")
+    return 0
+
+
+def cmd_solution(args: argparse.Namespace) -> int:
+    lab = labs.resolve(args.lab)
+    source = lab.solution_path.read_text(encoding="utf-8")
+    if not state.load().get(lab.folder.name, {}).get("ever_passed"):
+        print(
+            f"# You have not passed {lab.key} yet. Reading the answer first skips the part where you\n"
+            f"# find it: `python -m lab_runner hint {lab.key}` gives one more hint at a time.\n"
+            f"# {lab.solution_path.relative_to(ROOT)}:\n"
+        )
+    print(source, end="" if source.endswith("\n") else "\n")
+    return 0
+
+
+def backup_path(lab: labs.Lab) -> Path:
+    """A new file name in .lab-backups/NN_slug/ (never one that exists)."""
+    folder = BACKUPS / lab.folder.name
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path, n = folder / f"exercise-{stamp}.py", 1
+    while path.exists():
+        n += 1
+        path = folder / f"exercise-{stamp}-{n}.py"
+    return path
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    lab = labs.resolve(args.lab)
+    starter = lab.starter_path.read_bytes()
+    target = lab.exercise_path
+    if target.exists() and target.read_bytes() == starter:
+        print(f"{lab.key}: {target.relative_to(ROOT)} is the shipped starter already; nothing changed")
+        return 0
+    kept = None
+    if target.exists():
+        kept = backup_path(lab)
+        shutil.copy2(target, kept)
+    tmp = target.with_name(".exercise.py.reset")
+    tmp.write_bytes(starter)
+    tmp.replace(target)
+    print(f"{lab.key}: {target.relative_to(ROOT)} is the shipped starter again")
+    if kept:
+        print(f"your previous file is kept: {kept.relative_to(ROOT)}")
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "hint": cmd_hint, "solution": cmd_solution, "reset": cmd_reset}

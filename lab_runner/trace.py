@@ -1,0 +1,255 @@
+"""The exercise's socket system calls, as strace recorded them in the workbench, made readable.
+
+lab-run traces every exercise (`strace -f -e trace=%network,close,clone...`); the lines come
+back here, and checks ask questions of them:
+
+    >>> t = Trace.parse(['12 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 3',
+    ...                  '12 connect(3, {sa_family=AF_UNIX, sun_path="/dev/log"}, 11) = 0',
+    ...                  '12 sendto(3, "<14>hi", 6, 0, NULL, 0) = 6'])
+    >>> [(s.family, s.type, s.peer, s.sent) for s in t.sockets]
+    [('AF_UNIX', 'SOCK_DGRAM', '/dev/log', [b'<14>hi'])]
+
+The trace is evidence the exercise cannot forge: strace runs as root and the exercise as an
+ordinary user (see images/workbench/lab-run).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+LINE = re.compile(r"^(\d+)\s+(\w+)\((.*)\)\s+=\s+(-?\d+|\?|0x[0-9a-f]+)(?:\s+(E[A-Z0-9]+))?")
+STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\.\.\.)?')
+SEND = {"sendto", "sendmsg", "sendmmsg", "write"}
+RECV = {"recvfrom", "recvmsg", "recvmmsg", "read"}
+ESCAPES = {"n": b"\n", "r": b"\r", "t": b"\t", "v": b"\v", "f": b"\f", '"': b'"', "\\": b"\\"}
+
+
+def decode(literal: str) -> bytes:
+    """strace's C string (without its quotes) as bytes: \\n, \\", \\\\, \\123 and \\x41 escapes."""
+    out = bytearray()
+    i = 0
+    while i < len(literal):
+        ch = literal[i]
+        if ch != "\\" or i + 1 == len(literal):
+            out += ch.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        nxt = literal[i + 1]
+        if nxt in ESCAPES:
+            out += ESCAPES[nxt]
+            i += 2
+        elif nxt == "x":
+            out.append(int(literal[i + 2 : i + 4], 16))
+            i += 4
+        else:
+            digits = re.match(r"[0-7]{1,3}", literal[i + 1 :])
+            out.append(int(digits.group(), 8) if digits else ord(nxt))
+            i += 1 + (len(digits.group()) if digits else 1)
+    return bytes(out)
+
+
+def address(args: str) -> str | tuple[str, int] | None:
+    """The socket address in a call's arguments: a path ("@name" if abstract), or (ip, port)."""
+    if found := re.search(r'sun_path=(@?)"((?:[^"\\]|\\.)*)"', args):
+        return found.group(1) + decode(found.group(2)).decode(errors="replace")
+    if found := re.search(r'sin6?_port=htons\((\d+)\), (?:sin_addr=inet_addr\("([^"]+)"\)|.*?inet_pton\(AF_INET6, "([^"]+)")', args):
+        return (found.group(2) or found.group(3), int(found.group(1)))
+    if "sa_family=AF_UNIX" in args:
+        return ""  # an unnamed Unix socket
+    return None
+
+
+@dataclass
+class Call:
+    """One system call: who made it, with what, and what it returned."""
+
+    pid: int
+    name: str
+    args: str
+    """The arguments as strace wrote them."""
+    ret: int | None
+    errno: str | None = None
+    """E.g. ECONNREFUSED when the call failed."""
+
+    @property
+    def fd(self) -> int | None:
+        """The file descriptor a call works on (its first argument), if it has one."""
+        found = re.match(r"(\d+)", self.args)
+        return int(found.group(1)) if found else None
+
+    @property
+    def data(self) -> bytes:
+        """The bytes a send or receive carried (strace shows at most 256 of each)."""
+        return b"".join(decode(m.group(1)) for m in STRING.finditer(self.args))
+
+    def __str__(self) -> str:
+        result = "?" if self.ret is None else str(self.ret)
+        return f"{self.name}({self.args}) = {result}" + (f" {self.errno}" if self.errno else "")
+
+
+@dataclass
+class Socket:
+    """One socket's life in the trace: how it was made and what went through it."""
+
+    pid: int
+    fd: int
+    family: str
+    type: str
+    """SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (flags like SOCK_CLOEXEC dropped)."""
+    calls: list[Call] = field(default_factory=list)
+    peer: str | tuple[str, int] | None = None
+    """Where connect() (or a sendto() with an address) took it."""
+    bound: str | tuple[str, int] | None = None
+    pair: Socket | None = None
+    """The other end, for socketpair() and accepted connections from a traced listener."""
+
+    @property
+    def sent(self) -> list[bytes]:
+        return [c.data for c in self.calls if c.name in SEND and c.ret is not None and c.ret >= 0]
+
+    @property
+    def received(self) -> list[bytes]:
+        return [c.data for c in self.calls if c.name in RECV and c.ret is not None and c.ret >= 0]
+
+    def made(self, name: str) -> list[Call]:
+        return [c for c in self.calls if c.name == name]
+
+    def describe(self) -> str:
+        where = f" to {self.peer!r}" if self.peer not in (None, "") else ""
+        return f"{self.family} {self.type} socket (fd {self.fd}, pid {self.pid}){where}"
+
+
+class Trace:
+    """The calls of one exercise run, and its sockets followed across fork()."""
+
+    def __init__(self, calls: list[Call], exits: dict[int, str] | None = None) -> None:
+        self.calls = calls
+        self.exits = exits or {}
+        """pid -> "exited with 0" / "killed by SIGKILL", for every process that ended."""
+        self.sockets: list[Socket] = []
+        self._follow()
+
+    @classmethod
+    def parse(cls, lines: list[str]) -> Trace:
+        calls: list[Call] = []
+        exits: dict[int, str] = {}
+        pending: dict[str, str] = {}  # pid -> the first half of an <unfinished ...> call
+        for raw in lines:
+            pid, _, rest = raw.strip().partition(" ")
+            rest = rest.strip()
+            if rest.startswith("+++ "):
+                exits[int(pid)] = rest.strip("+ ")
+                continue
+            if rest.endswith("<unfinished ...>"):
+                pending[pid] = rest.removesuffix("<unfinished ...>").rstrip()
+                continue
+            if rest.startswith("<... "):
+                resumed = re.match(r"<\.\.\. \w+ resumed>\s?(.*)", rest)
+                rest = pending.pop(pid, "") + (resumed.group(1) if resumed else "")
+            found = LINE.match(f"{pid} {rest}")
+            if found:
+                ret = found.group(4)
+                calls.append(Call(
+                    pid=int(pid), name=found.group(2), args=found.group(3),
+                    ret=None if ret == "?" else int(ret, 0), errno=found.group(5),
+                ))  # fmt: skip
+        return cls(calls, exits)
+
+    def _follow(self) -> None:
+        tables: dict[int, dict[int, Socket]] = {}
+        for call in self.calls:
+            table = tables.setdefault(call.pid, {})
+            ok = call.ret is not None and call.ret >= 0
+            if call.name in ("clone", "clone3", "fork", "vfork") and ok and call.ret:
+                tables[call.ret] = dict(table)  # the child inherits the open sockets
+                continue
+            if call.name == "socket" and ok:
+                family, kind = _family_type(call.args)
+                sock = Socket(call.pid, call.ret, family, kind, [call])  # type: ignore[arg-type]
+                table[call.ret] = sock  # type: ignore[index]
+                self.sockets.append(sock)
+                continue
+            if call.name == "socketpair" and ok:
+                family, kind = _family_type(call.args)
+                fds = re.search(r"\[(\d+), (\d+)\]", call.args)
+                if fds:
+                    a = Socket(call.pid, int(fds.group(1)), family, kind, [call], peer="")
+                    b = Socket(call.pid, int(fds.group(2)), family, kind, [call], peer="", pair=a)
+                    a.pair = b
+                    table[a.fd], table[b.fd] = a, b
+                    self.sockets += [a, b]
+                continue
+            sock = table.get(call.fd) if call.fd is not None else None
+            if sock is None:
+                continue
+            sock.calls.append(call)
+            if call.name == "connect":
+                sock.peer = address(call.args)
+            elif call.name == "bind" and ok:
+                sock.bound = address(call.args)
+            elif call.name == "sendto" and sock.peer is None:
+                sock.peer = address(call.args)
+            elif call.name in ("accept", "accept4") and ok:
+                conn = Socket(call.pid, call.ret, sock.family, sock.type, [call], peer=address(call.args))  # type: ignore[arg-type]
+                table[call.ret] = conn  # type: ignore[index]
+                self.sockets.append(conn)
+            elif call.name == "close":
+                del table[call.fd]  # type: ignore[arg-type]
+
+    # --- questions checks ask --------------------------------------------------------------
+
+    def of(self, family: str | None = None, type: str | None = None) -> list[Socket]:
+        """The sockets of a family and/or type, e.g. of("AF_UNIX", "SOCK_DGRAM")."""
+        return [s for s in self.sockets if family in (None, s.family) and type in (None, s.type)]
+
+    def named(self, name: str) -> list[Call]:
+        return [c for c in self.calls if c.name == name]
+
+    @property
+    def pids(self) -> list[int]:
+        return list(dict.fromkeys(c.pid for c in self.calls))
+
+    def learners(self) -> list[Socket]:
+        """The exercise's own sockets: not the resolver's (DNS on port 53, nscd) that connect() to a name makes."""
+        return [
+            s for s in self.sockets
+            if not (isinstance(s.peer, tuple) and s.peer[1] == 53) and s.peer != "/var/run/nscd/socket"
+        ]  # fmt: skip
+
+    def story(self) -> str:
+        """One line on what the program did with sockets, for the observed side of a failure."""
+        told = []
+        for s in self.learners():
+            if s.pair is not None and s.pair in self.learners() and id(s.pair) < id(s):
+                continue
+            sent = f", sent {len(s.sent)} message(s)" if s.sent else ""
+            got = f", received {len(s.received)}" if s.received else ""
+            told.append(s.describe() + sent + got)
+        if not told:
+            return "your program made no socket"
+        return "your program made: " + "; ".join(told)
+
+    def shown(self, limit: int = 14) -> list[str]:
+        """The calls a learner wants to see: socket work, not the interpreter's file closes or DNS."""
+        lines = []
+        multi = len({s.pid for s in self.sockets}) > 1
+        theirs = {id(c) for s in self.learners() for c in s.calls}
+        for call in self.calls:
+            if id(call) not in theirs:  # the interpreter's own file closes, the resolver's DNS
+                continue
+            text = str(call)
+            if len(text) > 110:
+                text = text[:100] + " ... " + text[-8:]
+            lines.append((f"[pid {call.pid}] " if multi else "") + text)
+        if len(lines) > limit:
+            lines = [*lines[: limit - 2], f"... {len(lines) - limit + 2} more calls ...", lines[-1]]
+        return lines
+
+
+def _family_type(args: str) -> tuple[str, str]:
+    parts = [p.strip() for p in args.split(",")]
+    family = parts[0] if parts else "?"
+    kinds = parts[1].split("|") if len(parts) > 1 else ["?"]
+    kind = next((k for k in kinds if k in ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_RAW")), kinds[0])
+    return family, kind
