@@ -8,7 +8,8 @@ passes them in:
 
 - `flask`, `chat`, `rsyslog`, `workbench`: testinfra hosts of the stack's containers;
 - `token`: this run's token; `exercise`: what the exercise did (an ExerciseResult: its
-  output, exit code, and `calls`, the socket calls strace recorded); `calls`: the same Trace.
+  output, exit code, and `calls`, the socket calls strace recorded); `calls`: the same Trace;
+  `live()`: a fresh ExerciseResult, for a server lab whose exercise runs during the checks.
 
 The checks of a lab run in file order, in this process, without pytest (so labs can be
 checked side by side in threads, and a run costs no pytest start-up). A failed assert's
@@ -65,7 +66,9 @@ def load(lab: Lab) -> dict[str, Callable]:
             if name.startswith("test_") and inspect.isfunction(func) and func.__module__ == module.__name__:
                 found[name] = func
     if not found:
-        raise ChecksError(f"{lab.checks_dir} has no check functions (def test_...): a lab without checks cannot pass")
+        raise ChecksError(
+            f"{lab.checks_dir} has no check functions (def test_...): a lab without checks cannot pass"
+        )
     in_steps = {c for step in lab.steps for c in step.checks}
     if missing := sorted(in_steps - set(found)):
         raise ChecksError(f"lab.toml names checks that do not exist: {', '.join(missing)}")
@@ -82,8 +85,14 @@ def _reason(err: AssertionError) -> str:
     return f"{(frame.line or 'assert').strip()} ({Path(frame.filename).name}:{frame.lineno})"
 
 
-def run(lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, str]) -> list[CheckResult]:
-    """Every check of LAB for this run, in step order; one CheckResult each."""
+def run(
+    lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, str],
+    live: Callable[[], ExerciseResult] | None = None,
+) -> list[CheckResult]:  # fmt: skip
+    """Every check of LAB for this run, in step order; one CheckResult each.
+
+    LIVE gives what the exercise did so far (a server lab's exercise still runs during checks).
+    """
     functions = load(lab)
     hosts: dict[str, object] = {}
 
@@ -95,7 +104,7 @@ def run(lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, st
         return hosts[service]
 
     given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,
-             "host_of": lambda: host}  # fmt: skip
+             "host_of": lambda: host, "live": lambda: live or (lambda: exercise)}  # fmt: skip
     results = []
     for number, step in enumerate(lab.steps, 1):
         for name in step.checks:

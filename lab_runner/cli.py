@@ -53,7 +53,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     run.add_argument("--all", action="store_true", help="every lab, in order")
     which = run.add_mutually_exclusive_group()
     which.add_argument("--solution", action="store_true", help="run the reference solution.py instead")
-    which.add_argument("--exercise", type=Path, metavar="FILE", help="run FILE instead of the lab's exercise.py")
+    which.add_argument(
+        "--exercise", type=Path, metavar="FILE", help="run FILE instead of the lab's exercise.py"
+    )
     run.add_argument("--json", action="store_true", help="print a JSON results document instead of text")
     run.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML to FILE")
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
@@ -62,7 +64,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                        ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
     watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
-    watch.add_argument("lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)")
+    watch.add_argument(
+        "lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)"
+    )
     if not argv:
         raise UsageError("say what to do: a lab (e.g. lab3), hint LAB, watch, list, or run --all")
     # `python -m lab_runner lab3` is short for `run lab3`.
@@ -83,7 +87,10 @@ def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = Non
     if len(chosen) == 1:
         return [grading.run_one(chosen[0], files[0], containers, timeout)]
     with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
-        futures = [pool.submit(grading.run_one, lab, f, containers, timeout) for lab, f in zip(chosen, files)]
+        futures = [
+            pool.submit(grading.run_one, lab, f, containers, timeout)
+            for lab, f in zip(chosen, files, strict=True)
+        ]
         return [f.result() for f in futures]
 
 
@@ -101,7 +108,7 @@ def show(result: grading.LabResult, own: bool) -> str:
     first = result.first_failing
     folder = result.lab.folder.name
     shown = state.hints_shown(folder, first.number) if own and first else 1
-    return report.text(result, shown, learner.next_lab(result.lab) if own else None)
+    return report.text(result, shown, learner.next_lab(result.lab) if own else None, own)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ Every call has a timeout; a refused, missing or silent engine is an EngineError.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -75,7 +76,9 @@ class Engine:
             sock.connect(self.address)
         except OSError as err:
             sock.close()
-            raise EngineError(f"cannot reach the Docker engine at {self.address}: {err.strerror or err}") from err
+            raise EngineError(
+                f"cannot reach the Docker engine at {self.address}: {err.strerror or err}"
+            ) from err
         return sock
 
     def _send(self, sock: socket.socket, method: str, path: str, body: object, extra: str = "") -> None:
@@ -111,7 +114,9 @@ class Engine:
                 while chunk := sock.recv(65536):
                     rest += chunk
         except TimeoutError as err:
-            raise EngineError(f"the Docker engine did not answer {method} {path} within {timeout:g} s") from err
+            raise EngineError(
+                f"the Docker engine did not answer {method} {path} within {timeout:g} s"
+            ) from err
         if headers.get("transfer-encoding") == "chunked":
             rest = _unchunk(rest)
         if status >= 400:
@@ -205,10 +210,8 @@ class Exec:
             raise EngineError(f"the exec's stdin is closed: {err}") from err
 
     def close_stdin(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_WR)  # the engine passes the end of stdin on
-        except OSError:
-            pass
 
     def settimeout(self, seconds: float | None) -> None:
         self.sock.settimeout(seconds)

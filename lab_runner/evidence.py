@@ -1,7 +1,7 @@
 """Helpers for checks: wait for a server's log lines, and find a container's address.
 
-    lines = wait_lines(rsyslog, "/var/log/syslog", token)            # at least one
-    lines = wait_lines(chat, "/var/log/chat/chat.log", token, count=3)
+lines = wait_lines(rsyslog, "/var/log/syslog", token)            # at least one
+lines = wait_lines(chat, "/var/log/chat/chat.log", token, count=3)
 """
 
 from __future__ import annotations

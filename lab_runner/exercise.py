@@ -14,6 +14,7 @@ prints: lab_runner's memory does not grow with it.
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import threading
 import time
@@ -145,7 +146,9 @@ class Running:
         self.error: str | None = None
 
     def __enter__(self) -> Running:
-        cmd = ["lab-run", self.file, f"{self.timeout:g}"] + ([str(self.serve_port)] if self.serve_port else [])
+        cmd = ["lab-run", self.file, f"{self.timeout:g}"] + (
+            [str(self.serve_port)] if self.serve_port else []
+        )
         self.started = time.monotonic()
         try:
             self.exec = stack.engine().open_exec(
@@ -205,7 +208,9 @@ class Running:
     def wait(self) -> None:
         """Until the exercise ends, or listens on its port (a server lab); StackError if lab-run hangs."""
         if not self.ready.wait(self.timeout + GRACE):
-            raise stack.StackError(f"the workbench did not stop the exercise within {self.timeout + GRACE:g} s")
+            raise stack.StackError(
+                f"the workbench did not stop the exercise within {self.timeout + GRACE:g} s"
+            )
         if self.error and self.exit_code is None and not self.serving:
             raise stack.StackError(f"lost the exercise's run in the workbench: {self.error}")
 
@@ -214,7 +219,9 @@ class Running:
         with self.lock:
             trace = self.trace_head + list(self.trace_tail)
             if self.trace_total > len(trace):
-                trace.insert(len(self.trace_head), f"0 [... {self.trace_total - len(trace)} calls not kept ...]")
+                trace.insert(
+                    len(self.trace_head), f"0 [... {self.trace_total - len(trace)} calls not kept ...]"
+                )
             return ExerciseResult(
                 file=self.file, exit_code=self.exit_code, output=self.output.text(),
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
@@ -223,9 +230,7 @@ class Running:
 
     def __exit__(self, *exc: object) -> None:
         """Tell lab-run the checks are done: it stops what is left and cleans up."""
-        try:
+        with contextlib.suppress(EngineError):
             self.exec.write(b"done\n")
-        except EngineError:
-            pass
         self.ended.wait(10)
         self.exec.close()

@@ -43,7 +43,8 @@ class LabResult:
     @property
     def steps(self) -> list[StepResult]:
         return [
-            StepResult(n, step, [c for c in self.checks if c.step == n]) for n, step in enumerate(self.lab.steps, 1)
+            StepResult(n, step, [c for c in self.checks if c.step == n])
+            for n, step in enumerate(self.lab.steps, 1)
         ]
 
     @property
@@ -92,7 +93,9 @@ def new_token(lab: Lab) -> str:
     return f"{lab.key}-{uuid.uuid4().hex[:12]}"
 
 
-def run_one(lab: Lab, exercise_file: Path, containers: dict[str, str], timeout: float | None = None) -> LabResult:
+def run_one(
+    lab: Lab, exercise_file: Path, containers: dict[str, str], timeout: float | None = None
+) -> LabResult:
     """Exercise, then checks (while a server lab's exercise still runs), then the verdict."""
     started = time.monotonic()
     token = new_token(lab)
@@ -102,7 +105,7 @@ def run_one(lab: Lab, exercise_file: Path, containers: dict[str, str], timeout: 
     ) as running:
         running.wait()
         try:
-            results = checks.run(lab, token, running.result(), containers)
+            results = checks.run(lab, token, running.result(), containers, running.result)
         except checks.ChecksError as err:
             raise LabError(f"{lab.key}: {err}") from err
     ran = running.result()

@@ -164,9 +164,10 @@ def load(folder: Path) -> Lab:
     )
 
 
-def discover(labs_dir: Path = LABS_DIR) -> list[Lab]:
-    """Every labs/*/lab.toml, in number order."""
-    return sorted((load(toml.parent) for toml in labs_dir.glob("*/lab.toml")), key=lambda lab: lab.number)
+def discover(labs_dir: Path | None = None) -> list[Lab]:
+    """Every labs/*/lab.toml (or LABS_DIR's), in number order."""
+    found = (load(toml.parent) for toml in (labs_dir or LABS_DIR).glob("*/lab.toml"))
+    return sorted(found, key=lambda lab: lab.number)
 
 
 def resolve(text: str, labs: list[Lab] | None = None) -> Lab:

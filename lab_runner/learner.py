@@ -67,7 +67,10 @@ def cmd_hint(args: argparse.Namespace) -> int:
     entry = _current_result(lab)
     if entry.get("passed"):
         upcoming = next_lab(lab)
-        print(f"{lab.key} passes: no hint needed." + (f" next: {upcoming.key} · {upcoming.title}" if upcoming else ""))
+        print(
+            f"{lab.key} passes: no hint needed."
+            + (f" next: {upcoming.key} · {upcoming.title}" if upcoming else "")
+        )
         return 0
     number = entry.get("failing_step") or 1
     step = lab.steps[number - 1]
@@ -77,7 +80,10 @@ def cmd_hint(args: argparse.Namespace) -> int:
     for n in range(shown):
         print(f"  hint {n + 1}/{len(step.hints)}: {step.hints[n]}")
     if shown == len(step.hints):
-        print(f"  that is the last hint for step {number}; the reference: python -m lab_runner solution {lab.key}")
+        print(
+            f"  that is the last hint for step {number}; "
+            f"the reference: python -m lab_runner solution {lab.key}"
+        )
     return 0
 
 

@@ -20,21 +20,27 @@ SHOWN_OUTPUT_LINES = 30
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
+def shown_text(text: str) -> str:
+    """TEXT with control characters (a colour code, a clear-screen) written as \\xNN: an
+    exercise's output must not take over the reader's terminal."""
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def readable(check_name: str) -> str:
     """test_the_line_arrived_whole -> "the line arrived whole"."""
     return check_name.removeprefix("test_").replace("_", " ")
 
 
 def _labelled(label: str, text: str) -> list[str]:
-    """    expected: first line
-                 next lines, aligned under it"""
+    """expected: first line
+    next lines, aligned under it"""
     head = f"    {label}: "
-    first, *rest = text.strip().splitlines() or [""]
+    first, *rest = shown_text(text.strip()).splitlines() or [""]
     return [head + first] + [" " * len(head) + line for line in rest]
 
 
-def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None) -> str:
-    """The learner's report."""
+def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, own: bool = False) -> str:
+    """The learner's report; OWN (the learner's exercise.py) adds what to do next after a pass."""
     lab, ex = result.lab, result.exercise
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
     status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
@@ -43,7 +49,7 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None) -
         shown = ex.output.rstrip().splitlines()
         if len(shown) > SHOWN_OUTPUT_LINES:
             shown = [f"[... {len(shown) - SHOWN_OUTPUT_LINES} lines above ...]", *shown[-SHOWN_OUTPUT_LINES:]]
-        lines += ["  | " + line for line in shown]
+        lines += ["  | " + shown_text(line) for line in shown]
     calls = ex.calls.shown()
     lines.append("its socket calls (strace):" if calls else "its socket calls (strace): none")
     lines += ["  " + call for call in calls]
@@ -70,10 +76,10 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None) -
             if shown < len(hints):
                 lines.append(f"    (the next hint: python -m lab_runner hint {lab.key})")
     lines += ["", result.verdict]
-    if result.passed and next_lab is not None:
+    if own and result.passed and next_lab is not None:
         lines.append(f"next: {next_lab.key} · {next_lab.title}   (python -m lab_runner {next_lab.key})")
-    elif result.passed:
-        lines.append("that was the last lab: every lab passes")
+    elif own and result.passed:
+        lines.append("every lab passes: well done")
     if lab.look:
         lines.append("see it yourself: " + lab.look.replace("{token}", result.token))
     return "\n".join(lines)
@@ -123,7 +129,9 @@ def as_dict(r: LabResult) -> dict:
 
 
 def as_json(results: list[LabResult]) -> str:
-    return json.dumps({"passed": all(r.passed for r in results), "labs": [as_dict(r) for r in results]}, indent=2)
+    return json.dumps(
+        {"passed": all(r.passed for r in results), "labs": [as_dict(r) for r in results]}, indent=2
+    )
 
 
 def xml_text(text: str) -> str:
@@ -144,7 +152,9 @@ def write_junit(results: list[LabResult], path: Path) -> None:
         props = ET.SubElement(suite, "properties")
         ET.SubElement(props, "property", name="token", value=r.token)
         ET.SubElement(props, "property", name="steps_passed", value=f"{r.steps_passed}/{len(r.lab.steps)}")
-        case = ET.SubElement(suite, "testcase", classname=name, name="exercise", time=f"{r.exercise.seconds:.3f}")
+        case = ET.SubElement(
+            suite, "testcase", classname=name, name="exercise", time=f"{r.exercise.seconds:.3f}"
+        )
         output = xml_text(r.exercise.output)
         if r.exercise.problem:
             ET.SubElement(case, "failure", message=r.exercise.problem).text = output
@@ -155,7 +165,9 @@ def write_junit(results: list[LabResult], path: Path) -> None:
                 if not c.passed:
                     reason = xml_text(c.reason)
                     hint = xml_text(step.step.hints[0])
-                    failure = ET.SubElement(case, "failure", message=reason.splitlines()[0] if reason else "failed")
+                    failure = ET.SubElement(
+                        case, "failure", message=reason.splitlines()[0] if reason else "failed"
+                    )
                     failure.text = f"{reason}\nexpected: {xml_text(step.step.goal)}\nhint: {hint}"
     tree = ET.ElementTree(suites)
     ET.indent(tree)

@@ -53,7 +53,10 @@ def address(args: str) -> str | tuple[str, int] | None:
     """The socket address in a call's arguments: a path ("@name" if abstract), or (ip, port)."""
     if found := re.search(r'sun_path=(@?)"((?:[^"\\]|\\.)*)"', args):
         return found.group(1) + decode(found.group(2)).decode(errors="replace")
-    if found := re.search(r'sin6?_port=htons\((\d+)\), (?:sin_addr=inet_addr\("([^"]+)"\)|.*?inet_pton\(AF_INET6, "([^"]+)")', args):
+    if found := re.search(
+        r'sin6?_port=htons\((\d+)\), (?:sin_addr=inet_addr\("([^"]+)"\)|.*?inet_pton\(AF_INET6, "([^"]+)")',
+        args,
+    ):
         return (found.group(2) or found.group(3), int(found.group(1)))
     if "sa_family=AF_UNIX" in args:
         return ""  # an unnamed Unix socket
@@ -211,7 +214,7 @@ class Trace:
         return list(dict.fromkeys(c.pid for c in self.calls))
 
     def learners(self) -> list[Socket]:
-        """The exercise's own sockets: not the resolver's (DNS on port 53, nscd) that connect() to a name makes."""
+        """The exercise's own sockets, not the resolver's (DNS on port 53, nscd) for a host name."""
         return [
             s for s in self.sockets
             if not (isinstance(s.peer, tuple) and s.peer[1] == 53) and s.peer != "/var/run/nscd/socket"
@@ -251,5 +254,7 @@ def _family_type(args: str) -> tuple[str, str]:
     parts = [p.strip() for p in args.split(",")]
     family = parts[0] if parts else "?"
     kinds = parts[1].split("|") if len(parts) > 1 else ["?"]
-    kind = next((k for k in kinds if k in ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_RAW")), kinds[0])
+    kind = next(
+        (k for k in kinds if k in ("SOCK_STREAM", "SOCK_DGRAM", "SOCK_SEQPACKET", "SOCK_RAW")), kinds[0]
+    )
     return family, kind

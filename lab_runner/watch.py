@@ -47,7 +47,10 @@ def check_and_show(lab: labs.Lab) -> bool:
         return False
     cli.remember(result)
     print(cli.show(result, own=True), flush=True)
-    print(f"\nwatching {lab.exercise_path.relative_to(stack.ROOT)}: save it to check again (Ctrl-C stops)", flush=True)
+    print(
+        f"\nwatching {lab.exercise_path.relative_to(stack.ROOT)}: save it to check again (Ctrl-C stops)",
+        flush=True,
+    )
     return result.passed
 
 
@@ -73,7 +76,10 @@ def main(name: str | None) -> int:
             observer.unschedule(watched)
             upcoming = learner.next_lab(lab)
             if upcoming is not None:
-                print(f"\n{lab.key} passes. Next: {upcoming.key} · {upcoming.title} (watching it now)\n", flush=True)
+                print(
+                    f"\n{lab.key} passes. Next: {upcoming.key} · {upcoming.title} (watching it now)\n",
+                    flush=True,
+                )
             lab = upcoming
         print("\nevery lab passes: well done")
         return 0

@@ -14,7 +14,7 @@ from runner import lab_runner
 from workloads import run_workload, start_workload
 
 from lab_runner import stack
-from lab_runner.fixtures import log_lines
+from lab_runner.evidence import wait_lines
 
 CHAT_LOG = "/var/log/chat/chat.log"
 SYSLOG = "/var/log/syslog"
@@ -78,7 +78,7 @@ def test_flask_idle_connections_do_not_block_real_requests(flask, token):
     finally:
         for s in idle:
             s.close()
-    assert log_lines(flask, "/var/log/flask/flask.log", f"/?busy={token} ")
+    assert wait_lines(flask, "/var/log/flask/flask.log", f"/?busy={token} ")
 
 
 # rsyslog ------------------------------------------------------------------------------------

@@ -1,90 +1,153 @@
-"""lab_runner on the real stack: its verdicts, outputs and exit codes, including the error paths."""
+"""lab_runner on the real stack, as a learner and an instructor use it: verdicts, reports, exit
+codes, the learner's commands, and runs that misbehave (hang, flood, fork, crash)."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from runner import lab_runner
+from runner import STATE, lab_runner
 
 from lab_runner import labs, stack
 
+LAB3 = labs.resolve("lab3")
 
-def test_list_shows_every_lab_and_its_last_result():
-    lab_runner("lab3")
-    done = lab_runner("list")
-    assert done.returncode == 0
-    lines = done.stdout.splitlines()
-    assert lines[0].startswith("lab1 ") and "01_raw_bytes" in lines[0]
-    assert any(line.startswith("lab3 ") and "passed" in line for line in lines)
+
+@pytest.fixture
+def own_lab3():
+    """The learner's labs/03_dev_log/exercise.py, put back as it was after the test."""
+    before = LAB3.exercise_path.read_bytes()
+    yield LAB3.exercise_path
+    LAB3.exercise_path.write_bytes(before)
+
+
+def token_of(stdout: str) -> str:
+    return re.search(r"\(run (lab\d+-[0-9a-f]{12})\)", stdout).group(1)
 
 
 @pytest.mark.parametrize("name", ["lab3", "3", "03_dev_log", "run lab3"])
 def test_a_lab_can_be_named_several_ways(name):
-    done = lab_runner(*name.split())
+    done = lab_runner(*name.split(), "--solution")
     assert done.returncode == 0, done.stderr
-    assert "PASS: lab3" in done.stdout
+    assert "PASS: lab3 (all 2 steps)" in done.stdout
 
 
-def test_lab3_line_is_in_syslog_where_the_runner_says_to_look(rsyslog):
-    done = lab_runner("lab3")
-    token = done.stdout.split("(run token ")[1].split(")")[0]
-    look = done.stdout.splitlines()[-1]
-    assert look == f"see it yourself: docker compose exec rsyslog grep {token} /var/log/syslog"
-    assert token in rsyslog.check_output(f"grep {token} /var/log/syslog")
+def test_the_starter_shows_the_articles_datagram_arriving_and_what_to_do_next(rsyslog):
+    done = lab_runner("lab3", "--exercise", str(LAB3.starter_path))
+    assert done.returncode == 1
+    token = token_of(done.stdout)
+    assert f"  | sent: *****************hello-{token}*****************" in done.stdout
+    assert 'connect(3, {sa_family=AF_UNIX, sun_path="/dev/log"}, 11) = 0' in done.stdout
+    assert "step 1  PASS" in done.stdout and "step 2  FAIL" in done.stdout
+    assert f"hint 1/{len(LAB3.steps[1].hints)}: {LAB3.steps[1].hints[0]}" in done.stdout
+    assert done.stdout.splitlines()[-1] == (
+        f"see it yourself: docker compose exec rsyslog grep {token} /var/log/syslog /var/log/priority.log"
+    )
+    line = rsyslog.check_output(f"grep -F -- {token} /var/log/syslog")
+    assert f" ***************hello-{token}*****************" in line  # two stars short
 
 
-def test_an_earlier_runs_line_never_satisfies_a_later_run(tmp_path):
-    assert lab_runner("lab3").returncode == 0
+def test_an_earlier_runs_lines_never_satisfy_a_later_run(tmp_path):
+    assert lab_runner("lab3", "--solution").returncode == 0
     nothing = tmp_path / "nothing.py"
     nothing.write_text("")
     assert lab_runner("lab3", "--exercise", str(nothing)).returncode == 1
 
 
-def test_run_all_prints_one_line_per_lab_and_a_total():
-    done = lab_runner("run", "--all")
+def test_run_all_solutions_prints_one_line_per_lab_and_a_total():
+    done = lab_runner("run", "--all", "--solution")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == len(labs.discover()) + 1
-    assert all(line.startswith("PASS  lab") for line in lines[:-1])
+    assert all(line.startswith("PASS  lab") for line in lines[:-1]), done.stdout
     assert lines[-1] == f"{len(labs.discover())} passed, 0 failed"
 
 
-def test_json_and_junit_reports(tmp_path):
+def test_json_and_junit_reports_carry_the_steps(tmp_path):
     junit = tmp_path / "results.xml"
-    done = lab_runner("run", "lab1", "lab2", "--json", "--junit", str(junit))
-    assert done.returncode == 0, done.stderr
-    doc = json.loads(done.stdout)
-    assert doc["passed"] is True and [lab["lab"] for lab in doc["labs"]] == ["lab1", "lab2"]
-    assert all(c["passed"] for lab in doc["labs"] for c in lab["checks"])
-    suites = ET.parse(junit).getroot().findall("testsuite")
-    assert [s.get("name") for s in suites] == ["01_raw_bytes", "02_http_by_hand"]
-    assert all(s.get("failures") == "0" for s in suites)
+    done = lab_runner("run", "lab3", "--exercise", str(LAB3.starter_path), "--json", "--junit", str(junit))
+    assert done.returncode == 1, done.stderr
+    (lab,) = json.loads(done.stdout)["labs"]
+    assert [(s["number"], s["passed"]) for s in lab["steps"]] == [(1, True), (2, False)]
+    assert lab["steps"][1]["hint"] == LAB3.steps[1].hints[0]
+    assert any(
+        'sun_path=\\"/dev/log\\"' in c or 'sun_path="/dev/log"' in c for c in lab["exercise"]["socket_calls"]
+    )
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite.get("name") == "03_dev_log" and suite.get("failures") == str(len(LAB3.steps[1].checks))
 
 
 def test_a_crashing_exercise_shows_its_own_traceback_and_exit_1(tmp_path):
     crash = tmp_path / "crash.py"
     crash.write_text('print("before the crash")\n1 / 0\n')
-    done = lab_runner("lab1", "--exercise", str(crash))
+    done = lab_runner("lab3", "--exercise", str(crash))
     assert done.returncode == 1
-    assert "the exercise exited with code 1" in done.stdout
     out = done.stdout
+    assert "FAIL: lab3 (the exercise exited with code 1;" in out
     assert (
         out.index("before the crash") < out.index('File "crash.py", line 2') < out.index("ZeroDivisionError")
     )
-    assert "lab_runner" not in out and '"<string>"' not in out  # no frame of ours
+    assert (
+        "lab_runner" not in out.split("its socket calls")[0] and '"<string>"' not in out
+    )  # no frame of ours
     assert done.stderr == ""
+
+
+def test_an_exercise_that_exits_3_is_a_failure_that_says_so(tmp_path):
+    three = tmp_path / "three.py"
+    three.write_text("import sys\nsys.exit(3)\n")
+    done = lab_runner("lab3", "--exercise", str(three))
+    assert done.returncode == 1
+    assert "FAIL: lab3 (the exercise exited with code 3; 0 of 2 steps passed; step 1 is next)" in done.stdout
 
 
 def test_a_hanging_exercise_is_stopped_at_its_time_limit(tmp_path, workbench):
     hang = tmp_path / "hang.py"
-    hang.write_text("import time\nprint('waiting forever', flush=True)\ntime.sleep(3600)\n")
-    done = lab_runner("lab1", "--exercise", str(hang), "--timeout", "2")
+    hang.write_text("import os, time\nprint('pid', os.getpid(), flush=True)\ntime.sleep(3600)\n")
+    done = lab_runner("lab3", "--exercise", str(hang), "--timeout", "2")
     assert done.returncode == 1
-    assert "did not finish within its time limit" in done.stdout and "waiting forever" in done.stdout
-    assert "time.sleep(3600)" not in workbench.run("ps -eo args").stdout  # really stopped in there
+    assert "did not finish within its time limit" in done.stdout
+    pid = re.search(r"\| pid (\d+)", done.stdout).group(1)
+    assert not workbench.file(f"/proc/{pid}").exists  # really gone in there
+
+
+def test_a_forked_server_and_its_files_are_gone_after_the_run(tmp_path, workbench):
+    fork = tmp_path / "fork.py"
+    fork.write_text(
+        "import os, socket, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    server = socket.create_server(('0.0.0.0', 4444))\n"
+        "    open(f\"/tmp/left-{os.environ['LAB_TOKEN']}\", 'w').write('x')\n"
+        "    time.sleep(3600)\n"
+        "time.sleep(0.5)\n"
+    )
+    for _ in range(2):  # the second run binds the same port: the first's server must be gone
+        done = lab_runner("lab3", "--exercise", str(fork))
+        assert "the exercise exited" not in done.stdout, done.stdout
+        assert re.search(r"stopped after the checks: pid \d+ python3 fork.py", done.stdout), done.stdout
+        assert "removed 1 file(s) it left in /tmp" in done.stdout
+        assert not workbench.socket("tcp://0.0.0.0:4444").is_listening
+        assert workbench.run(f"ls /tmp/left-{token_of(done.stdout)}").rc != 0
+
+
+def test_a_flooding_exercise_is_bounded_in_time_and_memory(tmp_path):
+    flood = tmp_path / "flood.py"
+    flood.write_text("import sys\nwhile True:\n    sys.stdout.write('x' * 10000 + '\\n')\n")
+    measure = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); " + (
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    runner = [sys.executable, "-m", "lab_runner", "lab3", "--exercise", str(flood), "--timeout", "3"]
+    cmd = [sys.executable, "-c", measure, *runner]
+    done = subprocess.run(cmd, cwd=stack.ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "LAB_RUNNER_STATE": str(STATE)})  # fmt: skip
+    assert "did not finish within its time limit" in done.stdout
+    assert re.search(r"\[\.\.\. [\d,]+ bytes of output not kept \.\.\.\]", done.stdout)
+    max_rss_kib = int(done.stdout.splitlines()[-1])
+    assert max_rss_kib < 100 * 1024, f"lab_runner grew to {max_rss_kib} KiB"
 
 
 @pytest.mark.parametrize(
@@ -96,8 +159,11 @@ def test_a_hanging_exercise_is_stopped_at_its_time_limit(tmp_path, workbench):
         (["run", "lab1", "--bogus"], "unrecognized arguments: --bogus"),
         (["lab1", "--exercise", "/no/such/file.py"], "--exercise /no/such/file.py: no such file"),
         (["run", "lab1", "lab2", "--exercise", "x.py"], "--exercise goes with exactly one lab"),
+        (["lab1", "--solution", "--exercise", "x.py"], "not allowed with argument"),
         (["lab1", "--timeout", "-1"], "--timeout takes seconds"),
         (["lab1", "--junit", "/no/such/dir/out.xml"], "--junit /no/such/dir/out.xml: no such folder"),
+        (["hint"], "the following arguments are required: LAB"),
+        (["reset", "lab99"], "unknown lab 'lab99'"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, message):
@@ -128,10 +194,36 @@ def test_a_stopped_service_is_exit_2_naming_it_and_what_to_run():
 
 def test_a_python_without_the_dependencies_is_told_what_to_run():
     # -S: no site-packages, so a Python that finds lab_runner (in the current folder) but not
-    # pytest or testinfra, like a system python3 before ./bootstrap.sh.
+    # testinfra, like a system python3 before ./bootstrap.sh.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     cmd = [sys.executable, "-S", "-m", "lab_runner", "lab3"]
     bare = subprocess.run(cmd, cwd=stack.ROOT, capture_output=True, text=True, env=env)
     assert bare.returncode == 2
     assert bare.stderr.startswith("lab_runner: error: this Python lacks ") and "./bootstrap.sh" in bare.stderr
     assert bare.stderr.count("\n") == 1
+
+
+# the learner's loop: list, hint, solution, reset ----------------------------------------------
+
+
+def test_the_learners_loop_from_the_starter_to_a_pass(own_lab3):
+    STATE.unlink(missing_ok=True)
+    assert "lab3   " in lab_runner("list").stdout and "not tried yet" in lab_runner("list").stdout
+    before = lab_runner("solution", "lab3").stdout
+    assert before.startswith("# You have not passed lab3 yet.")
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())
+    assert lab_runner("lab3").returncode == 1
+    assert re.search(r"lab3 +.* started +1/2 steps", lab_runner("list").stdout)
+    hints = [lab_runner("hint", "lab3").stdout for _ in range(len(LAB3.steps[1].hints))]
+    assert f"hint 2/{len(LAB3.steps[1].hints)}" in hints[0] and "hint 3/" not in hints[0]
+    assert "that is the last hint for step 2" in hints[-1]
+    own_lab3.write_bytes(LAB3.solution_path.read_bytes())  # the learner solves it
+    hint = lab_runner("hint", "lab3")  # exercise.py changed: checked again first
+    assert "checking lab3 first" in hint.stdout and "lab3 passes: no hint needed" in hint.stdout
+    assert re.search(r"lab3 +.* passed +2/2 steps", lab_runner("list").stdout)
+    assert not lab_runner("solution", "lab3").stdout.startswith("# You have not passed")
+    reset = lab_runner("reset", "lab3")
+    kept = re.search(r"your previous file is kept: (\S+)", reset.stdout).group(1)
+    assert (stack.ROOT / kept).read_bytes() == LAB3.solution_path.read_bytes()
+    assert own_lab3.read_bytes() == LAB3.starter_path.read_bytes()
+    (stack.ROOT / kept).unlink()

@@ -11,9 +11,19 @@ name = "{slug}"
 title = "A title"
 concepts = ["a concept"]
 services = ["flask"]
-exercise = "exercise.py"
-hints = ["a hint"]
 timeout = 5
+
+[[steps]]
+title = "The experiment"
+goal = "It arrives."
+checks = ["test_it_arrives"]
+hints = ["a hint"]
+
+[[steps]]
+title = "Your turn"
+goal = "It arrives whole."
+checks = ["test_whole", "test_tagged"]
+hints = ["look", "the answer"]
 """
 
 
@@ -57,21 +67,42 @@ def test_resolve_unknown_lists_the_valid_labs_in_one_line(three, text):
 def test_lab_fields_come_from_lab_toml(three):
     lab = three[0]
     assert (lab.number, lab.name, lab.title, lab.timeout) == (1, "raw_bytes", "A title", 5.0)
-    assert lab.services == ("flask",) and lab.hints == ("a hint",)
+    assert lab.services == ("flask",) and lab.serve == 0
+    assert [(s.title, s.checks, s.hints) for s in lab.steps] == [
+        ("The experiment", ("test_it_arrives",), ("a hint",)),
+        ("Your turn", ("test_whole", "test_tagged"), ("look", "the answer")),
+    ]
     assert lab.exercise_path == lab.folder / "exercise.py"
+    assert lab.starter_path == lab.folder / ".starter.py" and lab.solution_path == lab.folder / "solution.py"
 
 
 @pytest.mark.parametrize(
     ("edit", "complaint"),
     [
         (lambda t: t.replace('name = "dev_log"', 'name = "other"'), "does not match the folder"),
-        (lambda t: t.replace('hints = ["a hint"]', "hints = []"), "'hints' must be a non-empty list"),
-        (lambda t: t.replace('hints = ["a hint"]', 'hints = [" "]'), "'hints' must be a non-empty list"),
+        (lambda t: t.replace('hints = ["a hint"]', "hints = []"), "step 1: 'hints' must be a non-empty list"),
+        (
+            lambda t: t.replace('hints = ["a hint"]', 'hints = [" "]'),
+            "step 1: 'hints' must be a non-empty list",
+        ),
+        (lambda t: t.replace('["test_whole", "test_tagged"]', "[]"), "step 2: 'checks' must be"),
+        (
+            lambda t: t.replace('"test_whole", ', '"test_it_arrives", '),
+            "test_it_arrives belong to more than one",
+        ),
+        (lambda t: t.replace('goal = "It arrives."\n', ""), "step 1: 'goal' must be a non-empty string"),
+        (
+            lambda t: t.replace('goal = "It arrives."', 'goal = "x"\ncolor = 1'),
+            "step 1: unknown key(s) color",
+        ),
+        (lambda t: t.split("[[steps]]")[0], "a lab needs [[steps]]"),
+        (lambda t: t.replace("timeout = 5", "timeout = 5\nserve = 70000"), "'serve' must be a TCP port"),
         (lambda t: t.replace('title = "A title"\n', ""), "'title' must be a non-empty string"),
         (lambda t: t.replace("timeout = 5", "timeout = 0"), "'timeout' must be"),
         (lambda t: t.replace("timeout = 5", 'timeout = "5"'), "'timeout' must be"),
-        (lambda t: t + "colour = 1\n", "unknown key(s) colour"),
+        (lambda t: "colour = 1\n" + t, "unknown key(s) colour"),
         (lambda t: t + "this is not toml\n", "not valid TOML"),
+        (lambda t: t.replace("timeout = 5", 'exercise = "x.py"\ntimeout = 5'), "unknown key(s) exercise"),
     ],
 )
 def test_a_malformed_lab_toml_is_one_clear_error(tmp_path, edit, complaint):
