@@ -12,7 +12,11 @@ from lab_runner import stack
 
 SERVICES = ["flask", "chat", "rsyslog", "workbench"]
 # What each service may add back after cap_drop: [ALL]; compose.yaml gives each one's reason.
-ALLOWED_CAPS = {"flask": set(), "chat": set(), "rsyslog": set(), "workbench": {"NET_RAW", "SETUID", "SETGID"}}
+ALLOWED_CAPS = {
+    "flask": set(), "chat": set(), "rsyslog": set(),
+    "workbench": {"NET_RAW", "SETUID", "SETGID", "SYS_PTRACE"},
+}  # fmt: skip
+MAIN = {"flask": "serve.py", "chat": "server.py", "rsyslog": "rsyslogd", "workbench": "sleep infinity"}
 ROOT_ALLOWED = {"workbench"}  # tcpdump needs root's raw socket; all its other capabilities are dropped
 
 
@@ -58,16 +62,29 @@ def test_no_new_privileges(inspect, service):
     assert "no-new-privileges:true" in inspect[service]["HostConfig"]["SecurityOpt"]
 
 
+def real_uids(host, program: str) -> set[str]:
+    """The real uids of the container's processes running PROGRAM (read from /proc, not asked of id)."""
+    out = host.check_output(
+        "for d in /proc/[0-9]*; do [ $d = /proc/$$ ] && continue; "
+        "tr '\\0' ' ' < $d/cmdline 2>/dev/null | grep -qF -- %s "
+        "&& awk '/^Uid:/ {print $2}' $d/status; done; true",
+        program,
+    )
+    return set(out.split())
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_runs_as_a_numeric_non_root_user(inspect, service, host_of):
     user = inspect[service]["Config"]["User"]
+    uids = real_uids(host_of(service), MAIN[service])
+    assert uids, f"no process runs {MAIN[service]} in {service}"
     if service in ROOT_ALLOWED:  # by design (see compose.yaml); its capabilities are checked above
-        assert user in ("", "0", "root") and host_of(service).check_output("id -u") == "0"
+        assert user in ("", "0", "root") and uids == {"0"}
         return
     uid = user.split(":")[0]
     assert uid.isdigit() and int(uid) >= 1000, user
-    # And the main process really is that user.
-    assert host_of(service).check_output("id -u") == uid
+    # And the main process really runs as that user (its real uid in /proc), not only configured so.
+    assert uids == {uid}, f"{MAIN[service]} runs as uid {uids} in {service}, configured {uid}"
 
 
 @pytest.mark.parametrize("service", SERVICES)
