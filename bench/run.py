@@ -29,9 +29,12 @@ import time
 import uuid
 from pathlib import Path
 
+import learner_loop
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
 PY = sys.executable
+SECTIONS = ["build", "lab_runner", "watch", "soak", "chat", "syslog"]
 
 
 def sh(*cmd: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -84,6 +87,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (default 3)")
     parser.add_argument("--cold", type=int, default=0, metavar="N", help="N cold bootstraps (destructive)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the results page to FILE")
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"sections, comma-separated: {','.join(SECTIONS)}"
+    )
+    parser.add_argument(
+        "--soak", type=int, default=20, metavar="N", help="rounds of every lab's solution (default 20)"
+    )
     args = parser.parse_args()
     runs = args.runs
     rows: list[tuple[str, str]] = []
@@ -92,44 +101,34 @@ def main() -> None:
         rows.append((name, value))
         print(f"{name:<52} {value}", flush=True)
 
+    only = set(args.only.split(","))
     if args.cold:
         report("cold bootstrap (engine, Compose, base image)", f"{cold_bootstrap(args.cold):.1f} s")
-    report("bootstrap with nothing to do", f"{med([timed('./bootstrap.sh') for _ in range(runs)]):.2f} s")
-
-    report("cold build (build --no-cache, 4 images)",
-           f"{med([timed(*COMPOSE, 'build', '--no-cache') for _ in range(runs)]):.1f} s")  # fmt: skip
+    if "build" in only:
+        report("bootstrap with nothing to do", f"{med([timed('./bootstrap.sh') for _ in range(runs)]):.2f} s")
+        report("cold build (build --no-cache, 4 images)",
+               f"{med([timed(*COMPOSE, 'build', '--no-cache') for _ in range(runs)]):.1f} s")  # fmt: skip
+        sh(*COMPOSE, "up", "-d", "--wait")
+        ups = []
+        for _ in range(runs):
+            sh(*COMPOSE, "down")
+            ups.append(timed(*COMPOSE, "up", "-d", "--wait"))
+        report("warm up --wait (after down)", f"{med(ups):.2f} s")
     sh(*COMPOSE, "up", "-d", "--wait")
-    ups = []
-    for _ in range(runs):
-        sh(*COMPOSE, "down")
-        ups.append(timed(*COMPOSE, "up", "-d", "--wait"))
-    report("warm up --wait (after down)", f"{med(ups):.2f} s")
 
-    lab3, floor = [], []
-    for _ in range(max(runs, 5)):
-        lab3.append(timed(PY, "-m", "lab_runner", "lab3"))
-        token = f"floor-{uuid.uuid4().hex[:8]}"
-        started = time.perf_counter()
-        sh(
-            *COMPOSE,
-            "exec",
-            "-T",
-            "-e",
-            f"LAB_TOKEN={token}",
-            "workbench",
-            "python3",
-            "/labs/03_dev_log/exercise.py",
-        )
-        sh(*COMPOSE, "exec", "-T", "rsyslog", "grep", "-c", token, "/var/log/syslog")
-        floor.append(time.perf_counter() - started)
-    report("lab_runner lab3 / its floor (exec + grep)",
-           f"{med(lab3):.2f} s / {med(floor):.2f} s = {med(lab3) / med(floor):.1f}x")  # fmt: skip
-
-    labs = len(list((ROOT / "labs").glob("*/lab.toml")))
-    report(
-        f"run --all ({labs} labs)",
-        f"{med([timed(PY, '-m', 'lab_runner', 'run', '--all') for _ in range(runs)]):.1f} s",
-    )
+    if "lab_runner" in only:
+        for row in [
+            *learner_loop.lab3_and_run_all(runs),
+            *learner_loop.breakdown(runs),
+            *learner_loop.trace_cost(runs),
+        ]:
+            report(*row)
+    if "watch" in only:
+        report(*learner_loop.watch_latency(runs)[0])
+    if "soak" in only:
+        report(*learner_loop.soak(args.soak)[0])
+    if "chat" not in only:
+        return finish(args, rows, runs)
 
     for clients in (10, 100, 500):
         # Flat out: every client sends as fast as it can (throughput; latency of a full queue).
@@ -152,7 +151,7 @@ def main() -> None:
                f"{f', {lost} copies lost' if lost else ', none lost'}")  # fmt: skip
 
     rates, lost = [], []
-    for _ in range(runs):
+    for _ in range(runs if "syslog" in only else 0):
         token = f"b{uuid.uuid4().hex[:8]}"
         started = time.perf_counter()
         workload("syslog_burst", token, 100_000)
@@ -167,8 +166,14 @@ def main() -> None:
             time.sleep(0.1)
         rates.append(100_000 / (time.perf_counter() - started))
         lost.append(100_000 - n)
-    report("syslog: 100,000 datagrams into /var/log/syslog", f"{med(rates):,.0f} lines/s, lost {max(lost)}")
+    if rates:
+        report(
+            "syslog: 100,000 datagrams into /var/log/syslog", f"{med(rates):,.0f} lines/s, lost {max(lost)}"
+        )
+    finish(args, rows, runs)
 
+
+def finish(args: argparse.Namespace, rows: list[tuple[str, str]], runs: int) -> None:
     if args.markdown:
         machine = (
             f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, "

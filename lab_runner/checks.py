@@ -11,13 +11,16 @@ passes them in:
   output, exit code, and `calls`, the socket calls strace recorded); `calls`: the same Trace;
   `live()`: a fresh ExerciseResult, for a server lab whose exercise runs during the checks.
 
-The checks of a lab run in file order, in this process, without pytest (so labs can be
-checked side by side in threads, and a run costs no pytest start-up). A failed assert's
-message is the check's reason; a bare assert shows its own line.
+The checks run in this process without pytest (a run costs no pytest start-up), side by side
+in threads since each mostly waits on container execs; a server lab's checks, which drive
+one live server as clients, run one after another in order. A failed assert's message is
+the check's reason; a bare assert shows its own line.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import importlib.util
 import inspect
 import traceback
@@ -28,6 +31,9 @@ from pathlib import Path
 from lab_runner.exercise import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.labs import Lab
+
+
+PARALLEL = 8  # checks of one lab at a time
 
 
 @dataclass
@@ -105,21 +111,28 @@ def run(
 
     given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,
              "host_of": lambda: host, "live": lambda: live or (lambda: exercise)}  # fmt: skip
-    results = []
-    for number, step in enumerate(lab.steps, 1):
-        for name in step.checks:
-            func = functions[name]
-            result = CheckResult(name=name, step=number, passed=True)
-            try:
-                args = {p: given[p]() if p in given else host(p) for p in inspect.signature(func).parameters}
-                func(**args)
-            except AssertionError as err:
-                result.passed, result.reason = False, _reason(err)
-            except EnvironmentProblem as err:
-                result.passed, result.reason, result.environment = False, str(err), True
-            except Exception as err:  # a check that breaks on odd evidence fails; it never passes
-                where = traceback.extract_tb(err.__traceback__)[-1]
-                result.passed = False
-                result.reason = f"{type(err).__name__}: {err} (in {Path(where.filename).name}:{where.lineno})"
-            results.append(result)
-    return results
+    def one(number: int, name: str) -> CheckResult:
+        func = functions[name]
+        result = CheckResult(name=name, step=number, passed=True)
+        try:
+            args = {p: given[p]() if p in given else host(p) for p in inspect.signature(func).parameters}
+            func(**args)
+        except AssertionError as err:
+            result.passed, result.reason = False, _reason(err)
+        except EnvironmentProblem as err:
+            result.passed, result.reason, result.environment = False, str(err), True
+        except Exception as err:  # a check that breaks on odd evidence fails; it never passes
+            where = traceback.extract_tb(err.__traceback__)[-1]
+            result.passed = False
+            result.reason = f"{type(err).__name__}: {err} (in {Path(where.filename).name}:{where.lineno})"
+        return result
+
+    todo = [(number, name) for number, step in enumerate(lab.steps, 1) for name in step.checks]
+    if lab.serve:  # the checks drive one live server as clients: one after the other, in order
+        return [one(number, name) for number, name in todo]
+    # Otherwise they only look at evidence: side by side, since each waits on container execs.
+    for service in {p for f in functions.values() for p in inspect.signature(f).parameters} - set(given):
+        with contextlib.suppress(EnvironmentProblem):
+            host(service)  # made once, before the threads share them
+    with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+        return list(pool.map(lambda item: one(*item), todo))
