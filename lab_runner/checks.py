@@ -32,7 +32,6 @@ from lab_runner.exercise import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.labs import Lab
 
-
 PARALLEL = 8  # checks of one lab at a time
 
 
@@ -111,6 +110,7 @@ def run(
 
     given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,
              "host_of": lambda: host, "live": lambda: live or (lambda: exercise)}  # fmt: skip
+
     def one(number: int, name: str) -> CheckResult:
         func = functions[name]
         result = CheckResult(name=name, step=number, passed=True)
