@@ -23,6 +23,7 @@ import concurrent.futures
 import contextlib
 import importlib.util
 import inspect
+import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def load(lab: Lab) -> dict[str, Callable]:
     for path in files:
         spec = importlib.util.spec_from_file_location(f"labchecks_{lab.folder.name}_{path.stem}", path)
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+        sys.modules[spec.name] = module  # type: ignore[union-attr]  (dataclasses look their module up)
         try:
             spec.loader.exec_module(module)  # type: ignore[union-attr]
         except Exception as err:  # a broken lab, whatever the error: say where

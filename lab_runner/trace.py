@@ -63,7 +63,7 @@ def address(args: str) -> str | tuple[str, int] | None:
     return None
 
 
-@dataclass
+@dataclass(eq=False)  # two identical lines are still two calls
 class Call:
     """One system call: who made it, with what, and what it returned."""
 
@@ -105,7 +105,7 @@ class Socket:
     """Where connect() (or a sendto() with an address) took it."""
     bound: str | tuple[str, int] | None = None
     pair: Socket | None = None
-    """The other end, for socketpair() and accepted connections from a traced listener."""
+    """The other end, for a socketpair() (an accepted connection's peer is in .peer)."""
 
     @property
     def sent(self) -> list[bytes]:
@@ -165,7 +165,8 @@ class Trace:
             table = tables.setdefault(call.pid, {})
             ok = call.ret is not None and call.ret >= 0
             if call.name in ("clone", "clone3", "fork", "vfork") and ok and call.ret:
-                tables[call.ret] = dict(table)  # the child inherits the open sockets
+                # A thread (CLONE_FILES) shares the table; a child process gets a copy of it.
+                tables[call.ret] = table if "CLONE_FILES" in call.args else dict(table)
                 continue
             if call.name == "socket" and ok:
                 family, kind = _family_type(call.args)

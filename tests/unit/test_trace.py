@@ -61,3 +61,16 @@ def test_what_is_shown_leaves_out_the_resolver_and_the_interpreters_closes():
     shown = Trace.parse(lines).shown()
     assert shown == [lines[4][2:], lines[5][2:], "close(3) = 0"]
     assert Trace.parse([]).story() == "your program made no socket"
+
+
+def test_a_thread_shares_the_socket_table_and_identical_lines_stay_two_calls():
+    lines = [
+        "5 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, exit_signal=0}, 88) = 6",
+        "6 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 3",
+        '5 sendto(3, "hi", 2, 0, NULL, 0) = 2',
+        '5 sendto(3, "hi", 2, 0, NULL, 0) = 2',
+    ]
+    t = Trace.parse(lines)
+    (sock,) = t.sockets
+    assert sock.sent == [b"hi", b"hi"] and sock.calls[1] is not sock.calls[2]
+    assert sock.calls.index(sock.calls[2]) == 2
