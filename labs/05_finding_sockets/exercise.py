@@ -1,97 +1,65 @@
 """Lab 5: find sockets, as files (ls -l shows an "s") and as the kernel lists them (ss).
 
-On Linux a Unix domain socket can have a name in the filesystem, so it shows up as a file
-whose type is "s". Every socket, named or not, is also in the kernel's tables, which `ss`
-prints. This exercise opens three sockets of its own, then goes looking for them. Run it with
+"In Linux everything is just a file", says the first article: a Unix domain socket bound to a
+name in the filesystem shows up as a file whose type, the first letter ls -l prints, is "s".
+Every open socket, named or not, is also in the kernel's tables: /proc/net/unix lists the
+Unix ones, and `ss` prints them (`docker compose exec workbench ss -xlp`).
+
+Step 1 is the article's `ll`, on a socket of our own, and this file already does it: run it.
     python -m lab_runner lab5
-or by hand: docker compose exec workbench python3 /labs/05_finding_sockets/exercise.py
+Steps 2 and 3 are yours: see "YOUR TURN" below. `python -m lab_runner hint lab5` gives one hint
+at a time, and `python -m lab_runner watch lab5` checks again each time you save.
+By hand: docker compose exec workbench python3 /labs/05_finding_sockets/exercise.py
 """
 
-import json
 import os
-import re
 import socket
 import stat
-import subprocess
 import uuid
 
+# Each run carries a unique token, so the checks find this run's socket and not an old one.
 token = os.environ.get("LAB_TOKEN") or f"by-hand-{uuid.uuid4().hex[:8]}"
 
 
-def run(*command: str) -> list[str]:
-    """The lines a command prints, e.g. run("ss", "-tln")."""
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
+def ls_l(path: str) -> None:
+    """What `ls -l PATH` shows first: the file type and permissions (s: a socket, l: a link)."""
+    info = os.lstat(path)  # lstat: about the link itself, not what it points to
+    target = f" -> {os.readlink(path)}" if stat.S_ISLNK(info.st_mode) else ""
+    print(f"ls -l  {stat.filemode(info.st_mode)} {info.st_size:>3} {path}{target}")
 
 
-def ss(options: str, local: str) -> list[str]:
-    """The fields of the socket `ss OPTIONS` lists at address LOCAL (-H: no header line)."""
-    for line in run("ss", "-H", options):
-        fields = line.split()
-        if local in fields:
-            return fields
-    return []
+def kernel_table(name: str) -> None:
+    """The kernel's table of Unix sockets, /proc/net/unix (what `ss -x` reads), for NAME."""
+    with open("/proc/net/unix") as table:
+        header, *rows = table.read().splitlines()
+    found = [row for row in rows if row.endswith(" " + name)]
+    for row in [header, *found] if found else [f"(no socket named {name})"]:
+        print("/proc/net/unix  " + row)
 
 
-def pid_of(fields: list[str]) -> int | None:
-    """The process ss names for a socket, from its last field: users:(("python3",pid=28,fd=3))."""
-    found = re.search(r"pid=(\d+)", fields[-1]) if fields else None
-    return int(found.group(1)) if found else None
+# The article's example: the socket rsyslogd listens on. /dev/log is a link (l) to it (s).
+ls_l("/dev/log")
+ls_l("/run/syslog/log")
+
+# Step 1: a Unix stream server socket of our own, named by a file: bind() creates the file.
+path = f"/tmp/{token}.sock"
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(path)
+server.listen()
+
+ls_l(path)  # the first letter is the file type: s, a socket
+kernel_table(path)  # Type 0001: SOCK_STREAM; Flags 00010000: it listens
+
+server.close()
+# The socket is gone now (the kernel's table no longer lists it), but the file bind() made stays.
+ls_l(path)
+kernel_table(path)
+
+# YOUR TURN (step 2): bind a new Unix stream socket to the same path. It fails (catch the
+# OSError and print it): the file is still there. Remove the file, bind again, and listen().
 
 
-# 1. A socket as a file. /dev/log is a link; the file it points to has the type "s".
-print("$ ls -l /dev/log /run/syslog/log")
-print("\n".join(run("ls", "-l", "/dev/log", "/run/syslog/log")))
-target = os.readlink("/dev/log")
-info = os.stat("/dev/log")  # stat() follows the link, like ls -lL
-kind = stat.filemode(info.st_mode)[0]  # the first letter of "srw-rw-rw-"
-print(f"/dev/log -> {target}: file type {kind!r}, a socket: {stat.S_ISSOCK(info.st_mode)}\n")
-
-# 2. Three sockets of our own.
-# A TCP server socket; port 0 asks the kernel for any free port.
-tcp_listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-tcp_listener.bind(("0.0.0.0", 0))
-tcp_listener.listen()
-listen_port = tcp_listener.getsockname()[1]
-
-# A Unix stream server socket, named by a file: bind() creates the file.
-path = f"/tmp/unix-{token}.sock"
-unix_listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-unix_listener.bind(path)
-unix_listener.listen()
-
-# A TCP connection to the Flask server.
-conn = socket.create_connection(("flask", 5000))
-local_ip, local_port = conn.getsockname()
-
-# 3. Go looking for them with ss: -t TCP, -x Unix, -l listening, -n numbers, -p processes.
-print(f"my pid is {os.getpid()}; ss in this container lists:")
-tcp = ss("-tlnp", f"0.0.0.0:{listen_port}")
-unix = ss("-xlp", path)
-est = ss("-tnp", f"{local_ip}:{local_port}")  # without -l: connections, not listeners
-print("  TCP listener:   ", " ".join(tcp) or "not found")
-print("  Unix listener:  ", " ".join(unix) or "not found")
-print("  TCP connection: ", " ".join(est) or "not found")
-syslog_seen = any("/run/syslog/log" in line for line in run("ss", "-xa"))
-# /run/syslog/log is a file here too, but the socket is rsyslogd's, in another container.
-print(f"  /run/syslog/log: {'listed' if syslog_seen else 'not listed'}")
-
-# The connection is real: ask for a page with this run's token, so Flask's log shows it too.
-conn.sendall(f"GET /?run={token} HTTP/1.0\r\n\r\n".encode())
-while conn.recv(4096):  # HTTP/1.0: the server closes when it is done
-    pass
-conn.close()
-tcp_listener.close()
-unix_listener.close()
-# The sockets are gone now, but the file bind() made stays until someone unlinks it.
-print("\nafter close():", run("ls", "-l", path)[0])
-
-# One line for machines (the checks read it); the addresses and pids are what ss said.
-report = {
-    "pid": os.getpid(),
-    "dev_log": {"target": target, "type": kind, "inode": info.st_ino},
-    "tcp_listener": {"local": tcp[3] if tcp else None, "pid": pid_of(tcp)},
-    "unix_listener": {"path": unix[4] if unix else None, "pid": pid_of(unix)},
-    "tcp_connection": {"local": est[3] if est else None, "peer": est[4] if est else None, "pid": pid_of(est)},
-    "syslog_socket_listed_here": syslog_seen,
-}
-print("report:", json.dumps(report))
+# YOUR TURN (step 3): a socket with no file at all. Bind a Unix stream socket to a name in the
+# abstract namespace: "\0" followed by a name of your own with this run's token in it. Listen,
+# connect a second socket to the same name, and send a message with the token through the
+# connection, to be received on the other end. kernel_table("@...") shows it while it is open.

@@ -1,39 +1,157 @@
-"""Lab 4 checks: SysLogHandler's records reached /var/log/syslog whole, tagged lab4, once each."""
+"""Lab 4 checks: the datagrams SysLogHandler really sent to /dev/log (the exercise's socket calls,
+recorded by strace), and what rsyslog wrote down for them in the rsyslog container."""
+
+from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
-from lab_runner.fixtures import log_lines
+from lab_runner.evidence import wait_lines
 
 SYSLOG = "/var/log/syslog"
+PRIORITY = "/var/log/priority.log"  # the lines with the priority rsyslog read: "<132> local0.warning ..."
+DEV_LOG = ("/dev/log", "/run/syslog/log")  # the link, and the socket it leads to
+HEADER = re.compile(rb"<(\d{1,3})>")
+USER_INFO, LOCAL0_WARNING = 1 * 8 + 6, 16 * 8 + 4  # 14 and 132
+LAB4_TAG = r"lab4(?:\[\d+\])?: "  # lab4: or lab4[pid]: (step 3)
 
 
-def is_syslog_line(line: str, tag: str, message: str) -> bool:
-    """True for "Nov 21 05:20:55 rsyslog TAG: MESSAGE": the traditional syslog line, nothing lost."""
-    pattern = rf"[A-Z][a-z]{{2}} [ \d]\d \d\d:\d\d:\d\d \S+ {re.escape(tag)}: {re.escape(message)}"
-    return re.fullmatch(pattern, line) is not None
+class Datagram(NamedTuple):
+    pid: int
+    """The process that sent it, as strace saw it."""
+    pri: int | None
+    """The number in its <PRI> header, None if it had none."""
+    body: str
+    """What followed the header (the tag and the message), without the handler's trailing NUL."""
+
+    def __str__(self) -> str:
+        return ("" if self.pri is None else f"<{self.pri}>") + self.body
 
 
-def test_the_info_record_is_in_syslog_tagged_lab4(rsyslog, token):
-    lines = log_lines(rsyslog, SYSLOG, f"hello from lab 4, run {token}")
-    assert lines, (
-        f"no 'hello from lab 4, run {token}' in {SYSLOG}: did the INFO record leave the process? "
-        "(a new logger lets only WARNING and up through)"
+def datagrams(calls, token) -> list[Datagram]:
+    """The datagrams with this run's token that went through a Unix datagram socket to /dev/log."""
+    found = []
+    for sock in calls.of("AF_UNIX", "SOCK_DGRAM"):
+        if sock.peer not in DEV_LOG:
+            continue
+        for call in sock.calls:
+            if call.name not in ("sendto", "sendmsg") or call.ret is None or call.ret < 0:
+                continue
+            data = call.data.rstrip(b"\n\0")
+            if token.encode() not in data:
+                continue
+            header = HEADER.match(data)
+            pri = int(header.group(1)) if header else None
+            body = data[header.end() :] if header else data
+            found.append(Datagram(call.pid, pri, body.decode(errors="replace")))
+    return found
+
+
+def sent(calls, token) -> str:
+    shown = [str(d) for d in datagrams(calls, token)]
+    return (
+        f"sent to /dev/log: {shown}" if shown else f"nothing with the token went to /dev/log; {calls.story()}"
     )
-    assert any(is_syslog_line(line, "lab4", f"hello from lab 4, run {token}") for line in lines), (
-        f"the line is not tagged 'lab4: ' (set handler.ident = 'lab4: '): {lines}"
+
+
+def logged(rsyslog, path, calls, token) -> list[str]:
+    """This run's lines in PATH, once as many arrived as the exercise sent (or after a few seconds)."""
+    return wait_lines(rsyslog, path, token, count=max(1, len(datagrams(calls, token))))
+
+
+def whole_in(lines: list[str], datagram: Datagram) -> list[str]:
+    """The lines that hold DATAGRAM's tag and message, nothing lost (strace keeps 256 bytes: compare 200)."""
+    return [line for line in lines if f" {datagram.body[:200]}" in line]
+
+
+# --- step 1 -------------------------------------------------------------------------------------
+
+
+def test_a_record_went_to_dev_log_as_a_datagram_with_a_pri_header(calls, token):
+    headed = [d for d in datagrams(calls, token) if d.pri is not None]
+    assert headed, (
+        f"no datagram starting with a <PRI> header and holding this run's token; {sent(calls, token)}"
     )
 
 
-def test_the_warning_record_is_in_syslog_tagged_lab4(rsyslog, token):
-    lines = log_lines(rsyslog, SYSLOG, f"this one is a warning, run {token}")
-    assert lines, f"no 'this one is a warning, run {token}' in {SYSLOG}"
-    assert any(is_syslog_line(line, "lab4", f"this one is a warning, run {token}") for line in lines), (
-        f"the line is not tagged 'lab4: ': {lines}"
+def test_the_info_record_is_in_syslog_whole_tagged_lab4(rsyslog, calls, token):
+    info = [d for d in datagrams(calls, token) if d.pri == USER_INFO]
+    assert info, f"no INFO record at facility user (<{USER_INFO}>) went out; {sent(calls, token)}"
+    lines = logged(rsyslog, SYSLOG, calls, token)
+    for datagram in info:
+        if any(re.search(rf" {LAB4_TAG}", line) for line in whole_in(lines, datagram)):
+            return
+    raise AssertionError(
+        f"sent {[str(d) for d in info]}; no line in {SYSLOG} holds it whole, tagged lab4. "
+        f"The lines with the token: {lines or 'none'}"
     )
 
 
-def test_each_record_is_exactly_one_line(rsyslog, token):
-    # One record, one datagram, one line. Two lines for one record: two handlers were added.
-    lines = log_lines(rsyslog, SYSLOG, f"run {token}")
-    assert len(lines) == 2, f"expected 2 lines with this run's token in {SYSLOG}, found {len(lines)}: {lines}"
-    assert len(set(line.split(" lab4: ", 1)[-1] for line in lines)) == 2, f"a record arrived twice: {lines}"
+def test_rsyslog_read_it_as_user_info(rsyslog, calls, token):
+    lines = logged(rsyslog, PRIORITY, calls, token)
+    assert any(re.match(rf"<{USER_INFO}> user\.info {LAB4_TAG}", line) for line in lines), (
+        f"no line tagged lab4 at user.info in {PRIORITY}; rsyslog read these: {lines or 'none'}; "
+        + sent(calls, token)
+    )
+
+
+# --- step 2 -------------------------------------------------------------------------------------
+
+
+def test_a_warning_at_local0_went_to_dev_log(calls, token):
+    assert any(d.pri == LOCAL0_WARNING for d in datagrams(calls, token)), (
+        f"no datagram starting with <{LOCAL0_WARNING}> (local0 = 16, warning = 4) with this run's token; "
+        + sent(calls, token)
+    )
+
+
+def test_priority_log_shows_local0_warning_tagged_lab4(rsyslog, calls, token):
+    lines = logged(rsyslog, PRIORITY, calls, token)
+    assert any(re.match(rf"<{LOCAL0_WARNING}> local0\.warning {LAB4_TAG}", line) for line in lines), (
+        f"no line tagged lab4 at local0.warning in {PRIORITY}; rsyslog read these: {lines or 'none'}; "
+        + sent(calls, token)
+    )
+
+
+def test_each_record_went_out_once(rsyslog, calls, token):
+    sent_ = datagrams(calls, token)
+    assert any(d.pri == LOCAL0_WARNING for d in sent_), (
+        f"no warning at local0 went out, so there is nothing to count yet; {sent(calls, token)}"
+    )
+    seen: dict[str, list[str]] = {}
+    for d in sent_:
+        seen.setdefault(d.body, []).append(f"<{d.pri}>")
+    twice = {body: pris for body, pris in seen.items() if len(pris) > 1}
+    assert not twice, (
+        "the same record went out more than once (two handlers saw it: a child logger hands its records "
+        f"to its parent's handlers too, unless propagate is False): {twice}"
+    )
+    lines = logged(rsyslog, SYSLOG, calls, token)
+    assert len(lines) == len(sent_), (
+        f"{len(sent_)} datagram(s) with the token went out, {SYSLOG} has {len(lines)} line(s): {lines}"
+    )
+
+
+# --- step 3 -------------------------------------------------------------------------------------
+
+
+def test_every_datagram_is_tagged_with_its_senders_pid(calls, token):
+    sent_ = datagrams(calls, token)
+    assert sent_, sent(calls, token)
+    wrong = [f"{d} (sent by pid {d.pid})" for d in sent_ if not d.body.startswith(f"lab4[{d.pid}]: ")]
+    assert not wrong, f"these do not start with `lab4[<pid>]: `, <pid> the process that sent them: {wrong}"
+
+
+def test_syslog_shows_the_lines_tagged_lab4_pid(rsyslog, calls, token):
+    sent_ = datagrams(calls, token)
+    assert sent_, sent(calls, token)
+    lines = logged(rsyslog, SYSLOG, calls, token)
+    missing = [
+        f"lab4[{d.pid}] ({d})"
+        for d in sent_
+        if not any(f" lab4[{d.pid}]: " in line for line in whole_in(lines, d))
+    ]
+    assert not missing, (
+        f"no line in {SYSLOG} tagged with the sender's pid for: {missing}. "
+        f"The lines with the token: {lines or 'none'}"
+    )
