@@ -227,3 +227,30 @@ def test_the_learners_loop_from_the_starter_to_a_pass(own_lab3):
     assert (stack.ROOT / kept).read_bytes() == LAB3.solution_path.read_bytes()
     assert own_lab3.read_bytes() == LAB3.starter_path.read_bytes()
     (stack.ROOT / kept).unlink()
+
+
+def test_watch_checks_again_on_every_save_and_moves_on_when_the_lab_passes(own_lab3):
+    STATE.unlink(missing_ok=True)
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "lab_runner", "watch", "lab3"], cwd=stack.ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, env={**os.environ, "LAB_RUNNER_STATE": str(STATE)},
+    )  # fmt: skip
+    seen: list[str] = []
+
+    def read_until(text: str) -> None:
+        for line in proc.stdout:
+            seen.append(line)
+            if text in line:
+                return
+        raise AssertionError(f"watch ended before printing {text!r}: {''.join(seen)}")
+
+    try:
+        read_until("FAIL: lab3 (1 of 2 steps passed; step 2 is next)")
+        read_until("watching labs/03_dev_log/exercise.py")
+        own_lab3.write_bytes(LAB3.solution_path.read_bytes())  # the learner saves a solution
+        read_until("PASS: lab3 (all 2 steps)")
+        read_until("lab3 passes. Next: lab")
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -1,19 +1,120 @@
-"""Lab 1 checks: this run's bytes reached the Flask server and it logged them as a bad request."""
+"""Lab 1 checks: the bytes the exercise really sent into the Flask server's socket (its socket
+calls, recorded by strace), what came back on the same socket, and what the server logged."""
 
-from lab_runner.fixtures import log_lines
+import re
+
+from lab_runner.evidence import ip_of, wait_lines
 
 LOG = "/var/log/flask/flask.log"
+PORT = 5000
+# The 400 page (a one-word line is HTTP/0.9 to the server: no status line), or a status line.
+ANSWER_400 = re.compile(rb"Error code: 400|^HTTP/\d\.\d 400 ")
 
 
-def test_flask_logged_this_runs_bytes_as_a_bad_request(flask, token):
-    lines = log_lines(flask, LOG, f"'hello-{token}'")
-    assert lines, f"no line with 'hello-{token}' in the Flask server's log: did the bytes reach it?"
-    assert any(f"code 400, message Bad request syntax ('hello-{token}')" in line for line in lines), lines
+def to_flask(calls, flask, token):
+    """The exercise's TCP connections to the Flask server that sent this run's token."""
+    where = (ip_of(flask), PORT)
+    return [
+        s for s in calls.of("AF_INET", "SOCK_STREAM")
+        if s.peer == where and token.encode() in b"".join(s.sent)
+    ]  # fmt: skip
 
 
-def test_flask_answered_400(flask, token):
-    assert log_lines(flask, LOG, f'"hello-{token}" 400 -'), "the server did not log its 400 answer"
+def sent(sock):
+    return b"".join(sock.sent)
 
 
-def test_the_exercise_saw_the_servers_answer(exercise_output):
-    assert "400" in exercise_output, "the exercise did not print the server's answer (Error code: 400)"
+def bare(calls, flask, token):
+    """Connections that sent the article's bytes: hello-<token>, no line end."""
+    return [
+        s
+        for s in to_flask(calls, flask, token)
+        if b"\n" not in sent(s) and f"hello-{token}".encode() in sent(s)
+    ]
+
+
+def line_ended(calls, flask, token):
+    """Connections whose bytes end with a line end, and that did not shut down their sending side."""
+    return [s for s in to_flask(calls, flask, token) if sent(s).endswith(b"\n") and not s.made("shutdown")]
+
+
+def seen(calls, flask, token):
+    """What each connection with the token sent, and whether it shut down, for a failure message."""
+    told = [
+        f"{sent(s)!r}" + (" then shutdown()" if s.made("shutdown") else "")
+        for s in to_flask(calls, flask, token)
+    ]
+    return ("connections to flask:5000 with the token sent: " + ", ".join(told)) if told else calls.story()
+
+
+def request_line(sock):
+    """The line the server read from this connection, as Werkzeug shows it (up to \\n, no \\r\\n)."""
+    return sent(sock).split(b"\n", 1)[0].decode("iso-8859-1").rstrip("\r\n")
+
+
+def logged_as_bad(flask, calls, token, socks):
+    """Which of SOCKS the server did not log as a bad request line, and this run's log lines."""
+    # Two lines per bad request: "code 400, message Bad request syntax ('...')" and '"..." 400 -'.
+    lines = wait_lines(flask, LOG, token, count=2 * len(to_flask(calls, flask, token)))
+    missing = []
+    for line in {request_line(s) for s in socks}:
+        times = sum(request_line(s) == line for s in socks)
+        syntax = sum(f"code 400, message Bad request syntax ({line!r})" in got for got in lines)
+        answered = sum(f'"{line}" 400 -' in got for got in lines)
+        if min(syntax, answered) < times:
+            missing.append(line)
+    return missing, lines
+
+
+def test_the_articles_bytes_went_into_flasks_socket(calls, flask, token):
+    assert bare(calls, flask, token), (
+        f"no connection to flask:{PORT} sent hello-{token} without a line end; {seen(calls, flask, token)}"
+    )
+
+
+def test_flask_logged_them_as_a_bad_request(calls, flask, token):
+    socks = bare(calls, flask, token)
+    assert socks, (
+        "the article's bytes were not sent (the step's first check), so the server could not log them"
+    )
+    missing, lines = logged_as_bad(flask, calls, token, socks)
+    assert not missing, (
+        f"the server did not log {missing} as a bad request in {LOG}; "
+        f"its lines with the token: {lines or 'none'}"
+    )
+
+
+def test_a_line_ending_in_a_line_end_went_without_shutdown(calls, flask, token):
+    assert line_ended(calls, flask, token), (
+        f"no connection to flask:{PORT} sent the token and a line end without calling shutdown(); "
+        + seen(calls, flask, token)
+    )
+
+
+def test_the_400_answer_was_read_until_the_server_closed(calls, flask, token):
+    socks = line_ended(calls, flask, token)
+    assert socks, "no line ending in a line end was sent without shutdown() (this step's first check)"
+    told = []
+    for s in socks:
+        got = b"".join(s.received)
+        closed = any(c.ret == 0 for c in s.calls if c.name in ("recvfrom", "recvmsg"))
+        if ANSWER_400.search(got) and closed:
+            return
+        told.append(
+            f"received {len(s.received)} time(s), {got[:80]!r}{'...' if len(got) > 80 else ''}, "
+            + ("then b'' (the close)" if closed else "never b'' (did not read until the server closed)")
+        )
+    raise AssertionError(
+        "on the connection that sent the line, the 400 answer was not read until the server closed: "
+        + "; ".join(told)
+    )
+
+
+def test_flask_logged_that_line_as_a_bad_request(calls, flask, token):
+    socks = line_ended(calls, flask, token)
+    assert socks, "no line ending in a line end was sent without shutdown() (this step's first check)"
+    missing, lines = logged_as_bad(flask, calls, token, socks)
+    assert not missing, (
+        f"the server did not log {missing} as a bad request in {LOG}; "
+        f"its lines with the token: {lines or 'none'}"
+    )

@@ -1,22 +1,205 @@
-"""Lab 2 checks: this run's hand-written GET was served, and its answer came back whole."""
+"""Lab 2 checks: the requests the exercise really wrote into the Flask server's socket (its socket
+calls, recorded by strace), the answers it really read from it, and what the server logged."""
 
-from lab_runner.fixtures import log_lines
+import re
+import shlex
+from urllib.parse import unquote
+
+from lab_runner.evidence import ip_of, wait_lines
 
 LOG = "/var/log/flask/flask.log"
+PORT = 5000
+REQUEST_LINE = re.compile(rb"(?m)^([A-Z]+) (\S+) (HTTP/\d\.\d)\r?$")
+END_OF_HEAD = re.compile(rb"\r?\n\r?\n")
+VIEW_RAN = re.compile(r'"(?:GET|HEAD) /(?:\?[^ "]*)? HTTP/\d\.\d" 200 ')  # requests that ran the view
+RECV = ("recvfrom", "recvmsg")
 
 
-def test_flask_served_this_runs_request(flask, token):
-    lines = log_lines(flask, LOG, f"/?run={token} ")
-    assert lines, f"no request for /?run={token} in the Flask server's log"
-    assert any(f'"GET /?run={token} HTTP/1.1" 200' in line for line in lines), lines
+def sent(sock):
+    return b"".join(sock.sent)
 
 
-def test_the_view_printed_done(flask, token):
-    # The view prints "Done !" just before Werkzeug logs the request line.
-    log = flask.run(f"grep -a -B1 -F -- 'GET /?run={token} ' {LOG}").stdout.splitlines()
-    assert log and log[0] == "Done !", f"'Done !' was not logged for this run's request: {log}"
+def received(sock):
+    return b"".join(sock.received)
 
 
-def test_the_exercise_received_hello_world(exercise_output):
-    assert "HTTP/1.1 200 OK" in exercise_output, "the exercise did not print the status line"
-    assert "Hello World!" in exercise_output, "the exercise did not print the body, Hello World!"
+def request(sock, token):
+    """(method, path, version) of the first whole request with the token in its path, or None."""
+    data = sent(sock)
+    for found in REQUEST_LINE.finditer(data):
+        if token.encode() in found.group(2) and END_OF_HEAD.search(data, found.end() - 2):
+            return tuple(part.decode("iso-8859-1") for part in found.groups())
+    return None
+
+
+def to_flask(calls, flask, token):
+    """The exercise's TCP connections to the Flask server that sent a whole request with the token."""
+    where = (ip_of(flask), PORT)
+    return [s for s in calls.of("AF_INET", "SOCK_STREAM") if s.peer == where and request(s, token)]
+
+
+def seen(calls, flask, token):
+    """What went to flask:5000, for a failure message."""
+    where = (ip_of(flask), PORT)
+    told = [
+        f"{len(s.sent)} send(s): {sent(s)[:160]!r}"
+        for s in calls.of("AF_INET", "SOCK_STREAM") if s.peer == where and s.sent
+    ]  # fmt: skip
+    return ("connections to flask:5000 sent " + "; ".join(told)) if told else calls.story()
+
+
+def log_lines(flask, calls, token):
+    """This run's lines in the log, once there is one per request sent (or after a few seconds)."""
+    return wait_lines(flask, LOG, token, count=len(to_flask(calls, flask, token)))
+
+
+def answered(lines, socks, token, status="200"):
+    """The requests of SOCKS the log does not show answered with STATUS (sent twice: two lines needed)."""
+    missing = []
+    wanted = [request(s, token) for s in socks]
+    for method, path, version in set(wanted):
+        shown = {f'"{method} {p} {version}" {status} ' for p in (path, unquote(path))}
+        if sum(any(s in line for s in shown) for line in lines) < wanted.count((method, path, version)):
+            missing.append(f"{method} {path} {version}")
+    return missing
+
+
+def view_ran_before(flask, line):
+    """True if the view's "Done !" comes before LINE in the log, and no other request of the view took it."""
+    found = flask.run(f"grep -anF -- {shlex.quote(line)} {LOG}").stdout.splitlines()
+    for hit in found:
+        number = int(hit.split(":", 1)[0])
+        window = flask.run(f"sed -n '{max(1, number - 40)},{number}p' {LOG}").stdout.splitlines()
+        pending = 0
+        for text in window[:-1]:
+            pending += text.count("Done !")
+            if VIEW_RAN.search(text):
+                pending = max(0, pending - 1)
+        if pending:
+            return True
+    return False
+
+
+# --- step 1 ----------------------------------------------------------------------------------
+
+
+def test_a_hand_written_get_went_to_flask(calls, flask, token):
+    assert any(request(s, token)[0] == "GET" for s in to_flask(calls, flask, token)), (
+        f"no connection to flask:{PORT} sent a whole GET request (request line, headers, empty line) "
+        f"for a path with {token}; {seen(calls, flask, token)}"
+    )
+
+
+def test_flask_ran_the_view_and_answered_200(calls, flask, token):
+    socks = [s for s in to_flask(calls, flask, token) if request(s, token)[0] == "GET"]
+    assert socks, "no whole GET request with the token was sent (the step's first check), so none was served"
+    lines = log_lines(flask, calls, token)
+    served = [s for s in socks if not answered(lines, [s], token)]
+    assert served, (
+        f"the server did not log {[' '.join(request(s, token)) for s in socks]} with 200; "
+        f"its lines with the token: {lines or 'none'}"
+    )
+    shown = {
+        f'"{m} {p} {v}" 200 '
+        for m, path, v in map(lambda s: request(s, token), served)
+        for p in (path, unquote(path))
+    }
+    mine = [line for line in lines if VIEW_RAN.search(line) and any(s in line for s in shown)]
+    assert any(view_ran_before(flask, line.split(" - - ", 1)[-1]) for line in mine), (
+        f"no `Done !` from the view before this run's requests in {LOG} (is the path /, with the token "
+        f"in the query?); this run's lines: {lines}"
+    )
+
+
+def test_the_answer_came_back_on_that_socket(calls, flask, token):
+    socks = [s for s in to_flask(calls, flask, token) if request(s, token)[0] == "GET"]
+    assert socks, "no whole GET request with the token was sent (the step's first check), so no answer came"
+    got = [received(s) for s in socks]
+    assert any(g.startswith(b"HTTP/1.1 200 ") and b"Hello World!" in g for g in got), (
+        "no connection that sent the request received HTTP/1.1 200 and Hello World!; they received: "
+        + (", ".join(repr(g[:120]) for g in got if g) or "nothing (no recv() on them)")
+    )
+
+
+# --- step 2 ----------------------------------------------------------------------------------
+
+
+def in_pieces(calls, flask, token):
+    """Connections whose request went in two sends or more, the first one stopping before the empty line."""
+    return [
+        s for s in to_flask(calls, flask, token)
+        if len([d for d in s.sent if d]) >= 2 and not END_OF_HEAD.search(s.sent[0])
+    ]  # fmt: skip
+
+
+def test_one_request_went_in_pieces(calls, flask, token):
+    assert in_pieces(calls, flask, token), (
+        f"no connection to flask:{PORT} sent a request with {token} in two send() calls or more, the first "
+        f"stopping before the empty line; {seen(calls, flask, token)}"
+    )
+
+
+def test_flask_answered_the_request_made_of_pieces(calls, flask, token):
+    socks = in_pieces(calls, flask, token)
+    assert socks, "no request was sent in pieces (the step's first check), so none was answered"
+    lines = log_lines(flask, calls, token)
+    missing = answered(lines, socks, token)
+    assert len(missing) < len(socks), (
+        f"the server did not log {missing} with 200; its lines with the token: {lines or 'none'}"
+    )
+    got = [received(s) for s in socks]
+    assert any(g.startswith(b"HTTP/1.1 200 ") for g in got), (
+        "the connection that sent the request in pieces did not receive HTTP/1.1 200; it received: "
+        + (", ".join(repr(g[:120]) for g in got if g) or "nothing (no recv() on it)")
+    )
+
+
+# --- step 3 ----------------------------------------------------------------------------------
+
+
+def kept_open(calls, flask, token):
+    """Connections whose request did not ask the server to close."""
+    return [s for s in to_flask(calls, flask, token) if b"connection: close" not in sent(s).lower()]
+
+
+def read_by_length(sock):
+    """(whole, no_eof, what): the answer was read up to its Content-Length, and recv() never gave b''."""
+    got = received(sock)
+    eof = any(c.ret == 0 for c in sock.calls if c.name in RECV)
+    end = END_OF_HEAD.search(got)
+    length = re.search(rb"(?im)^content-length:\s*(\d+)\s*$", got[: end.start()] if end else b"")
+    whole = bool(end and length and len(got) - end.end() >= int(length.group(1)))
+    what = (
+        f"received {len(sock.received)} time(s), {len(got)} bytes ({got[:60]!r}...), "
+        + ("the whole body" if whole else "not the whole head and Content-Length bytes of body")
+        + (", then b'' (it waited for the close)" if eof else "")
+    )
+    return whole, not eof, what
+
+
+def test_a_request_without_connection_close_was_served(calls, flask, token):
+    socks = kept_open(calls, flask, token)
+    assert socks, (
+        f"no connection to flask:{PORT} sent a whole request with {token} without `Connection: close`; "
+        + seen(calls, flask, token)
+    )
+    lines = log_lines(flask, calls, token)
+    missing = answered(lines, socks, token)
+    assert len(missing) < len(socks), (
+        f"the server did not log {missing} with 200; its lines with the token: {lines or 'none'}"
+    )
+
+
+def test_its_answer_was_read_by_its_length(calls, flask, token):
+    socks = kept_open(calls, flask, token)
+    assert socks, "no request without `Connection: close` was sent (the step's first check)"
+    told = []
+    for s in socks:
+        whole, no_eof, what = read_by_length(s)
+        if whole and no_eof:
+            return
+        told.append(what)
+    raise AssertionError(
+        "the answer was not read by its length (head, then exactly Content-Length bytes, no recv() "
+        "returning b''): " + "; ".join(told)
+    )
