@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -180,13 +181,21 @@ def finish(args: argparse.Namespace, rows: list[tuple[str, str]], runs: int) -> 
             f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, Docker "
             + sh("docker", "version", "--format", "{{.Server.Version}}").stdout.decode().strip()
         )
+        command = " ".join(["bench/run.py", *sys.argv[1:]])
         table = "\n".join(f"| {name} | {value} |" for name, value in rows)
-        args.markdown.write_text(
-            f"# Benchmarks\n\nMeasured {time.strftime('%Y-%m-%d')} on {machine}, "
-            f"median of {runs} runs, with\n\n"
-            f"    .venv/bin/python bench/run.py{' --cold ' + str(args.cold) if args.cold else ''}"
-            f" --markdown {args.markdown}\n\n| what | result |\n|---|---|\n{table}\n"
+        section = (
+            f"<!-- bench:{args.only} -->\nMeasured {time.strftime('%Y-%m-%d')} on {machine}, "
+            f"median of {runs} runs, with\n\n    .venv/bin/python {command}\n\n"
+            f"| what | result |\n|---|---|\n{table}\n"
+            f"<!-- bench:end -->"
         )
+        # Each --only selection has its own section in the page; the text around them stays.
+        page = args.markdown.read_text() if args.markdown.exists() else "# Benchmarks\n"
+        pattern = re.compile(rf"<!-- bench:{re.escape(args.only)} -->.*?<!-- bench:end -->", re.S)
+        page = (
+            pattern.sub(lambda _: section, page) if pattern.search(page) else page.rstrip() + "\n\n" + section
+        )
+        args.markdown.write_text(page.rstrip() + "\n")
 
 
 if __name__ == "__main__":

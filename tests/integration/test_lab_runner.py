@@ -4,8 +4,10 @@ codes, the learner's commands, and runs that misbehave (hang, flood, fork, crash
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -254,3 +256,16 @@ def test_watch_checks_again_on_every_save_and_moves_on_when_the_lab_passes(own_l
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_a_wedged_engine_is_exit_2_within_its_timeout_not_a_hang(tmp_path):
+    # An engine socket that accepts and never answers, like a wedged dockerd.
+    path = str(tmp_path / "wedged.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(path)
+        server.listen(8)
+        started = time.monotonic()
+        done = lab_runner("lab3", env={"DOCKER_HOST": f"unix://{path}"}, timeout=60)
+        took = time.monotonic() - started
+    assert done.returncode == 2 and done.stderr.startswith("lab_runner: error: no Docker engine answers")
+    assert took < 30, f"lab_runner waited {took:.0f} s on a silent engine"
