@@ -1,62 +1,143 @@
-"""Lab 10 checks: strace's trace of this run's client (a file in the workbench) shows socket(),
-connect() to the Flask server and the token going out in sendto()/write(); Flask really got it."""
+"""Lab 10 checks: the exercise's socket calls as strace recorded them around it in the workbench
+(socket, connect, the request with the token going out, the answer coming in, getsockopt), and
+Flask's own log of the requests it answered."""
 
-import re
-
-from lab_runner.fixtures import log_lines
+from lab_runner.evidence import ip_of, wait_lines
 
 FLASK_LOG = "/var/log/flask/flask.log"
-PID = r"^(?:\[pid\s+)?\d+\]?\s+"  # strace -f -o: each line starts with the process id
+PORT = 5000
 
 
-def ip_of(host):
-    return next(a for a in host.interface("eth0").addresses if "." in a)
+def to_flask(calls, flask):
+    """The exercise's TCP sockets that tried to connect to the Flask server's port."""
+    where = (ip_of(flask), PORT)
+    return [s for s in calls.of("AF_INET", "SOCK_STREAM") if s.peer == where]
 
 
-def trace_of(workbench, token):
-    path = f"/tmp/{token}.strace"
-    f = workbench.file(path)
-    assert f.exists, f"no trace {path} in the workbench: run the client under strace -o {path}"
-    return f.content_string
+def request_line(sock):
+    """The first line of what SOCK sent, e.g. "GET /?run=... HTTP/1.1" (empty if it sent nothing)."""
+    return b"".join(sock.sent).split(b"\r\n", 1)[0].split(b"\n", 1)[0].decode(errors="replace")
 
 
-def tcp_socket_fd(trace):
-    found = re.search(PID + r"socket\(AF_INET, SOCK_STREAM[^)]*\) = (\d+)$", trace, re.M)
-    assert found, "the trace has no socket(AF_INET, SOCK_STREAM...) = <fd> line"
-    return found.group(1)
+def with_token(socks, token):
+    return [s for s in socks if token in request_line(s)]
 
 
-def test_the_trace_shows_socket(workbench, token):
-    tcp_socket_fd(trace_of(workbench, token))
+def connects(sock):
+    return sock.made("connect")
 
 
-def test_the_trace_shows_connect_to_the_flask_server(workbench, flask, token):
-    trace = trace_of(workbench, token)
-    fd, ip = tcp_socket_fd(trace), ip_of(flask)
-    address = f'{{sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("{ip}")}}'
-    assert re.search(PID + re.escape(f"connect({fd}, {address}, 16) = 0"), trace, re.M), (
-        f"no successful connect({fd}, ...) to the Flask server at {ip}:5000 in the trace"
-    )
+def blocking_ones(calls, flask):
+    """Sockets to flask:5000 whose connect() returned 0: the kernel finished it before answering."""
+    return [s for s in to_flask(calls, flask) if any(c.ret == 0 for c in connects(s))]
 
 
-def test_the_trace_shows_the_token_going_out(workbench, token):
-    trace = trace_of(workbench, token)
-    fd = tcp_socket_fd(trace)
-    sent = rf'(?:sendto|write)\({fd}, "GET /\?run={re.escape(token)} HTTP/1.1\\r\\n[^"]*", \d+'
-    assert re.search(PID + sent, trace, re.M), (
-        f"no sendto({fd}, ...) or write({fd}, ...) with this run's token"
-    )
+def nonblocking_ones(calls, flask):
+    """Sockets to flask:5000 whose connect() returned at once, with EINPROGRESS."""
+    return [s for s in to_flask(calls, flask) if any(c.errno == "EINPROGRESS" for c in connects(s))]
 
 
-def test_the_exercise_printed_the_trace(workbench, token, exercise_output):
-    trace = trace_of(workbench, token)
-    lines = [line for line in trace.splitlines() if f"run={token} " in line]
-    assert lines and all(line in exercise_output for line in lines), "the exercise did not print the trace"
+def flask_story(calls, flask):
+    found = [str(c) for s in to_flask(calls, flask) for c in connects(s)]
+    if not found:
+        return f"no connect() to flask ({ip_of(flask)}:{PORT}) at all; {calls.story()}"
+    return f"its connects to flask: {found}"
 
 
-def test_flask_received_the_traced_request(flask, workbench, token):
-    lines = log_lines(flask, FLASK_LOG, f"GET /?run={token} ")
+def answered_200(flask, workbench, calls, token, sock):
+    """Flask's log lines for SOCK's request: as many 200s as sockets sent that same request line."""
+    line = request_line(sock)
+    sent = [s for s in calls.sockets if request_line(s) == line]
+    lines = wait_lines(flask, FLASK_LOG, token, count=len(with_token(calls.sockets, token)))
     ip = ip_of(workbench)
-    assert any(
-        line.startswith(f"{ip} - - ") and f'"GET /?run={token} HTTP/1.1" 200' in line for line in lines
-    ), f"the Flask server did not log GET /?run={token} from the workbench ({ip})"
+    ok = [x for x in lines if x.startswith(f"{ip} - - ") and f'"{line}" 200 ' in x]
+    return len(ok) >= len(sent), lines
+
+
+# --- step 1: a blocking client, seen from the inside --------------------------------------------
+
+
+def test_a_tcp_socket_connected_to_flask_port_5000(calls, flask):
+    assert blocking_ones(calls, flask), (
+        f"no AF_INET, SOCK_STREAM socket had connect() = 0 to flask:{PORT}; {flask_story(calls, flask)}"
+    )
+
+
+def test_the_request_with_the_token_went_out_on_it(calls, flask, token):
+    socks = blocking_ones(calls, flask)
+    assert socks, "no socket connected to flask:5000 (the check above), so no request could go out on one"
+    lines = [request_line(s) for s in socks]
+    assert with_token(socks, token), (
+        f"no request with this run's token went out on it; request lines sent: {lines}"
+    )
+
+
+def test_its_answer_was_read_to_the_end(calls, flask, token):
+    socks = with_token(blocking_ones(calls, flask), token)
+    assert socks, "no request with the token went out on a connected socket, so no answer could come back"
+    seen = []
+    for sock in socks:
+        got = [
+            c
+            for c in sock.calls
+            if c.name in ("recvfrom", "recvmsg", "read") and c.ret is not None and c.ret >= 0
+        ]
+        status = got[0].data.split(b"\r\n", 1)[0] if got else b""
+        if status.startswith(b"HTTP/1.") and b" 200 " in status + b" " and got[-1].ret == 0:
+            return
+        seen.append([f"{c.ret}: {c.data[:40]!r}" for c in got] or "no recv")
+    raise AssertionError(
+        f"the answer was not read up to a recv() that returned 0 (the end of the stream): recvs {seen}"
+    )
+
+
+def test_flask_logged_a_200_for_that_request(flask, workbench, calls, token):
+    socks = with_token(blocking_ones(calls, flask), token)
+    assert socks, "no request with the token went out on a connected socket, so Flask could not log one"
+    ok, lines = answered_200(flask, workbench, calls, token, socks[0])
+    assert ok, f"Flask did not log {request_line(socks[0])!r} with 200 from the workbench; its lines: {lines}"
+
+
+# --- step 2: a non-blocking connect --------------------------------------------------------------
+
+
+def test_connect_returned_einprogress(calls, flask):
+    assert nonblocking_ones(calls, flask), (
+        f"no connect() to flask:{PORT} returned -1 EINPROGRESS; {flask_story(calls, flask)}"
+    )
+
+
+def so_error_reads(sock):
+    """SOCK's getsockopt(SOL_SOCKET, SO_ERROR) calls between its EINPROGRESS connect() and its first send."""
+    started = next(n for n, c in enumerate(sock.calls) if c.errno == "EINPROGRESS")
+    sends = [n for n, c in enumerate(sock.calls) if c.name in ("sendto", "sendmsg", "write") and n > started]
+    before = sock.calls[started : sends[0] if sends else None]
+    return [c for c in before if c.name == "getsockopt" and "SO_ERROR" in c.args and c.ret == 0]
+
+
+def test_so_error_was_read_on_that_socket(calls, flask):
+    socks = nonblocking_ones(calls, flask)
+    assert socks, "no connect() returned EINPROGRESS, so there was no connection to ask SO_ERROR about"
+    asked = [c for s in socks for c in so_error_reads(s)]
+    made = [
+        f"{c.name}() = {c.ret} {c.errno or ''}".strip() for s in socks for c in s.calls if c.name != "socket"
+    ]
+    assert asked, (
+        "no getsockopt(SOL_SOCKET, SO_ERROR) on that socket between its EINPROGRESS connect() and its "
+        f"first send; its calls: {made}"
+    )
+    assert any("[0]" in c.args for c in asked), (
+        f"SO_ERROR said the connection failed: {[str(c) for c in asked]}"
+    )
+
+
+def test_the_request_went_out_on_that_socket_and_flask_answered_200(flask, workbench, calls, token):
+    socks = nonblocking_ones(calls, flask)
+    assert socks, "no connect() returned EINPROGRESS, so no request could go out on such a socket"
+    sent = with_token(socks, token)
+    assert sent, (
+        f"no request with this run's token went out on the non-blocking socket; request lines sent: "
+        f"{[request_line(s) for s in socks]}"
+    )
+    ok, lines = answered_200(flask, workbench, calls, token, sent[0])
+    assert ok, f"Flask did not log {request_line(sent[0])!r} with 200 from the workbench; its lines: {lines}"
