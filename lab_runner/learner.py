@@ -10,7 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
-from lab_runner import labs, state
+from lab_runner import labs, report, state
 from lab_runner.stack import ROOT
 
 BACKUPS = ROOT / ".lab-backups"
@@ -32,6 +32,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not found:
         raise labs.LabError(f"no labs found in {labs.LABS_DIR}")
     progress = state.load()
+    width = max(len(lab.title) for lab in found)
     for lab in found:
         entry = progress.get(lab.folder.name, {})
         total = len(lab.steps)
@@ -41,7 +42,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             where = f"passed   {total}/{total} steps   {entry.get('at', '')}"
         else:
             where = f"started  {entry['steps_passed']}/{total} steps   {entry.get('at', '')}"
-        print(f"{lab.key:<6} {lab.title:<52} {where}")
+        print(f"{lab.key:<6} {lab.title:<{width}}  {where}")
     upcoming = next_lab()
     if upcoming is None:
         print("every lab passes: well done")
@@ -76,9 +77,10 @@ def cmd_hint(args: argparse.Namespace) -> int:
     step = lab.steps[number - 1]
     shown = state.reveal_hint(lab.folder.name, number, len(step.hints))
     print(f"{lab.key}, step {number}: {step.title}")
-    print(f"  expected: {step.goal.strip()}")
+    lines = report.labelled("expected", step.goal, indent=2)
     for n in range(shown):
-        print(f"  hint {n + 1}/{len(step.hints)}: {step.hints[n]}")
+        lines += report.labelled(f"hint {n + 1}/{len(step.hints)}", step.hints[n], indent=2)
+    print("\n".join(lines))
     if shown == len(step.hints):
         print(
             f"  that is the last hint for step {number}; "

@@ -31,7 +31,7 @@ def readable(check_name: str) -> str:
     return check_name.removeprefix("test_").replace("_", " ")
 
 
-def _labelled(label: str, text: str) -> list[str]:
+def labelled(label: str, text: str) -> list[str]:
     """expected: first line
     next lines, aligned under it"""
     head = f"    {label}: "
@@ -65,14 +65,14 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
         for check in step.checks:
             lines.append(f"  {'PASS' if check.passed else 'FAIL'}  {readable(check.name)}")
         if first is not None and step.number == first.number:
-            lines += _labelled("expected", step.step.goal)
+            lines += labelled("expected", step.step.goal)
             for check in step.checks:
                 if not check.passed:
-                    lines += _labelled("observed", check.reason)
+                    lines += labelled("observed", check.reason)
             hints = step.step.hints
             shown = max(1, min(hints_shown, len(hints)))
             for n in range(shown):
-                lines += _labelled(f"hint {n + 1}/{len(hints)}", hints[n])
+                lines += labelled(f"hint {n + 1}/{len(hints)}", hints[n])
             if shown < len(hints):
                 lines.append(f"    (the next hint: python -m lab_runner hint {lab.key})")
     lines += ["", result.verdict]
