@@ -33,7 +33,7 @@ from lab_runner.exercise import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.labs import Lab
 
-PARALLEL = 8  # checks of one lab at a time
+PARALLEL = 4  # checks of one lab at a time (times 4 labs: execs the containers' pids limits allow)
 
 
 @dataclass

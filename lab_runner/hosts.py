@@ -37,6 +37,10 @@ class EngineBackend(base.BaseBackend):
             done = stack.engine().exec(self.container, ["/bin/sh", "-c", cmd], timeout=COMMAND_TIMEOUT)
         except (EngineError, OSError) as err:
             raise EnvironmentProblem(f"cannot run a command in {self.service}: {err}") from err
+        if done.exit_code != 0 and b"Cannot fork" in done.stderr:  # the container's pids limit
+            raise EnvironmentProblem(
+                f"{self.service} could not start a command: {done.stderr.decode().strip()}"
+            )
         return self.result(done.exit_code, self.encode(cmd), done.stdout, done.stderr)
 
 

@@ -160,13 +160,27 @@ class Trace:
         return cls(calls, exits)
 
     def _follow(self) -> None:
+        # Who made whom: strace may print a child's first calls before the parent's clone()
+        # returns, so a new pid's table comes from its parent whenever it first shows up.
+        parent_of = {
+            c.ret: (c.pid, "CLONE_FILES" in c.args)
+            for c in self.calls
+            if c.name in ("clone", "clone3", "fork", "vfork") and c.ret is not None and c.ret > 0
+        }
         tables: dict[int, dict[int, Socket]] = {}
+
+        def table_of(pid: int) -> dict[int, Socket]:
+            if pid not in tables:
+                parent, shared = parent_of.get(pid, (None, False))
+                inherited = table_of(parent) if parent is not None and parent != pid else {}
+                tables[pid] = inherited if shared else dict(inherited)
+            return tables[pid]
+
         for call in self.calls:
-            table = tables.setdefault(call.pid, {})
+            table = table_of(call.pid)
             ok = call.ret is not None and call.ret >= 0
             if call.name in ("clone", "clone3", "fork", "vfork") and ok and call.ret:
-                # A thread (CLONE_FILES) shares the table; a child process gets a copy of it.
-                tables[call.ret] = table if "CLONE_FILES" in call.args else dict(table)
+                table_of(call.ret)  # a thread (CLONE_FILES) shares the table, a child gets a copy
                 continue
             if call.name == "socket" and ok:
                 family, kind = _family_type(call.args)

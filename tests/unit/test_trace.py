@@ -74,3 +74,16 @@ def test_a_thread_shares_the_socket_table_and_identical_lines_stay_two_calls():
     (sock,) = t.sockets
     assert sock.sent == [b"hi", b"hi"] and sock.calls[1] is not sock.calls[2]
     assert sock.calls.index(sock.calls[2]) == 2
+
+
+def test_a_childs_calls_printed_before_its_parents_clone_returns_still_see_inherited_sockets():
+    lines = [
+        "5 socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0, [3, 4]) = 0",
+        "5 clone(child_stack=NULL, flags=CLONE_CHILD_SETTID|SIGCHLD <unfinished ...>",
+        '6 sendto(4, "pong", 4, 0, NULL, 0) = 4',
+        "5 <... clone resumed>, child_tidptr=0x7f) = 6",
+        '5 recvfrom(3, "pong", 1024, 0, NULL, NULL) = 4',
+    ]
+    parent_end, child_end = Trace.parse(lines).of("AF_UNIX")
+    assert child_end.sent == [b"pong"] and child_end.calls[-1].pid == 6
+    assert parent_end.received == [b"pong"]
