@@ -31,10 +31,9 @@ def readable(check_name: str) -> str:
     return check_name.removeprefix("test_").replace("_", " ")
 
 
-def labelled(label: str, text: str) -> list[str]:
-    """expected: first line
-    next lines, aligned under it"""
-    head = f"    {label}: "
+def labelled(label: str, text: str, indent: int = 4) -> list[str]:
+    """TEXT after "LABEL: ", its next lines aligned under its first (a goal, a reason, a hint)."""
+    head = " " * indent + f"{label}: "
     first, *rest = shown_text(text.strip()).splitlines() or [""]
     return [head + first] + [" " * len(head) + line for line in rest]
 

@@ -1,6 +1,6 @@
 """Lab 3, the reference solution: the article's bare datagram, then one that arrives whole.
 
-    python -m lab_runner lab3 --solution
+python -m lab_runner lab3 --solution
 """
 
 import os
