@@ -53,8 +53,9 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lines.append("its socket calls (strace):" if calls else "its socket calls (strace): none")
     lines += ["  " + call for call in calls]
     lines += ["  strace: " + note for note in ex.notes[:3]]
+    left = "its server, checked while it ran" if ex.serving else "left running by the exercise"
     for stopped in ex.stopped:
-        lines.append(f"stopped after the checks: pid {stopped} (left running by the exercise)")
+        lines.append(f"stopped after the checks: pid {stopped} ({left})")
     if ex.removed:
         lines.append(f"removed {ex.removed} file(s) it left in /tmp or /dev/shm")
     first = result.first_failing

@@ -1,53 +1,484 @@
-"""Lab 6 checks: the chat server accepted this run's client at its real address, heard each
-line on its own, and saw the client close after bye."""
+"""Lab 6 checks.
 
+Steps 1 and 2 (the client): the exercise's own socket calls (strace) and the chat server's log
+in the chat container. Steps 3 and 4 (the learner's server, which runs in the workbench while
+these checks do): the checks' own clients, run in the workbench, connect to it and report what
+they saw; the kernel's socket table (ss) and /proc; and the server's socket calls so far.
+"""
+
+import json
 import re
 import shlex
+import time
 
-from lab_runner.fixtures import log_lines
+from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.trace import RECV, address
 
 LOG = "/var/log/chat/chat.log"
 SENT = "This is what the client sent: "
+PORT = 12345
+# A server that waits for clients sleeps. Busier than this, per second, after a client left, it spins:
+SPIN = 0.25  # seconds of CPU (strace slows a spinning loop down, so its CPU time alone may look low)
+WAKEUPS = 500  # times it went to sleep and woke up (a traced process sleeps at each traced call)
+
+# The checks' own client, run in the workbench: python3 -c CLIENT MODE NONCE. It prints one JSON
+# object: what happened. Every wait is bounded (3 s), and the whole script at most 12 s.
+CLIENT = r"""
+import json, os, re, signal, socket, subprocess, sys, time
+signal.alarm(12)
+mode, nonce = sys.argv[1], sys.argv[2]
+PORT = 12345
+out = {}
+
+def listener():
+    # The listening socket's row: with -l, Recv-Q is how many connections wait to be accept()ed;
+    # -e adds the uid of its owner.
+    row = subprocess.run(["ss", "-Htlne", f"sport = :{PORT}"], capture_output=True, text=True).stdout
+    return row.split()
+
+def waiting():
+    row = listener()
+    return int(row[1]) if len(row) > 1 else 0
+
+def all_accepted():
+    deadline = time.monotonic() + 3
+    while waiting() > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return waiting() == 0
+
+def connect(name):
+    try:
+        c = socket.create_connection(("127.0.0.1", PORT), timeout=3)
+    except OSError as err:
+        out[name + "_error"] = f"{type(err).__name__}: {err}"
+        return None
+    out[name + "_port"] = c.getsockname()[1]
+    return c
+
+def read_until(c, text):
+    got, deadline = b"", time.monotonic() + 3
+    while text.encode() not in got and time.monotonic() < deadline:
+        c.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            data = c.recv(4096)
+        except OSError:
+            break
+        if not data:
+            break
+        got += data
+    return got.decode(errors="replace")
+
+def busy(uid):
+    # For every process of UID (a server, and any child it forked): its CPU time (utime + stime,
+    # in seconds), and how often its threads went to sleep (voluntary context switches: under
+    # strace, a process stops twice at each traced call, so a loop of recv() shows up here).
+    cpu = switches = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != uid:
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/status") as f:
+                    switches += sum(int(line.split()[1]) for line in f if line.startswith("voluntary_ctxt"))
+        except (OSError, IndexError, ValueError):
+            pass
+    return cpu, switches
+
+def gone(port):
+    # The server's end of the connection from PORT has been closed (no row left for it).
+    deadline = time.monotonic() + 1
+    while time.monotonic() < deadline:
+        rows = subprocess.run(["ss", "-Htn", f"sport = :{PORT} and dport = :{port}"],
+                              capture_output=True, text=True).stdout.strip()
+        if not rows:
+            return True
+        time.sleep(0.02)
+    return False
+
+if mode == "one":
+    a = connect("a")
+    if a:
+        out["accepted"] = all_accepted()
+        a.sendall(f"hello from the check's client, {nonce}\n".encode())
+        a.close()
+elif mode == "leave":
+    found = re.search(r"\buid:(\d+)", " ".join(listener()))
+    a = connect("a")
+    if a and found:
+        out["accepted"] = all_accepted()
+        a.sendall(f"a line before leaving, {nonce}\n".encode())
+        a.close()
+        out["closed_by_server"] = gone(out["a_port"])
+        uid = int(found.group(1))
+        before, start = busy(uid), time.monotonic()
+        time.sleep(1)
+        after = busy(uid)
+        out["seconds"] = time.monotonic() - start
+        out["cpu"], out["sleeps"] = after[0] - before[0], after[1] - before[1]
+elif mode == "two":
+    a, b = connect("a"), connect("b")
+    if a and b:
+        out["accepted"] = all_accepted()
+        a.sendall(f"A says {nonce}\n".encode())
+        out["b_got"] = read_until(b, f"A says {nonce}")
+        b.sendall(f"B says {nonce}\n".encode())
+        out["a_got"] = read_until(a, f"B says {nonce}")
+    for c in (a, b):
+        if c:
+            c.close()
+print(json.dumps(out))
+"""
+
+_clients: dict[tuple[str, str], dict] = {}  # (token, mode) -> what the check's client saw, once per run
 
 
-def client_address(exercise_output: str) -> tuple[str, int]:
-    """The client's own end, as the exercise printed it: connected from ('172.22.0.5', 40312)."""
-    found = re.search(r"connected from \('([0-9.]+)', (\d+)\)", exercise_output)
-    assert found, "the exercise did not print 'connected from (ip, port)' (its socket's getsockname())"
-    return found.group(1), int(found.group(2))
+def client_run(workbench, token, mode):
+    """Run the checks' client in the workbench once per run and MODE; what it saw, and its nonce."""
+    if (token, mode) not in _clients:
+        nonce = f"{token}-{mode}"
+        done = workbench.run(f"python3 -c {shlex.quote(CLIENT)} {mode} {shlex.quote(nonce)}")
+        try:
+            seen = json.loads(done.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            seen = {"broken": (done.stdout + done.stderr)[-500:]}
+        _clients[(token, mode)] = {**seen, "nonce": nonce}
+    return _clients[(token, mode)]
 
 
-def this_runs_log(chat, token: str, address: tuple[str, int]) -> list[str]:
-    """The chat log's lines about this client or with this run's token, in the order logged."""
-    log_lines(chat, LOG, token)  # wait for the server to write them
-    needles = [token, f"from: {address!r}", f"closed: {address!r}"]
-    cmd = "grep -aF " + " ".join(f"-e {shlex.quote(n)}" for n in needles) + f" {LOG}"
-    return chat.run(cmd).stdout.splitlines()
+def no_client(seen, what="the check's client"):
+    """Why the checks' client got nowhere, in words."""
+    said = []
+    for who in ("a", "b"):
+        err = seen.get(who + "_error", "")
+        if "Refused" in err:
+            said.append(f"client {who.upper()}: connection refused (nothing listens on port {PORT})")
+        elif "timed out" in err:
+            said.append(
+                f"client {who.upper()}: connect() timed out (your server's listen queue was full: it was not"
+                " accept()ing any more)"
+            )
+        elif err:
+            said.append(f"client {who.upper()}: {err}")
+    return f"{what} could not connect to 127.0.0.1:{PORT}: " + ("; ".join(said) or str(seen))
 
 
-def test_the_server_accepted_this_clients_real_address(chat, workbench, token, exercise_output):
-    ip, port = client_address(exercise_output)
-    assert ip in workbench.interface("eth0").addresses, f"{ip} is not the workbench's address"
-    log = this_runs_log(chat, token, (ip, port))
-    accepted = f"Accepted connection from: {(ip, port)!r}"
-    first = next((i for i, line in enumerate(log) if token in line), None)
-    assert first is not None, f"no line with this run's token ({token}) in the chat log"
-    assert accepted in log[:first], f"the server did not log '{accepted}' before this run's lines: {log}"
+def settled(live):
+    """What the exercise did so far, once its client part is over: it listens, or it ended (2 s at most)."""
+    deadline = time.monotonic() + 2
+    while True:
+        ran = live()
+        if ran.exit_code is not None or ran.calls.named("listen") or time.monotonic() > deadline:
+            return ran
+        time.sleep(0.05)
 
 
-def test_each_line_arrived_on_its_own(chat, token, exercise_output):
-    sent = [line[2:] for line in exercise_output.splitlines() if line.startswith("->") and token in line]
-    assert sent, f"the exercise showed no '->' line with this run's token ({token})"
-    heard = [line.split(SENT, 1)[1] for line in log_lines(chat, LOG, token) if SENT in line]
-    # Without "\n" after each message, TCP runs them together and the server hears one line.
-    assert heard == sent, f"the exercise sent {sent}, the server heard the lines {heard}"
+# --- steps 1 and 2: the client --------------------------------------------------------------
 
 
-def test_the_client_said_bye_and_closed(chat, token, exercise_output):
-    ip, port = client_address(exercise_output)
-    log = this_runs_log(chat, token, (ip, port))
-    said = [line for line in log if token in line and SENT in line]
-    assert said, f"the server heard no line with this run's token ({token})"
-    assert "bye" in said[-1].split(SENT, 1)[1].split(), f"the last line has no word 'bye': {said[-1]}"
-    closed = f"Connection closed: {(ip, port)!r}"
-    assert closed in log[log.index(said[-1]) :], f"the server did not log '{closed}' after bye: {log}"
+_addresses: dict[str, tuple[str, str]] = {}  # token -> (the chat server's IP, the workbench's), once per run
+
+
+def addresses(workbench, token):
+    """The IPv4 addresses of the chat server (as the workbench resolves 'chat') and of the workbench."""
+    if token not in _addresses:
+        chat = workbench.run("getent ahostsv4 chat").stdout.split()
+        _addresses[token] = (chat[0] if chat else "?", ip_of(workbench))
+    return _addresses[token]
+
+
+def to_chat(calls, workbench, token, sent=True):
+    """The exercise's TCP connections to the chat server (those that sent TOKEN, unless not SENT)."""
+    server = (addresses(workbench, token)[0], PORT)
+    socks = [s for s in calls.learners() if s.type == "SOCK_STREAM" and s.peer == server]
+    if sent:
+        socks = [s for s in socks if any(token.encode() in data for data in s.sent)]
+    return socks
+
+
+def sends(sock):
+    """(bytes, whole) for each send on SOCK; whole is False when strace kept only the first 256 bytes."""
+    done = [c for c in sock.calls if c.name in ("sendto", "sendmsg", "write") and c.ret]
+    return [(c.data, len(c.data) >= (c.ret or 0)) for c in done]
+
+
+def heard(chat, token, count=1):
+    """What the chat server logged as received, for the lines with this run's token."""
+    lines = wait_lines(chat, LOG, token, count=count)
+    return [line.split(SENT, 1)[1] for line in lines if SENT in line]
+
+
+def workbench_ends_open_at(log, token, me):
+    """The workbench's connections ('ip', port) the chat server had open while this run's lines arrived."""
+    mine = [i for i, line in enumerate(log) if token in line and SENT in line]
+    if not mine:
+        return []
+    ends: set[str] = set()
+    for number, line in enumerate(log[: mine[-1]]):
+        if found := re.search(rf"Accepted connection from: (\('{re.escape(me)}', \d+\))", line):
+            if number < mine[0]:
+                ends.add(found.group(1))
+        elif found := re.search(r"Connection closed: (\('[0-9.]+', \d+\))", line):
+            ends.discard(found.group(1))
+    return sorted(ends)
+
+
+def reset_note(chat, workbench, token, sock):
+    """Why lines may be missing: the chat log says this connection broke (an RST), if it does."""
+    me = addresses(workbench, token)[1]
+    why = (
+        "your client closed its socket with bytes still unread on it (the server's greeting), so the kernel"
+        " reset the connection (RST) instead of ending it (FIN), and the server dropped what it had not read"
+        " yet. shutdown(SHUT_WR) before close() ends it cleanly"
+    )
+    ends = [address(c.args) for c in sock.made("getsockname") if c.ret == 0]
+    for end in ends:
+        broke = wait_lines(chat, LOG, f"Connection from {end!r} broke", timeout=0) if end else []
+        if broke:
+            return f". The chat log says {broke[0]!r}: {why}"
+    if not ends:
+        return f". If the chat log says your connection from {me} broke (ConnectionResetError): {why}"
+    return ""
+
+
+def expected_lines(sock, token):
+    """The lines the server makes of what SOCK sent (it splits the stream at each "\\n") with TOKEN."""
+    stream = b"".join(data for data, _ in sends(sock))
+    return [line for line in stream.split(b"\n") if line and token.encode() in line]
+
+
+def test_the_chat_server_accepted_your_connection(chat, workbench, live, token):
+    calls = settled(live).calls
+    made = to_chat(calls, workbench, token, sent=False)
+    socks = [s for s in made if any(c.ret == 0 or c.errno == "EINPROGRESS" for c in s.made("connect"))]
+    assert socks, f"no connection to ('chat', {PORT}) was made; {calls.story()}"
+    me = addresses(workbench, token)[1]
+    ends = [address(c.args) for s in socks for c in s.made("getsockname") if c.ret == 0]
+    ports = [end[1] for end in ends if isinstance(end, tuple) and end[0] == me]
+    if ports:  # the client asked for its own end (getsockname): look for exactly that one
+        wanted = [f"Accepted connection from: {(me, port)!r}" for port in ports]
+        for line in wanted:
+            if wait_lines(chat, LOG, line):
+                return
+        accepted = wait_lines(chat, LOG, f"Accepted connection from: ('{me}',", timeout=0)
+        raise AssertionError(
+            f"your client's end was {(me, ports[0])!r}, but the chat log has no line {wanted[0]!r};"
+            f" its last connections from the workbench: {accepted[-3:]}"
+        )
+    # No getsockname(): the connection is one the server had open when this run's lines arrived.
+    wait_lines(chat, LOG, token)
+    theirs = shlex.quote(f"('{me}',")
+    log = chat.run(f"grep -aF -e {shlex.quote(token)} -e {theirs} {LOG}").stdout
+    ends = workbench_ends_open_at(log.splitlines(), token, me)
+    assert ends, (
+        f"the chat log shows no accepted connection from the workbench ({me}) that carried this run's"
+        f" token; {calls.story()}"
+    )
+
+
+def test_the_chat_server_heard_your_token(chat, workbench, live, token):
+    calls = settled(live).calls
+    socks = to_chat(calls, workbench, token)
+    assert socks, f"nothing with this run's token ({token}) was sent to ('chat', {PORT}); {calls.story()}"
+    lines = heard(chat, token)
+    shown = [data.decode(errors="replace") for data, _ in sends(socks[0])]
+    assert lines, (
+        f"your client sent {shown}, but the chat log has no '{SENT}...' line with this run's token"
+        + reset_note(chat, workbench, token, socks[0])
+    )
+
+
+def test_each_message_arrived_as_its_own_line(chat, workbench, live, token):
+    calls = settled(live).calls
+    socks = to_chat(calls, workbench, token)
+    assert socks, f"nothing with this run's token was sent to ('chat', {PORT}); {calls.story()}"
+    sent = sends(socks[0])
+    got = heard(chat, token, count=len(expected_lines(socks[0], token)))
+    shown = [data.decode(errors="replace") for data, _ in sent]
+    unended = [text for (data, ok), text in zip(sent, shown, strict=True) if ok and not data.endswith(b"\n")]
+    assert not unended, (
+        f"your client sent {len(sent)} message(s), and {len(unended)} of them had no '\\n' at the end:"
+        f" {unended}; the server, which reads lines, heard {len(got)} line(s): {got}"
+    )
+    several = [text for (data, _), text in zip(sent, shown, strict=True) if data.count(b"\n") > 1]
+    assert not several, f"each send should carry one line, but these carried several: {several}"
+    missing = [text for text in shown if token not in text]
+    assert not missing, (
+        f"put this run's token in every line, so the checks find it; these had none: {missing}"
+    )
+    mine = [data.rstrip(b"\n").rstrip(b"\r").decode("utf-8", "backslashreplace") for data, _ in sent]
+    same = len(got) == len(mine) and all(
+        h == m or (not whole and h.startswith(m)) for h, m, (_, whole) in zip(got, mine, sent, strict=False)
+    )
+    assert same, f"your client sent the lines {mine}; the server heard {got}" + (
+        reset_note(chat, workbench, token, socks[0]) if len(got) < len(mine) else ""
+    )
+
+
+def test_the_last_line_says_bye(chat, workbench, live, token):
+    calls = settled(live).calls
+    socks = to_chat(calls, workbench, token)
+    assert socks, f"nothing with this run's token was sent to ('chat', {PORT}); {calls.story()}"
+    lines = heard(chat, token, count=len(expected_lines(socks[0], token)))
+    assert lines, "the chat log has no line with this run's token" + reset_note(
+        chat, workbench, token, socks[0]
+    )
+    assert re.search(r"\bbye\b", lines[-1], re.IGNORECASE), (
+        f"the last line the server heard has no word 'bye': {lines[-1]!r} (all of them: {lines})"
+    )
+
+
+def test_your_client_ended_the_connection_itself(workbench, live, token):
+    ran = settled(live)
+    socks = to_chat(ran.calls, workbench, token) or to_chat(ran.calls, workbench, token, sent=False)
+    assert socks, f"no connection to ('chat', {PORT}) was made; {ran.calls.story()}"
+    ended = [c for s in socks for c in s.calls if c.name in ("shutdown", "close")]
+    until = ", until the runner stopped it" if ran.exit_code is None else ""
+    assert ended, (
+        "the trace shows no shutdown() or close() on your connection to the chat server: it stayed open"
+        f" while your program went on{until}. The calls on it: {[c.name for c in socks[0].calls]}"
+    )
+
+
+# --- step 3: a server of your own -------------------------------------------------------------
+
+
+def listeners(workbench):
+    """The rows of ss for TCP sockets listening on PORT in the workbench, with their owner's uid."""
+    return workbench.run(f"ss -Htlne 'sport = :{PORT}'").stdout.splitlines()
+
+
+def uids(workbench, pids):
+    """The users the exercise's processes run as (it runs as one of lab0..lab15)."""
+    found = workbench.run("stat -c %u " + " ".join(f"/proc/{pid}" for pid in pids)).stdout.split()
+    return set(found)
+
+
+def test_your_server_listens_on_port_12345_on_every_address(workbench, live):
+    ran = live()
+    rows = listeners(workbench)
+    theirs = uids(workbench, ran.calls.pids) if ran.calls.pids and ran.exit_code is None else set()
+    mine = [row for row in rows if set(re.findall(r"\buid:(\d+)", row)) & theirs]
+    assert mine, (
+        f"no socket of your program listens on TCP port {PORT} in the workbench"
+        + (f" (ss shows others': {[' '.join(row.split()[:5]) for row in rows]})" if rows else "")
+        + f"; {ran.calls.story()}"
+    )
+    local = [row.split()[3] for row in mine]
+    assert any(re.fullmatch(rf"(0\.0\.0\.0|\*|\[::\]):{PORT}", end) for end in local), (
+        f"your server listens on {local[0]}: only clients on this very machine can reach it there."
+        " Bind to 0.0.0.0 (every address) so that others can connect too"
+    )
+
+
+def accepts_of(calls, port):
+    """The server's accept() calls that returned the connection from ('127.0.0.1', PORT)."""
+    accepts = [c for c in calls.calls if c.name in ("accept", "accept4")]
+    return [c for c in accepts if address(c.args) == ("127.0.0.1", port)]
+
+
+def received(calls, text):
+    return [c for c in calls.calls if c.name in RECV and c.ret and text.encode() in c.data]
+
+
+def test_it_accepted_a_client_and_printed_its_address(workbench, live, token):
+    seen = client_run(workbench, token, "one")
+    assert "a_port" in seen, no_client(seen)
+    port = seen["a_port"]
+    line = re.compile(rf"Accepted connection from:? *\(?'?127\.0\.0\.1'?(, *|:){port}\b", re.IGNORECASE)
+    deadline = time.monotonic() + 3
+    while True:
+        ran = live()
+        printed = [row for row in ran.output.splitlines() if line.search(row)]
+        if (printed and accepts_of(ran.calls, port)) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert accepts_of(ran.calls, port), (
+        f"the check's client connected from ('127.0.0.1', {port}), but your server did not accept()"
+        f" it within 3 s (it waited in the listen queue); {ran.calls.story()}"
+    )
+    assert printed, (
+        f"your server accepted the check's client, ('127.0.0.1', {port}), but did not print"
+        f" \"Accepted connection from: ('127.0.0.1', {port})\"; it printed: {ran.output.splitlines()[-5:]}"
+    )
+
+
+def test_it_printed_what_the_client_sent(workbench, live, token):
+    seen = client_run(workbench, token, "one")
+    assert "a_port" in seen, no_client(seen)
+    deadline = time.monotonic() + 3
+    while True:
+        ran = live()
+        got, shown = received(ran.calls, seen["nonce"]), seen["nonce"] in ran.output
+        if (got and shown) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert got, (
+        f"the check's client sent 'hello from the check's client, {seen['nonce']}\\n', and your server"
+        f" did not recv() it; {ran.calls.story()}"
+    )
+    assert shown, (
+        f"your server received the check's line ({seen['nonce']}) but did not print it;"
+        f" it printed: {ran.output.splitlines()[-5:]}"
+    )
+
+
+def test_it_does_not_spin_after_a_client_leaves(workbench, live, token):
+    seen = client_run(workbench, token, "leave")
+    assert "a_port" in seen, no_client(seen)
+    assert "cpu" in seen, f"the check found no listening socket on port {PORT} to watch: {seen}"
+    cpu, sleeps = seen["cpu"] / seen["seconds"], seen["sleeps"] / seen["seconds"]
+    if cpu <= SPIN and sleeps <= WAKEUPS:
+        return
+    calls = live().calls
+    empty = [c for c in calls.calls if c.name in RECV and c.ret == 0]
+    looped = (
+        f"; its trace holds {len(empty)} recv() calls that returned 0 bytes (the end of the stream), one"
+        " after the other"
+    )
+    raise AssertionError(
+        f"after the check's client left, your server kept busy: in {seen['seconds']:.1f} s it used"
+        f" {seen['cpu']:.2f} s of CPU and went to sleep and woke up {seen['sleeps']} times (a traced"
+        " program does, at each system call)" + (looped if len(empty) > 10 else "")
+    )
+
+
+# --- step 4: many clients, one room -------------------------------------------------------------
+
+
+def test_it_serves_two_clients_at_once(workbench, live, token):
+    seen = client_run(workbench, token, "two")
+    ports = [seen.get("a_port"), seen.get("b_port")]
+    assert all(ports), no_client(seen, "the check's two clients")
+    # The check's client watched the listening socket's queue (ss): empty once both were accepted.
+    assert seen.get("accepted"), (
+        f"the check connected client A (port {ports[0]}) and client B (port {ports[1]}); 3 s later, with"
+        " both still connected, one of them still waited in your server's listen queue: it was not"
+        " accept()ed while the other was being served"
+    )
+    calls = live().calls
+    accepted = [port for port in ports if accepts_of(calls, port)]
+    assert len(accepted) == 2, (
+        f"the check connected two clients, from ports {ports}; your server's trace shows accept() for"
+        f" {accepted or 'neither'}"
+    )
+    said = [f"A says {seen['nonce']}", f"B says {seen['nonce']}"]
+    unheard = [text for text in said if not received(calls, text)]
+    assert not unheard, f"both clients sent a line; your server did not recv() {unheard}; {calls.story()}"
+
+
+def test_it_passes_each_line_on_to_the_other_client(workbench, token):
+    seen = client_run(workbench, token, "two")
+    assert "b_got" in seen, no_client(seen, "the check's two clients")
+    said = {"b": f"A says {seen['nonce']}", "a": f"B says {seen['nonce']}"}
+    missed = {
+        who: f"client {who.upper()} got {seen[who + '_got']!r} in 3 s"
+        for who, text in said.items()
+        if text not in seen[who + "_got"]
+    }
+    assert not missed, (
+        f"client A sent {said['b']!r}, then client B sent {said['a']!r}; each should reach the other."
+        f" Observed: {'; '.join(missed.values())}"
+    )
