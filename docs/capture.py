@@ -13,7 +13,8 @@ A block is an HTML comment naming the command, then a ```text fence with what it
 The command runs from the repository root as a learner would type it (`python -m` runs with
 this Python, `docker compose exec` gets -T since there is no terminal). `{token}` in a command
 is the token of the last run above it in the same file (a lab_runner run's, or the by-hand-…
-one an exercise makes up when run by hand), so a block can show where that run's lines went. Runs differ (tokens, ports, timings): the text says where they vary.
+one an exercise makes up when run by hand), so a block can show where that run's lines went.
+Runs differ (tokens, ports, timings): the text says where they vary.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BLOCK = re.compile(r"(<!-- capture: (.+?) -->\n```text\n)(.*?)(```)", re.S)
 # A lab_runner run's token, or one an exercise run by hand made up (by-hand-1a2b3c4d).
-TOKEN = re.compile(r"\(run (lab\d+-[0-9a-f]{12})\)|\b(by-hand-[0-9a-f]{8})\b")
+TOKEN = re.compile(r"\b(lab\d+-[0-9a-f]{12}|by-hand-[0-9a-f]{8})\b")
 
 
 def command(text: str, token: str) -> str:
@@ -49,7 +50,7 @@ def capture(path: Path) -> int:
                               env={**os.environ, **state})  # fmt: skip
         out = (done.stdout + done.stderr).rstrip() + "\n"
         if found := TOKEN.findall(out):
-            token = "".join(found[-1])
+            token = found[-1]
         return match.group(1) + out + match.group(4)
 
     new, count = BLOCK.subn(rerun, text)
