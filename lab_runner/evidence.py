@@ -32,5 +32,9 @@ def wait_lines(
 
 
 def ip_of(host: testinfra.host.Host) -> str:
-    """The container's IPv4 address on the compose network."""
-    return next(a for a in host.interface("eth0").addresses if "." in a)
+    """The container's IPv4 address on the compose network (one command, then remembered for
+    this host: checks ask it often, and it does not change during a run)."""
+    if not getattr(host, "lab_ip", None):
+        out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
+        host.lab_ip = out.split()[3].split("/")[0]
+    return host.lab_ip
