@@ -104,6 +104,11 @@ def run_one(
         containers["workbench"], exercise_file, lab.folder, token, timeout or lab.timeout, lab.serve
     ) as running:
         running.wait()
+        untraced = [n for n in running.result().notes if n.startswith("strace: ")]
+        if untraced and not running.result().trace:  # the workbench cannot trace: not the learner's doing
+            raise stack.StackError(
+                f"the workbench could not trace the exercise ({untraced[0]}): run '{stack.UP_COMMAND}'"
+            )
         try:
             results = checks.run(lab, token, running.result(), containers, running.result)
         except checks.ChecksError as err:

@@ -100,7 +100,7 @@ def status() -> dict[str, dict[str, str]]:
 
 def require_healthy(wanted: list[str]) -> dict[str, str]:
     """Container ids of the wanted services, or StackError saying what is wrong and what to run."""
-    if not engine_ok():
+    if not engine().ping():  # engine() itself says when DOCKER_HOST is not usable
         raise StackError(NO_ENGINE)
     current = status()
     ids = {}
