@@ -62,14 +62,6 @@ def compose(*args: str, timeout: float = 120, check: bool = True) -> subprocess.
     return done
 
 
-def engine_ok() -> bool:
-    """True when a Docker engine answers."""
-    try:
-        return engine().ping()
-    except StackError:
-        return False
-
-
 def services() -> list[str]:
     """The service names defined in compose.yaml."""
     return compose("config", "--services", timeout=30).stdout.split()
