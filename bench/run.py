@@ -7,7 +7,9 @@
 Each figure is the median of --runs runs (ratios are taken within one run). What is measured:
 a cold build (`docker compose build --no-cache`), a warm `up --wait` (after `down`),
 `python -m lab_runner lab3` against its floor (the same exercise through one plain
-`docker compose exec`, plus one `grep` in the rsyslog container), `run --all`, chat
+`docker compose exec`, plus one `grep` in the rsyslog container), `run --all`, a healthy
+chat pair's relay latency under three attacks and Flask's `GET /` with 2,000 idle connections
+held (`attacks`), chat
 throughput and relay latency at 10, 100 and 500 clients, and syslog datagrams per second with
 the count lost. The workloads are bench/workloads/*.py, run inside the workbench.
 
@@ -35,7 +37,16 @@ import learner_loop
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
 PY = sys.executable
-SECTIONS = ["build", "lab_runner", "watch", "soak", "chat", "syslog"]
+SECTIONS = ["build", "lab_runner", "watch", "soak", "attacks", "chat", "syslog"]
+CPU_PROBE = """
+import os, sys, time
+me = (str(os.getpid()), str(os.getppid()))  # this probe names the program too
+pid = next(p for p in os.listdir('/proc')
+           if p.isdigit() and p not in me and b'/app/server.py' in open(f'/proc/{p}/cmdline', 'rb').read())
+ticks = lambda: sum(map(int, open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[11:13]))
+seconds = float(sys.argv[1])
+a = ticks(); time.sleep(seconds); print((ticks() - a) / os.sysconf('SC_CLK_TCK') / seconds)
+"""
 
 
 def sh(*cmd: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -128,6 +139,8 @@ def main() -> None:
         report(*learner_loop.watch_latency(runs)[0])
     if "soak" in only:
         report(*learner_loop.soak(args.soak)[0])
+    if "attacks" in only:
+        attacks(runs, report)
     if "chat" not in only:
         return finish(args, rows, runs)
 
@@ -172,6 +185,33 @@ def main() -> None:
             "syslog: 100,000 datagrams into /var/log/syslog", f"{med(rates):,.0f} lines/s, lost {max(lost)}"
         )
     finish(args, rows, runs)
+
+
+def attacks(runs: int, report) -> None:
+    """Issue 10's figures: a healthy pair's relay while one client attacks a room of 500 that
+    never read; the chat server's CPU once the attackers left; Flask with 2,000 idle connections."""
+    for attack, what in [
+        ("none", "nobody attacks"),
+        ("bigline", "(a) one sends 16 KiB non-UTF-8 lines"),
+        ("burst", "(b) one bursts 200 x 1 KiB lines"),
+        ("flood", "(c) one floods continuously"),
+    ]:
+        seen = [workload("chat_attack", f"b{uuid.uuid4().hex[:6]}", attack, 10, 500) for _ in range(runs)]
+        p50, p99 = med([r["p50_ms"] for r in seen]), med([r["p99_ms"] for r in seen])
+        lost = sum(r["sent"] - r["received"] for r in seen)
+        report(
+            f"chat relay, 500 never read, {what}: p50 / p99",
+            f"{p50:.1f} ms / {p99:.1f} ms (max {max(r['max_ms'] for r in seen):.0f} ms"
+            f"{f', {lost} lost' if lost else ''})",
+        )
+    time.sleep(3)  # the attackers are gone; the server drops what is left of them
+    cpu = float(sh(*COMPOSE, "exec", "-T", "chat", "python3", "-c", CPU_PROBE, "10").stdout)
+    report("chat server's CPU over 10 s once the attackers left", f"{cpu:.1%} of a core")
+    idle = [workload("flask_idle", f"b{uuid.uuid4().hex[:6]}", 2000, 50) for _ in range(runs)]
+    p50, p99 = med([r["p50_ms"] for r in idle]), med([r["p99_ms"] for r in idle])
+    failed = sum(r["failed"] for r in idle)
+    report("flask GET / with 2,000 idle connections held: p50 / p99",
+           f"{p50:.0f} ms / {p99:.0f} ms ({failed} of {50 * runs} failed)")  # fmt: skip
 
 
 def finish(args: argparse.Namespace, rows: list[tuple[str, str]], runs: int) -> None:

@@ -115,6 +115,26 @@ def container_id(service: str) -> str:
     return require_healthy([service])[service]
 
 
+def port(service: str, container_port: int | None = None) -> int:
+    """The host port the running stack publishes for SERVICE (its only published port, or
+    CONTAINER_PORT's), read from the engine: whatever FLASK_PORT or CHAT_PORT it was started with."""
+    try:
+        info = engine().request("GET", f"/containers/{container_id(service)}/json")
+    except EngineError as err:
+        raise StackError(f"{NO_ENGINE} ({err})") from err
+    published = {
+        int(key.split("/")[0]): int(bindings[0]["HostPort"])
+        for key, bindings in (info.get("NetworkSettings", {}).get("Ports") or {}).items()
+        if key.endswith("/tcp") and bindings
+    }
+    if container_port is None and len(published) == 1:
+        return next(iter(published.values()))
+    if container_port in published:
+        return published[container_port]
+    which = f"port {container_port}" if container_port else "port"
+    raise StackError(f"service '{service}' publishes no {which} on this host: see compose.yaml's ports")
+
+
 def up(timeout: float = 900) -> None:
     """Build what changed, start the stack, and return once every service is healthy."""
     compose("up", "-d", "--build", "--wait", timeout=timeout)

@@ -3,26 +3,31 @@
 Like the article's server it binds, listens, accepts and prints
     Accepted connection from: ('172.18.0.5', 40312)
     This is what the client sent: hi
-but it serves many clients at once (one asyncio task each), relays every line to the other
-clients, and survives what the article's server does not:
+but it serves many clients at once and relays every line to the other clients, fairly, and
+survives what the article's server does not. The rules (README.md says the same):
 
-- a client that closes: its task ends (the article's loop spins forever on recv() == b"");
-- bytes that are not UTF-8: decoded with backslash escapes, e.g. `caf\\xe9`, never a crash;
+- a line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
+  so the article's client (which sends no line ends) is heard when it says bye and closes.
+  Lines a client sent before its connection broke (an RST) are still relayed;
+- bytes that are not UTF-8 are shown with backslash escapes, e.g. `caf\\xe9`, never a crash;
 - a line longer than MAX_LINE bytes: the client is told and dropped;
-- a fast sender: after each line it waits until every reader has taken in its relays (below
-  HIGH_WATER bytes queued), so the room moves at the pace of its slowest reader, and TCP's
-  flow control slows the sender down;
-- a client that never reads: the room waits for it at most STALL_SECONDS (or until
-  MAX_BACKLOG bytes wait for it), then it is dropped, so memory stays bounded and the others
-  go on;
-- more than MAX_CLIENTS clients: the newcomer is told the room is full.
+- flood control, as IRC servers do it: each client may send FLOOD_BURST lines at once, then
+  FLOOD_RATE lines a second (a line of n KiB counts as n lines). A client over that is slowed:
+  the server reads its next line only when it is due, and TCP's flow control holds the
+  client back. A client still over its rate after FLOOD_SECONDS is told and dropped;
+- fairness: the server handles one line of a client, then lets every other client take its
+  turn, and relays a line to RELAY_BATCH clients at a time between turns, so no one line, big
+  or sent to many, holds up the room; the line is encoded once for all;
+- a client that does not read: what waits for it is kept, up to MAX_BACKLOG bytes. Once
+  more than HIGH_WATER bytes have waited for STALL_SECONDS without it reading them down, or
+  MAX_BACKLOG is exceeded, it is dropped. No one waits for it;
+- at most MAX_CLIENTS clients: the newcomer is told the room is full.
 
 Each client is greeted with one line, "welcome: you are ('ip', port), N in the room".
-A line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
-so the article's client (which sends no line ends) is heard when it says bye and closes.
-
 Everything is logged to stdout (`docker compose logs chat`) and to LOG_FILE, which checks read.
 """
+
+from __future__ import annotations
 
 import asyncio
 import contextlib
@@ -41,95 +46,178 @@ HIGH_WATER = int(os.environ.get("HIGH_WATER", str(64 * 1024)))
 MAX_BACKLOG = int(os.environ.get("MAX_BACKLOG", str(256 * 1024)))
 STALL_SECONDS = float(os.environ.get("STALL_SECONDS", "2"))
 MAX_CLIENTS = int(os.environ.get("MAX_CLIENTS", "1000"))
+FLOOD_BURST = int(os.environ.get("FLOOD_BURST", "200"))
+FLOOD_RATE = float(os.environ.get("FLOOD_RATE", "50"))
+FLOOD_SECONDS = float(os.environ.get("FLOOD_SECONDS", "5"))
+RELAY_BATCH = 50  # recipients written to between two turns of the event loop ...
+RELAY_BYTES = 256 * 1024  # ... or fewer, so that a turn copies about this much
+READ_AHEAD = MAX_LINE + 64 * 1024  # bytes read from a client before its lines are handled
 HEARTBEAT_SECONDS = 5
 
 log = logging.getLogger("chat")
-clients: dict[asyncio.StreamWriter, str] = {}
+room: dict[Client, None] = {}  # the clients in the room, in the order they came (a dict keeps it)
 
 
-def peer_name(writer: asyncio.StreamWriter) -> str:
-    """The client's address as the article prints it: ('ip', port)."""
-    peer = writer.get_extra_info("peername")
-    return str(tuple(peer[:2])) if peer else "(unknown)"
+class LineTooLong(Exception):
+    pass
 
 
-def queued(writer: asyncio.StreamWriter) -> int:
-    return writer.transport.get_write_buffer_size()
+class Flooding(Exception):
+    pass
 
 
-def drop(writer: asyncio.StreamWriter, reason: str) -> None:
-    if not writer.is_closing():
-        log.info("Dropping %s: %s (%d bytes waiting)", clients.get(writer, "?"), reason, queued(writer))
-        writer.transport.abort()
+def cost(line: bytes) -> int:
+    """What a line counts for in flood control: 1, or its size in KiB (rounded up)."""
+    return max(1, -(-len(line) // 1024))
 
 
-def send(writer: asyncio.StreamWriter, text: str) -> None:
-    """Queue text for one client without waiting; drop it if far too much already waits."""
-    if writer.is_closing():
-        return
-    writer.write(text.encode("utf-8", "backslashreplace"))
-    if queued(writer) > MAX_BACKLOG:
-        drop(writer, "it is not reading")
+class Client(asyncio.Protocol):
+    """One connection: bytes in (data_received), lines handled in its own task (serve)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.name = str(tuple(peer[:2])) if peer else "(unknown)"  # ('ip', port), as the article
+        self.inbox = bytearray()
+        self.ended = False  # the client will send no more (EOF, or the connection is gone)
+        self.broke: BaseException | None = None
+        self.dropped = False
+        self.arrived = asyncio.Event()
+        self.stall: asyncio.TimerHandle | None = None
+        loop = asyncio.get_running_loop()
+        self.tokens, self.refilled, self.slowed_since = float(FLOOD_BURST), loop.time(), None
+        if len(room) >= MAX_CLIENTS:
+            log.info("Refusing %s: the room is full (%d clients)", self.name, MAX_CLIENTS)
+            transport.write(b"error: the room is full, try again later\n")
+            transport.close()
+            self.ended = True
+            return
+        room[self] = None
+        transport.set_write_buffer_limits(high=HIGH_WATER)  # pause_writing() above this
+        log.info("Accepted connection from: %s", self.name)
+        # A greeting, like an SMTP or IRC banner: a client that has read it knows it is in the
+        # room and hears every line sent from then on.
+        self.send(f"welcome: you are {self.name}, {len(room)} in the room\n".encode())
+        self.task = loop.create_task(self.serve())
+
+    # Bytes in: kept until serve() takes the lines; reading pauses when enough waits.
+
+    def data_received(self, data: bytes) -> None:
+        self.inbox += data
+        if len(self.inbox) > READ_AHEAD:
+            self.transport.pause_reading()
+        self.arrived.set()
+
+    def eof_received(self) -> bool:
+        self.ended = True
+        self.arrived.set()
+        return True  # keep our side open: its last lines are still to be relayed, then we close
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.ended, self.broke = True, exc
+        self.arrived.set()
+        room.pop(self, None)
+        if self.stall:
+            self.stall.cancel()
+
+    # Bytes out: queued without waiting; a reader that stays behind is dropped.
+
+    def pause_writing(self) -> None:  # more than HIGH_WATER bytes wait for this client
+        self.stall = asyncio.get_running_loop().call_later(
+            STALL_SECONDS, self.drop, f"it did not read for {STALL_SECONDS:g} s"
+        )
+
+    def resume_writing(self) -> None:  # it read its backlog down
+        if self.stall:
+            self.stall.cancel()
+            self.stall = None
+
+    def send(self, data: bytes) -> None:
+        if self.transport.is_closing():
+            return
+        self.transport.write(data)
+        if self.transport.get_write_buffer_size() > MAX_BACKLOG:
+            self.drop("it is not reading")
+
+    def drop(self, reason: str) -> None:
+        if not self.transport.is_closing():
+            waiting = self.transport.get_write_buffer_size()
+            log.info("Dropping %s: %s (%d bytes waiting)", self.name, reason, waiting)
+            self.dropped = True
+            room.pop(self, None)
+            self.transport.abort()
+
+    # The client's task: one line at a time, each paced by flood control, then relayed.
+
+    def next_line(self) -> bytes | None:
+        """The next complete line without its "\\n"; at the end, the unterminated rest."""
+        end = self.inbox.find(b"\n", 0, MAX_LINE + 1)
+        if end < 0 and len(self.inbox) > MAX_LINE:
+            raise LineTooLong(f"line longer than {MAX_LINE} bytes")
+        if end < 0 and not (self.ended and self.inbox):
+            if len(self.inbox) < READ_AHEAD // 2 and not self.ended:
+                self.transport.resume_reading()
+            return None
+        end = len(self.inbox) if end < 0 else end
+        line = bytes(self.inbox[:end])
+        del self.inbox[: end + 1]
+        return line
+
+    async def pace(self, line: bytes) -> None:
+        """Flood control: a token bucket of FLOOD_BURST lines, refilled at FLOOD_RATE a second."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self.tokens = min(FLOOD_BURST, self.tokens + (now - self.refilled) * FLOOD_RATE)
+        self.refilled = now
+        self.tokens -= cost(line)
+        if self.tokens >= 0:
+            return
+        if self.slowed_since is None:
+            self.slowed_since = now
+            log.info("Slowing %s: over %g lines a second (flood control)", self.name, FLOOD_RATE)
+        due = now - self.tokens / FLOOD_RATE  # when the bucket is back at zero
+        if due - self.slowed_since > FLOOD_SECONDS:
+            raise Flooding(f"flooding: over {FLOOD_RATE:g} lines a second for {FLOOD_SECONDS:g} s")
+        await asyncio.sleep(due - now)
+
+    async def serve(self) -> None:
+        try:
+            while not self.dropped:
+                line = self.next_line()
+                if line is None:
+                    if self.ended:
+                        break
+                    self.arrived.clear()
+                    await self.arrived.wait()
+                    continue
+                await self.pace(line)
+                text = line.rstrip(b"\r").decode("utf-8", "backslashreplace")
+                log.info("This is what the client sent: %s", text)
+                await relay(self, f"{self.name}: {text}\n".encode())
+                if b"\n" not in self.inbox:
+                    self.slowed_since = None  # no line of its own waits for its turn: not slowed
+                await asyncio.sleep(0)  # one line per turn: the other clients go next
+        except (LineTooLong, Flooding) as err:
+            log.info("Dropping %s: %s", self.name, err)
+            self.send(f"error: {err}; bye\n".encode())
+        finally:
+            room.pop(self, None)
+            self.transport.close()  # after what is queued for it has been sent
+            if self.broke is not None:
+                log.info("Connection from %s broke: %s", self.name, self.broke.__class__.__name__)
+            log.info("Connection closed: %s", self.name)
 
 
-async def relay(sender: asyncio.StreamWriter, name: str, text: str) -> None:
-    """Give the line to every other client, then wait (a bounded time) for slow readers."""
-    for other in list(clients):
-        if other is not sender:
-            send(other, f"{name}: {text}\n")
-    slow = {w for w in clients if w is not sender and not w.is_closing() and queued(w) > HIGH_WATER}
-    if not slow:
-        return
-    waits = {asyncio.ensure_future(w.drain()): w for w in slow}
-    done, pending = await asyncio.wait(waits, timeout=STALL_SECONDS)
-    for task in done:
-        task.exception()  # a reader that went away meanwhile: its own task logs it
-    for task in pending:
-        task.cancel()
-        drop(waits[task], f"it did not read for {STALL_SECONDS:g} s")
-
-
-async def read_line(reader: asyncio.StreamReader) -> bytes | None:
-    """One line without its "\\n"; the unterminated rest at EOF; None at EOF with nothing left.
-
-    Raises ValueError when a line exceeds MAX_LINE bytes.
-    """
-    try:
-        line = await reader.readuntil(b"\n")
-        return line[:-1]
-    except asyncio.IncompleteReadError as eof:
-        return eof.partial or None
-    except asyncio.LimitOverrunError as err:
-        raise ValueError(f"line longer than {MAX_LINE} bytes") from err
-
-
-async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    name = peer_name(writer)
-    if len(clients) >= MAX_CLIENTS:
-        log.info("Refusing %s: the room is full (%d clients)", name, MAX_CLIENTS)
-        writer.write(b"error: the room is full, try again later\n")
-        writer.close()
-        return
-    clients[writer] = name
-    writer.transport.set_write_buffer_limits(high=HIGH_WATER)  # drain() waits above this
-    log.info("Accepted connection from: %s", name)
-    # A greeting, like an SMTP or IRC banner: a client that has read it knows it is in the
-    # room and hears every line sent from then on.
-    send(writer, f"welcome: you are {name}, {len(clients)} in the room\n")
-    try:
-        while (line := await read_line(reader)) is not None:
-            text = line.rstrip(b"\r").decode("utf-8", "backslashreplace")
-            log.info("This is what the client sent: %s", text)
-            await relay(writer, name, text)
-    except ValueError as err:
-        log.info("Dropping %s: %s", name, err)
-        send(writer, f"error: {err}; bye\n")
-    except (ConnectionError, OSError) as err:
-        log.info("Connection from %s broke: %s", name, err.__class__.__name__)
-    finally:
-        clients.pop(writer, None)
-        writer.close()
-        log.info("Connection closed: %s", name)
+async def relay(sender: Client, data: bytes) -> None:
+    """Give DATA to every other client, a turn's worth at a time (RELAY_BATCH clients, or fewer
+    when the line is big: about RELAY_BYTES), yielding to the loop between turns."""
+    per_turn = max(1, min(RELAY_BATCH, RELAY_BYTES // len(data)))
+    others = [c for c in room if c is not sender]
+    for start in range(0, len(others), per_turn):
+        if start:
+            await asyncio.sleep(0)
+        for other in others[start : start + per_turn]:
+            other.send(data)
 
 
 async def heartbeat() -> None:
@@ -137,12 +225,13 @@ async def heartbeat() -> None:
     os.makedirs(os.path.dirname(HEARTBEAT_FILE), exist_ok=True)
     while True:
         with open(HEARTBEAT_FILE, "w") as f:
-            f.write(f"{time.time():.0f} {len(clients)}\n")
+            f.write(f"{time.time():.0f} {len(room)}\n")
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
 async def main() -> None:
-    server = await asyncio.start_server(handle, HOST, PORT, limit=MAX_LINE, backlog=1024)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(Client, HOST, PORT, backlog=1024)
     log.info("Chat server listening on %s:%d", HOST, PORT)
     async with server:
         await asyncio.gather(server.serve_forever(), heartbeat())

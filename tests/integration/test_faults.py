@@ -38,10 +38,10 @@ def test_chat_serves_500_clients_at_once(chat, token):
 
 def test_chat_misbehaving_clients_neither_stop_nor_stall_the_others(chat, token):
     cursor = LogCursor(chat, CHAT_LOG)
-    seen = run_workload("chat_abuse", token, 8000, timeout=120)
-    # A watcher got every one of 8000 lines of 1 KiB while the others misbehaved; each client
-    # that never reads may hold the room up for the server's STALL_SECONDS (2 s) once.
-    assert seen["watcher_received"] == 8000
+    # 400 lines of 1 KiB, as fast as it can: within flood control's allowance (a burst of 200,
+    # then 50 a second, slowed for under 5 s), so every one is relayed.
+    seen = run_workload("chat_abuse", token, 400, timeout=120)
+    assert seen["watcher_received"] == 400
     assert seen["seconds_to_last_line"] < 30
     assert seen["long_line_client"].endswith("error: line longer than 65536 bytes; bye")
     assert seen["half_open_client"] == "eof"  # closed its side: the server closed too
@@ -49,6 +49,52 @@ def test_chat_misbehaving_clients_neither_stop_nor_stall_the_others(chat, token)
     new = cursor.wait_for("did not read")
     assert f"caf\\xe9 \\xff\\xfe {token} U" in new
     assert "it did not read for 2 s" in new and "line longer than 65536 bytes" in new
+
+
+# The healthy pair's relay while one client attacks a room of 500 that never read
+# (bench/workloads/chat_attack.py). Before the relay was shared fairly, p99 was 2.1 s, 9.7 s
+# and 12.5 s in these three; docs/benchmarks.md has today's figures. 1 s is a liveness bound.
+@pytest.mark.parametrize("attack", ["bigline", "burst", "flood"])
+def test_chat_an_attacker_does_not_hold_up_a_healthy_pair(chat, token, attack):
+    cursor = LogCursor(chat, CHAT_LOG)
+    seen = run_workload("chat_attack", token, attack, 10, 500, timeout=180)
+    assert seen["attack_lines"] > 0
+    assert seen["received"] == seen["sent"] > 300  # every line of the pair's, none lost
+    assert seen["p99_ms"] < 1000, seen
+    new = cursor.wait_for("Dropping")
+    # The room's defences worked: readers that never read were dropped (they held it up before) ...
+    assert "it did not read for 2 s" in new or "it is not reading" in new
+    if attack == "flood":
+        # ... and the flooder was slowed, then told and dropped, and came back to be slowed again.
+        assert seen["attacker_dropped"] >= 1
+        assert "(flood control)" in new and "flooding: over 50 lines a second for 5 s" in new
+
+
+RESET_CLIENT = """
+import socket, struct, sys
+token = sys.argv[1]
+listener = socket.create_connection(("chat", 12345), timeout=10)
+listener.recv(4096)  # the welcome
+# The article's client, closing without reading its welcome: Linux sends an RST.
+talker = socket.create_connection(("chat", 12345), timeout=10)
+talker.sendall(f"one {token}\\ntwo {token}\\nbye {token}".encode())
+talker.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+talker.close()
+heard = b""
+while heard.count(token.encode()) < 3 and (chunk := listener.recv(4096)):
+    heard += chunk
+print(heard.decode())
+"""
+
+
+def test_chat_lines_sent_before_a_reset_are_still_relayed(chat, workbench, token):
+    # From the workbench: from the host, Docker's port proxy would turn the RST into a FIN.
+    cursor = LogCursor(chat, CHAT_LOG)
+    heard = workbench.check_output("python3 -c %s %s", RESET_CLIENT, token)
+    assert [line.split(": ", 1)[1] for line in heard.splitlines()] == [
+        f"one {token}", f"two {token}", f"bye {token}"
+    ]
+    assert "broke: ConnectionResetError" in cursor.wait_for("broke")
 
 
 def test_chat_is_idle_and_small_after_the_abuse(chat, token):
@@ -62,23 +108,17 @@ def test_chat_is_idle_and_small_after_the_abuse(chat, token):
 # flask --------------------------------------------------------------------------------------
 
 
-def test_flask_idle_connections_do_not_block_real_requests(flask, token):
-    idle = []
-    try:
-        for _ in range(50):  # connections that start a request and never finish it
-            s = socket.create_connection(("127.0.0.1", 5000), timeout=10)
-            s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
-            idle.append(s)
-        with socket.create_connection(("127.0.0.1", 5000), timeout=10) as s:
-            s.sendall(f"GET /?busy={token} HTTP/1.0\r\n\r\n".encode())
-            reply = b""
-            while chunk := s.recv(65536):
-                reply += chunk
-        assert reply.endswith(b"Hello World!")
-    finally:
-        for s in idle:
-            s.close()
-    assert wait_lines(flask, "/var/log/flask/flask.log", f"/?busy={token} ")
+def test_flask_answers_while_2000_idle_connections_are_held(flask, token):
+    # 2,000 connections that each send half a request and wait, reopened when closed: before
+    # the server bounded them, every GET / failed with the connection closed (RemoteDisconnected).
+    seen = run_workload("flask_idle", token, 2000, 20, timeout=300)
+    assert seen["held_at_start"] == 2000
+    assert seen["answered"] == 20 and seen["failed"] == 0, seen
+    assert seen["idle_closed_by_server"] > 0  # the oldest idle ones made room
+    assert seen["p99_ms"] < 5000, seen  # a liveness bound; docs/benchmarks.md has the figure
+    lines = wait_lines(flask, "/var/log/flask/flask.log", f"/?idle={token}-", count=20)
+    assert len(lines) == 20
+    assert wait_lines(flask, "/var/log/flask/flask.log", "idle connections to make room")
 
 
 # rsyslog ------------------------------------------------------------------------------------
