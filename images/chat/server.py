@@ -8,7 +8,7 @@ survives what the article's server does not. The rules (README.md says the same)
 
 - a line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
   so the article's client (which sends no line ends) is heard when it says bye and closes.
-  Lines a client sent before its connection broke (an RST) are still relayed;
+  Lines the server had read before a client's connection broke (an RST) are still relayed;
 - bytes that are not UTF-8 are shown with backslash escapes, e.g. `caf\\xe9`, never a crash;
 - a line longer than MAX_LINE bytes: the client is told and dropped;
 - flood control, as IRC servers do it: each client may send FLOOD_BURST lines at once, then
