@@ -6,6 +6,7 @@
     python -m lab_runner reset lab3            # the shipped starter back (yours is kept)
     python -m lab_runner solution lab3         # the reference solution
     python -m lab_runner list                  # your progress
+    python -m lab_runner ports                 # where flask and chat are published on this host
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
     python -m lab_runner run --all --junit results.xml
     python -m lab_runner lab3 --exercise submissions/alice.py
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from lab_runner import grading, labs, learner, report, stack, state
 
-COMMANDS = {"list", "run", "hint", "solution", "reset", "watch"}
+COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "ports"}
 PARALLEL = 4  # labs checked side by side in `run` (the workbench has a slot for each)
 
 
@@ -63,6 +64,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
                        ("solution", "show the lab's reference solution"),
                        ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
+    sub.add_parser("ports", help="where this stack's flask and chat are published on this host")
     watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
     watch.add_argument(
         "lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)"

@@ -1,4 +1,4 @@
-"""The learner's commands around a run: list, hint, solution, reset.
+"""The learner's commands around a run: list, hint, solution, reset, ports.
 
 No work is ever lost: `reset` keeps the file it replaces in .lab-backups/NN_slug/.
 """
@@ -10,7 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
-from lab_runner import labs, report, state
+from lab_runner import labs, report, stack, state
 from lab_runner.stack import ROOT
 
 BACKUPS = ROOT / ".lab-backups"
@@ -134,4 +134,19 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "hint": cmd_hint, "solution": cmd_solution, "reset": cmd_reset}
+def cmd_ports(args: argparse.Namespace) -> int:
+    """Where this stack's services are published on this host (FLASK_PORT=0 lets Docker pick)."""
+    print(f"stack {stack.project()}")
+    for service in ("flask", "chat"):
+        for container_port, (ip, port) in sorted(stack.published(service).items()):
+            print(f"{service:<8} {ip}:{port:<6} ({service}:{container_port} from the workbench)")
+    return 0
+
+
+COMMANDS = {
+    "ports": cmd_ports,
+    "list": cmd_list,
+    "hint": cmd_hint,
+    "solution": cmd_solution,
+    "reset": cmd_reset,
+}

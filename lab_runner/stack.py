@@ -115,22 +115,27 @@ def container_id(service: str) -> str:
     return require_healthy([service])[service]
 
 
-def port(service: str, container_port: int | None = None) -> int:
-    """The host port the running stack publishes for SERVICE (its only published port, or
-    CONTAINER_PORT's), read from the engine: whatever FLASK_PORT or CHAT_PORT it was started with."""
+def published(service: str) -> dict[int, tuple[str, int]]:
+    """What the running stack publishes for SERVICE: {container port: (host ip, host port)},
+    read from the engine, so whatever FLASK_PORT or CHAT_PORT (0: Docker picks) it was started with."""
     try:
         info = engine().request("GET", f"/containers/{container_id(service)}/json")
     except EngineError as err:
         raise StackError(f"{NO_ENGINE} ({err})") from err
-    published = {
-        int(key.split("/")[0]): int(bindings[0]["HostPort"])
+    return {
+        int(key.split("/")[0]): (bindings[0]["HostIp"] or "0.0.0.0", int(bindings[0]["HostPort"]))
         for key, bindings in (info.get("NetworkSettings", {}).get("Ports") or {}).items()
         if key.endswith("/tcp") and bindings
     }
-    if container_port is None and len(published) == 1:
-        return next(iter(published.values()))
-    if container_port in published:
-        return published[container_port]
+
+
+def port(service: str, container_port: int | None = None) -> int:
+    """The host port of SERVICE's only published port, or of CONTAINER_PORT."""
+    ports = published(service)
+    if container_port is None and len(ports) == 1:
+        return next(iter(ports.values()))[1]
+    if container_port in ports:
+        return ports[container_port][1]
     which = f"port {container_port}" if container_port else "port"
     raise StackError(f"service '{service}' publishes no {which} on this host: see compose.yaml's ports")
 

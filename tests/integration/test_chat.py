@@ -8,14 +8,15 @@ import time
 from logs import LogCursor
 from probes import usage
 
+from lab_runner import stack
+
 LOG = "/var/log/chat/chat.log"
-ADDR = ("127.0.0.1", 12345)
 
 
 def connect_named() -> tuple[socket.socket, str]:
     """A client in the room, greeted by the server (so it hears what follows), and its name
     there: "('172.18.0.1', 40312)", as the server's log names it."""
-    s = socket.create_connection(ADDR, timeout=10)
+    s = socket.create_connection(("127.0.0.1", stack.port("chat")), timeout=10)
     welcome = b""
     while not welcome.endswith(b"\n") and (byte := s.recv(1)):  # one line, not a byte more
         welcome += byte

@@ -11,9 +11,10 @@ from lab_runner import stack
 LOG = "/var/log/flask/flask.log"
 
 
-def send_raw(payload: bytes, port: int = 5000) -> bytes:
-    """Connect from the host, write PAYLOAD, close our side, and read what comes back."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+def send_raw(payload: bytes) -> bytes:
+    """Connect from the host (to the port the stack publishes), write PAYLOAD, close our side,
+    and read what comes back."""
+    with socket.create_connection(("127.0.0.1", stack.port("flask")), timeout=10) as s:
         s.sendall(payload)
         s.shutdown(socket.SHUT_WR)  # Werkzeug waits for a line end or for our side to close
         chunks = []
