@@ -136,6 +136,26 @@ def test_a_forked_server_and_its_files_are_gone_after_the_run(tmp_path, workbenc
         assert workbench.run(f"ls /tmp/left-{token_of(done.stdout)}").rc != 0
 
 
+def test_a_fork_bomb_is_held_to_its_slot_and_the_next_run_passes(tmp_path, workbench):
+    bomb = tmp_path / "bomb.py"
+    bomb.write_text(
+        "import os, time\n"
+        "while True:\n"
+        "    try:\n"
+        "        os.fork()\n"
+        "    except OSError:\n"
+        "        time.sleep(0.01)\n"
+    )
+    done = lab_runner("lab3", "--exercise", str(bomb), "--timeout", "5")
+    assert done.returncode == 1, done.stdout + done.stderr  # the learner's failure, not the stack's
+    assert "did not finish within its time limit" in done.stdout
+    # It stopped growing at lab-run's RLIMIT_NPROC (48), far below the workbench's pids limit,
+    # so lab-run could still fork to kill it all, and nothing of it is left ...
+    assert int(workbench.check_output("ps -e --no-headers | wc -l")) < 20
+    # ... and the next run gets a slot and passes.
+    assert lab_runner("lab3", "--solution").returncode == 0
+
+
 def test_a_flooding_exercise_is_bounded_in_time_and_memory(tmp_path):
     flood = tmp_path / "flood.py"
     flood.write_text("import sys\nwhile True:\n    sys.stdout.write('x' * 10000 + '\\n')\n")
