@@ -10,10 +10,12 @@
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
     python -m lab_runner run --all --junit results.xml
     python -m lab_runner lab3 --exercise submissions/alice.py
+    python -m lab_runner grade submissions --out results   # every learner's every lab
 
 Exit codes: 0 every step passed; 1 a step failed (or the exercise crashed or hung);
 2 the environment or the input is wrong (the message says what to run or type);
-3 a bug in lab_runner itself; 130 interrupted.
+3 a bug in lab_runner itself; 130 interrupted. `grade` exits 0 once the class is graded, whatever
+the grades (they are in its results), and 2 when the input or the environment kept it from that.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 
 from lab_runner import grading, labs, learner, report, stack, state
 
-COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "ports"}
+COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
 PARALLEL = 4  # labs checked side by side in `run` (the workbench has a slot for each)
 
 
@@ -69,6 +71,12 @@ def parse(argv: list[str]) -> argparse.Namespace:
     watch.add_argument(
         "lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)"
     )
+    grade = sub.add_parser("grade", help="grade a class: SUBMISSIONS/<learner>/<NN_slug>/exercise.py")
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="a folder per learner")
+    grade.add_argument("--out", type=Path, required=True, metavar="RESULTS", help="where the results go")
+    grade.add_argument("--labs", metavar="LAB,LAB", help="only these labs (default: every lab)")
+    grade.add_argument("--timeout", type=float, metavar="SECONDS", help="override the labs' time limits")
+    grade.add_argument("--parallel", type=int, default=PARALLEL, metavar="N", help="runs side by side")
     if not argv:
         raise UsageError("say what to do: a lab (e.g. lab3), hint LAB, watch, list, or run --all")
     # `python -m lab_runner lab3` is short for `run lab3`.
@@ -156,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         args = parse(argv)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "grade":
+            from lab_runner import grade
+
+            return grade.main(args)
         if args.command == "watch":
             from lab_runner import watch  # watchdog is only needed here
 

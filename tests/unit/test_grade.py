@@ -1,0 +1,309 @@
+"""`grade` without Docker: what it finds in a class folder, what it refuses, how it writes the
+results (CSV a spreadsheet cannot run, XML that parses), and which failures it runs again."""
+
+import csv
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from lab_runner import cli, grade, grading, labs
+from lab_runner.exercise import ExerciseResult
+from lab_runner.labs import LabError
+
+EVERY = labs.discover()
+LAB = {lab.key: lab for lab in EVERY}
+
+
+def write(path: Path, data: bytes | str = "print('hi')\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def collect(root: Path, chosen: list[labs.Lab] | None = None) -> tuple[list[str], dict, list[str]]:
+    warnings: list[str] = []
+    learners, entries = grade.collect(root, chosen or [LAB["lab1"], LAB["lab3"]], EVERY, warnings.append)
+    return learners, {(e.learner, e.lab.key): e for e in entries}, warnings
+
+
+def test_a_learner_folder_mirrors_labs_and_a_missing_file_is_not_attempted(tmp_path):
+    write(tmp_path / "alice" / "03_dev_log" / "exercise.py")
+    (tmp_path / "bob").mkdir()
+    learners, found, warnings = collect(tmp_path)
+    assert learners == ["alice", "bob"] and warnings == []
+    assert (found["alice", "lab3"].status, found["alice", "lab3"].file) == (
+        "to grade", tmp_path / "alice" / "03_dev_log" / "exercise.py",
+    )  # fmt: skip
+    assert [found[k].status for k in [("alice", "lab1"), ("bob", "lab1"), ("bob", "lab3")]] == [
+        "not attempted"
+    ] * 3
+
+
+def test_stray_entries_are_warned_about_and_never_fatal(tmp_path):
+    write(tmp_path / "alice" / "03_dev_log" / "exercise.py")
+    write(tmp_path / "alice" / "03_dev_log" / "notes.md", "mine")
+    write(tmp_path / "alice" / "lab3" / "exercise.py")
+    write(tmp_path / "alice" / "todo.txt", "x")
+    write(tmp_path / "alice" / "06_tcp_chat" / "exercise.py")  # a lab, just not among the chosen
+    write(tmp_path / "README.md", "the class")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "bad\x1bname").mkdir()
+    os.symlink(tmp_path / "alice", tmp_path / "alias")
+    learners, found, warnings = collect(tmp_path)
+    assert learners == ["alice"]
+    assert found["alice", "lab3"].status == "to grade"
+    assert warnings == [
+        ".git: hidden, ignored",
+        "README.md: not a learner folder, ignored",
+        "alias: a symbolic link, ignored",
+        "alice/03_dev_log/notes.md: only exercise.py is graded, ignored",
+        "alice/lab3: not a lab folder (did you mean 03_dev_log?), ignored",
+        "alice/todo.txt: not a lab folder, ignored",
+        "bad\\x1bname: its name is not plain text, ignored",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"print('caf\xe9')\n", "not UTF-8 text: byte 0xe9 on line 1"),
+        (b"import os\n\xff\n", "not UTF-8 text: byte 0xff on line 2"),
+        ("def broken(:\n    pass\n", "not valid Python: invalid syntax (line 1)"),
+        ("print('a')\n  print('b')\n", "not valid Python: unexpected indent (line 2)"),
+        (b"print(1)\x00\n", "not valid Python"),
+        (b"x" * (grade.MAX_BYTES + 1), "larger than 1024 KiB: not graded"),
+    ],
+)
+def test_a_file_that_is_not_utf8_python_is_invalid_with_a_reason(tmp_path, content, reason):
+    write(tmp_path / "carol" / "03_dev_log" / "exercise.py", content)
+    _, found, _ = collect(tmp_path)
+    assert found["carol", "lab3"].status == "invalid"
+    assert found["carol", "lab3"].reason.startswith(reason)
+
+
+def test_a_symbolic_link_is_not_followed(tmp_path):
+    secret = write(tmp_path / "secret.py", "print('the grader host file')\n")
+    (tmp_path / "class" / "eve" / "03_dev_log").mkdir(parents=True)
+    os.symlink(secret, tmp_path / "class" / "eve" / "03_dev_log" / "exercise.py")
+    os.symlink(tmp_path / "class" / "eve" / "03_dev_log", tmp_path / "class" / "eve" / "01_raw_bytes")
+    _, found, _ = collect(tmp_path / "class")
+    assert found["eve", "lab3"].status == "invalid" and "symbolic link" in found["eve", "lab3"].reason
+    assert found["eve", "lab1"].status == "invalid" and "symbolic link" in found["eve", "lab1"].reason
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda root: None, "no such folder"),
+        (lambda root: write(root, "a file"), "not a folder"),
+        (lambda root: (root.mkdir(), write(root / "README", "x")), "has no learner folders"),
+    ],
+)
+def test_a_class_folder_that_is_not_one_is_a_lab_error(tmp_path, make, message):
+    make(tmp_path / "class")
+    with pytest.raises(LabError, match=message):
+        collect(tmp_path / "class")
+
+
+def test_the_results_folder_inside_the_class_folder_is_not_a_learner(tmp_path):
+    (tmp_path / "alice").mkdir()
+    write(tmp_path / "results" / "grades.csv", "old")
+    warnings: list[str] = []
+    learners, _ = grade.collect(
+        tmp_path, EVERY, EVERY, warnings.append, skip=(tmp_path / "results").resolve()
+    )
+    assert learners == ["alice"] and warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("FAIL: lab3\n(1 of 2)\r\n", "FAIL: lab3 (1 of 2)"),
+        ("\x1b[31mred", "\\x1b[31mred"),
+        ("a\u202eb", "a\\u202eb"),
+    ],
+)
+def test_a_csv_cell_is_one_line_and_never_a_formula(text, cell):
+    assert grade.cell(text) == cell
+
+
+def test_a_folder_name_that_is_not_utf8_is_written_as_escapes():
+    name = os.fsdecode(b"bob\xff")
+    assert grade.printable(name) == "bob\\xff"
+
+
+def entry(learner: str, lab: str, status: str, reason: str = "") -> grade.Entry:
+    return grade.Entry(learner, LAB[lab], status=status, reason=reason)
+
+
+def test_the_csv_junit_and_json_carry_every_row(tmp_path):
+    entries = [
+        entry("=evil", "lab1", "invalid", "not valid Python: invalid syntax (line 1)"),
+        entry("=evil", "lab3", "not attempted", "no exercise.py"),
+        entry("ann\x07", "lab1", "error", "service 'flask' is exited"),
+        entry("ann\x07", "lab3", "not attempted", "no exercise.py"),
+    ]
+    grade.write_csv(entries, tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == grade.COLUMNS
+    assert [(r["learner"], r["lab"], r["status"], r["passed"], r["steps_total"]) for r in rows] == [
+        ("'=evil", "lab1", "invalid", "false", "2"), ("'=evil", "lab3", "not attempted", "false", "2"),
+        ("ann\\x07", "lab1", "error", "false", "2"), ("ann\\x07", "lab3", "not attempted", "false", "2"),
+    ]  # fmt: skip
+    grade.write_junit(["=evil", "ann\x07"], entries, tmp_path / "junit.xml")
+    suites = ET.parse(tmp_path / "junit.xml").getroot().findall("testsuite")
+    assert [(s.get("name"), s.get("failures"), s.get("errors"), s.get("skipped")) for s in suites] == [
+        ("=evil", "1", "0", "1"), ("ann\\x07", "0", "1", "1"),
+    ]  # fmt: skip
+    assert suites[0].find("testcase/failure").get("type") == "invalid"
+    document = grade.as_document(["=evil", "ann\x07"], [LAB["lab1"], LAB["lab3"]], entries, {}, [])
+    assert [r["learner"] for r in document["results"]] == ["=evil", "=evil", "ann\\x07", "ann\\x07"]
+    assert all(r["report"] is None and r["attempts"] == 0 for r in document["results"])
+
+
+def test_earlier_results_are_moved_aside(tmp_path):
+    assert grade.prepare(tmp_path / "new" / "deep") is None and (tmp_path / "new" / "deep").is_dir()
+    write(tmp_path / "out" / "grades.csv", "old")
+    write(tmp_path / "out" / "junit.xml", "<old/>")
+    aside = grade.prepare(tmp_path / "out")
+    assert aside.parent == tmp_path / "out" and aside.name.startswith("previous-")
+    assert (aside / "grades.csv").read_text() == "old" and not (tmp_path / "out" / "grades.csv").exists()
+    write(tmp_path / "file", "x")
+    with pytest.raises(LabError, match="not a folder"):
+        grade.prepare(tmp_path / "file")
+    with pytest.raises(LabError, match="Not a directory"):
+        grade.prepare(tmp_path / "file" / "out")
+
+
+def result(lab: str, exit_code: int | None = 0, trace: list[str] | None = None, **kw) -> grading.LabResult:
+    ran = ExerciseResult(file="exercise.py", exit_code=exit_code, output=kw.pop("output", ""), seconds=0.1,
+                         trace=trace or [], **kw)  # fmt: skip
+    return grading.LabResult(lab=LAB[lab], token=f"{lab}-0", exercise=ran)
+
+
+SOCKET = ["10 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3"]
+UNIX_BIND = [
+    "1 socket(AF_UNIX, SOCK_STREAM, 0) = 3",
+    '1 bind(3, {sa_family=AF_UNIX, sun_path="/tmp/x.sock"}, 14) = 0',
+]
+PORT_BIND = [
+    '1 bind(3, {sa_family=AF_INET, sin_port=htons(12345), sin_addr=inet_addr("0.0.0.0")}, 16) = -1 EADDRINUSE'
+]
+CLONE = ["1 clone(child_stack=NULL, flags=SIGCHLD) = 9"]
+
+
+@pytest.mark.parametrize(
+    ("ran", "seen"),
+    [
+        (result("lab3"), []),
+        (result("lab3", removed=1, trace=UNIX_BIND), []),  # its own socket file
+        (result("lab6", 137, serving=True, stopped=["5 python3 exercise.py"]), []),  # its server, stopped
+        (result("lab6", 124, serving=True), ["stopped at its time limit"]),  # stopped while checked
+        (result("lab3", 124), ["stopped at its time limit"]),
+        (result("lab3", -6), ["killed by a signal"]),
+        (result("lab3", 137), ["killed by SIGKILL (out of memory?)"]),
+        (result("lab3", stopped=["7 python3 exercise.py"]), ["left 1 process(es) running"]),
+        (result("lab3", removed=1), ["left 1 file(s) in /tmp that are not its sockets"]),
+        (result("lab3", output="x\n[... 9,000 bytes of output not kept ...]\ny"), ["flooded its output"]),
+        (result("lab3", trace=SOCKET * 70), ["made 70 sockets"]),
+        (result("lab3", trace=["1 close(3) = 0"] * 2001), ["made a flood of socket calls"]),
+        (result("lab3", trace=CLONE * 33), ["started 33 processes or threads"]),
+        (
+            result("lab3", 124, trace=PORT_BIND),
+            ["stopped at its time limit", "held (or tried to hold) a port until its time limit"],
+        ),
+        (result("lab6", 124, trace=PORT_BIND), ["stopped at its time limit"]),  # its own port
+    ],
+)
+def test_what_a_run_did_that_can_reach_a_run_beside_it(ran, seen):
+    assert grade.misbehaved(ran) == seen
+
+
+def ran(lab: str, at: tuple[float, float], res: grading.LabResult | None = None) -> grade.Entry:
+    e = grade.Entry("alice", LAB[lab], file=Path("x.py"), status="to grade")
+    e.span = at
+    e.record(res or result(lab), alone=False)
+    return e
+
+
+def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_then():
+    quiet_fail = ran("lab3", (0, 2))  # no checks ran: a failure
+    daemon = ran("lab1", (1, 3), result("lab1", stopped=["7 python3 exercise.py"]))
+    later_daemon = ran("lab1", (5, 6), result("lab1", stopped=["7 python3 exercise.py"]))
+    flood = ran("lab4", (0, 9), result("lab4", 124, output="[... 1 bytes of output not kept ...]"))
+    server = ran("lab6", (0, 4), result("lab6", trace=SOCKET))
+    sleeper = ran("lab2", (0, 20), result("lab2", 124))
+    assert quiet_fail.suspect and quiet_fail.disturbed_by(daemon)
+    assert not quiet_fail.disturbed_by(later_daemon)  # not beside it
+    assert not quiet_fail.disturbed_by(flood)  # CPU only: a run that is not a server lab is slower, not wrong
+    assert server.disturbed_by(flood)  # ... but a server lab is checked while it runs
+    assert not daemon.suspect  # it held something itself: its failure is its own
+    assert not sleeper.suspect  # it hung without a socket: nothing beside it makes that happen
+    assert ran("lab2", (0, 20), result("lab2", 124, trace=SOCKET)).suspect  # hung on a socket: it could be
+
+
+def test_grade_is_a_command_with_its_own_arguments():
+    args = cli.parse(["grade", "class", "--out", "results", "--labs", "lab3,lab6", "--timeout", "9"])
+    assert (args.command, args.submissions, args.out, args.labs, args.timeout, args.parallel) == (
+        "grade", Path("class"), Path("results"), "lab3,lab6", 9.0, cli.PARALLEL,
+    )  # fmt: skip
+    with pytest.raises(cli.UsageError, match="required: --out"):
+        cli.parse(["grade", "class"])
+    assert [lab.key for lab in grade.chosen_labs("lab6, 3,lab3", EVERY)] == ["lab3", "lab6"]
+    with pytest.raises(LabError, match="unknown lab 'lab42'"):
+        grade.chosen_labs("lab42", EVERY)
+
+
+def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(monkeypatch):
+    calls = {"run": 0, "healthy": 0}
+    outcomes = iter([grade.stack.StackError("service 'flask' is restarting"), result("lab1")])
+
+    def run_one(lab, file, containers, timeout):
+        calls["run"] += 1
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def healthy(services):
+        calls["healthy"] += 1
+        return {s: "id" for s in services}
+
+    monkeypatch.setattr(grade.stack, "require_healthy", healthy)
+    monkeypatch.setattr(grade.grading, "run_one", run_one)
+    grader = grade.Grader(["flask", "workbench"], None)
+    first = grade.Entry("alice", LAB["lab1"], file=Path("x.py"), status="to grade")
+    grader.learner([first], 4, lambda: None)
+    assert (first.status, len(first.runs), calls) == ("failed", 1, {"run": 2, "healthy": 2})
+
+    outcomes = iter([grade.stack.StackError("down")] * 2)
+    second = grade.Entry("bob", LAB["lab1"], file=Path("x.py"), status="to grade")
+    grader.learner([second], 4, lambda: None)
+    assert (second.status, second.reason, grader.aborted) == ("error", "down", None)
+
+
+def test_a_stack_that_stays_down_stops_the_grading(monkeypatch):
+    def healthy(services):
+        if healthy.up:
+            healthy.up = False
+            return {s: "id" for s in services}
+        raise grade.stack.StackError("service 'chat' is exited: run 'docker compose up -d --build --wait'")
+
+    healthy.up = True
+    monkeypatch.setattr(grade, "HEAL", 0.0)
+    monkeypatch.setattr(grade.stack, "require_healthy", healthy)
+    monkeypatch.setattr(
+        grade.grading, "run_one", lambda *a: (_ for _ in ()).throw(grade.stack.StackError("x"))
+    )
+    grader = grade.Grader(["chat", "workbench"], None)
+    mine = [grade.Entry("alice", LAB[k], file=Path("x.py"), status="to grade") for k in ("lab1", "lab3")]
+    grader.learner(mine, 1, lambda: None)
+    assert grader.aborted and "service 'chat' is exited" in grader.aborted
+    assert [e.status for e in mine] == ["error", "to grade"]  # the second was never started
