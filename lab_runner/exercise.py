@@ -90,6 +90,8 @@ class ExerciseResult:
     """Files it left in /tmp and /dev/shm, removed after the checks."""
     notes: list[str] = field(default_factory=list)
     """What strace itself said, if anything (a failure to trace, say)."""
+    output_dropped: int = 0
+    """Bytes of output between the head and the tail that were not kept (a flood)."""
 
     @property
     def timed_out(self) -> bool:
@@ -226,6 +228,7 @@ class Running:
                 file=self.file, exit_code=self.exit_code, output=self.output.text(),
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
+                output_dropped=self.output.dropped,
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:

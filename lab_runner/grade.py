@@ -92,7 +92,7 @@ def misbehaved(result: grading.LabResult) -> list[str]:
         why.append(f"made {len(ex.calls.sockets)} sockets")
     elif len(ex.trace) > MANY_CALLS:
         why.append(SPUN)
-    if "bytes of output not kept ...]" in ex.output:
+    if ex.output_dropped:  # not its printed text: an exercise may print anything
         why.append(FLOODED)
     return why
 
