@@ -34,19 +34,13 @@ from pathlib import Path
 
 import learner_loop
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
+from probes import PROBE  # noqa: E402  (the tests' look at a service's CPU and memory)
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
 PY = sys.executable
 SECTIONS = ["build", "lab_runner", "watch", "soak", "attacks", "chat", "syslog"]
-CPU_PROBE = """
-import os, sys, time
-me = (str(os.getpid()), str(os.getppid()))  # this probe names the program too
-pid = next(p for p in os.listdir('/proc')
-           if p.isdigit() and p not in me and b'/app/server.py' in open(f'/proc/{p}/cmdline', 'rb').read())
-ticks = lambda: sum(map(int, open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()[11:13]))
-seconds = float(sys.argv[1])
-a = ticks(); time.sleep(seconds); print((ticks() - a) / os.sysconf('SC_CLK_TCK') / seconds)
-"""
 
 
 def sh(*cmd: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -205,7 +199,8 @@ def attacks(runs: int, report) -> None:
             f"{f', {lost} lost' if lost else ''})",
         )
     time.sleep(3)  # the attackers are gone; the server drops what is left of them
-    cpu = float(sh(*COMPOSE, "exec", "-T", "chat", "python3", "-c", CPU_PROBE, "10").stdout)
+    probe = sh(*COMPOSE, "exec", "-T", "chat", "python3", "-c", PROBE, "/app/server.py", "10").stdout
+    cpu = float(probe.split()[0]) / 10
     report("chat server's CPU over 10 s once the attackers left", f"{cpu:.1%} of a core")
     idle = [workload("flask_idle", f"b{uuid.uuid4().hex[:6]}", 2000, 50) for _ in range(runs)]
     p50, p99 = med([r["p50_ms"] for r in idle]), med([r["p99_ms"] for r in idle])

@@ -9,8 +9,10 @@ import os, sys, time
 name, seconds = sys.argv[1].encode(), float(sys.argv[2])
 def cmdline(p):
     return open(f'/proc/{p}/cmdline', 'rb').read()
-me = (str(os.getpid()), str(os.getppid()))  # this probe and its shell name the program too
-pid = next(p for p in os.listdir('/proc') if p.isdigit() and p not in me and name in cmdline(p))
+# Not this probe nor its shell, which name the program too, and not PID 1: with `init: true`
+# that is docker-init, whose command line holds the program's.
+skip = (str(os.getpid()), str(os.getppid()), '1')
+pid = next(p for p in os.listdir('/proc') if p.isdigit() and p not in skip and name in cmdline(p))
 def ticks():
     fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
     return int(fields[11]) + int(fields[12])
