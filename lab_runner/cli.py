@@ -26,7 +26,7 @@ import os
 import sys
 from pathlib import Path
 
-from lab_runner import grading, labs, learner, report, stack, state
+from lab_runner import grading, labs, learner, report, sandbox, stack, state
 
 COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
 PARALLEL = 4  # labs checked side by side in `run` (the workbench has a slot for each)
@@ -190,3 +190,5 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+    finally:
+        sandbox.POOL.refill_later()  # spares for the next run, by a process that outlives this one

@@ -182,6 +182,23 @@ class Engine:
             raise EngineError(f"the Docker engine refused to start {cmd[0]}: status {status}")
         return Exec(self, exec_id, sock, rest)
 
+    def attach(self, container: str, timeout: float = 30.0) -> Exec:
+        """Attach to CONTAINER's main process (created with OpenStdin): write its stdin, read its output."""
+        sock = self._connect(timeout)
+        try:
+            self._send(
+                sock, "POST", f"/containers/{container}/attach?stream=1&stdin=1&stdout=1&stderr=1", None,
+                "Connection: Upgrade\r\nUpgrade: tcp\r\n",
+            )  # fmt: skip
+            status, _, rest = self._read_head(sock)
+        except (OSError, EngineError) as err:
+            sock.close()
+            raise EngineError(f"cannot attach to the container: {err}") from err
+        if status not in (101, 200):
+            sock.close()
+            raise EngineError(f"the Docker engine refused to attach to the container: status {status}")
+        return Exec(self, "", sock, rest)
+
     def exec(
         self, container: str, cmd: list[str], stdin: bytes | None = None, timeout: float = 30.0, **kw
     ) -> Done:
@@ -198,7 +215,8 @@ class Engine:
 
 
 class Exec:
-    """A running exec: write() to its stdin, frames() yields (STDOUT|STDERR, bytes) until it ends."""
+    """A running exec (or an attached container): write() to its stdin, frames() yields
+    (STDOUT|STDERR, bytes) until it ends."""
 
     def __init__(self, engine: Engine, exec_id: str, sock: socket.socket, pending: bytes) -> None:
         self.engine, self.id, self.sock, self.pending = engine, exec_id, sock, pending

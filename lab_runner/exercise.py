@@ -1,9 +1,12 @@
-"""Run an exercise in the workbench through lab-run: traced, bounded in time and output, cleaned up.
+"""Run an exercise in a sandbox of its own through lab-run: traced, bounded in time and output.
 
     with Running(workbench_id, path, lab_folder, token, timeout) as run:
         run.wait()                 # until it ends (or, for a server lab, until it listens)
-        ... checks look at run.result() and at the containers ...
+        ... checks look at run.result(), at run.sandbox (where it ran) and at the containers ...
     run.result()                   # what it printed, its socket calls, what was stopped after
+
+The sandbox (lab_runner/sandbox.py) is a container made from the workbench image for this one
+run, and gone once the checks are done.
 
 The source goes in on stdin and runs under its own file name, so any file on the host can be
 run (an instructor grading `--exercise alice.py`), and a traceback still names the learner's
@@ -13,15 +16,18 @@ prints: lab_runner's memory does not grow with it.
 
 from __future__ import annotations
 
+import base64
 import collections
 import contextlib
 import functools
+import hashlib
+import json
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import stack
+from lab_runner import sandbox, stack
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.trace import Trace
 
@@ -29,6 +35,8 @@ TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
 STOPPED = 137  # a server lab's exercise, still running when the checks were done
 KEEP_BYTES = 16 * 1024  # of the output: this much of its head, and as much of its tail
 KEEP_TRACE = (4000, 1000)  # lines of the trace: head, tail
+FLOOD_BYTES = 8 * 1024 * 1024  # sent on sockets in one run: more is a flood, not an exercise
+FLOOD_SENDS = 20_000  # send calls in one run (labs send a few dozen at most)
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
 
 
@@ -53,6 +61,13 @@ class Bounded:
             self.tail_size += len(self.tail[-1])
             while self.tail_size - len(self.tail[0]) >= self.keep:
                 self.tail_size -= len(self.tail.popleft())
+
+    def skip(self, n: int) -> None:
+        """N bytes that lab-run did not pass on (past its own head): they count as dropped."""
+        self.total += n
+        if self.tail:  # what came before the gap is no longer the tail
+            self.tail.clear()
+            self.tail_size = 0
 
     @property
     def dropped(self) -> int:
@@ -92,6 +107,17 @@ class ExerciseResult:
     """What strace itself said, if anything (a failure to trace, say)."""
     output_dropped: int = 0
     """Bytes of output between the head and the tail that were not kept (a flood)."""
+    sent_bytes: int = 0
+    """Bytes it sent on its sockets, in all (from the trace, counted in the sandbox)."""
+    sends: int = 0
+    """Send calls it made on its sockets (sendto, write, ...), in all."""
+
+    @property
+    def flooded(self) -> str | None:
+        """What it sent, when that is a flood rather than an exercise (syslog, chat or Flask)."""
+        if self.sent_bytes > FLOOD_BYTES or self.sends > FLOOD_SENDS:
+            return f"the exercise flooded its sockets: {self.sent_bytes:,} bytes in {self.sends:,} send calls"
+        return None
 
     @property
     def timed_out(self) -> bool:
@@ -102,6 +128,8 @@ class ExerciseResult:
         """Why the exercise itself counts as failed, or None."""
         if self.timed_out:
             return "the exercise did not finish within its time limit and was stopped"
+        if self.flooded:
+            return self.flooded
         if self.exit_code in (None, 0) or (self.serving and self.exit_code == STOPPED):
             return None
         return f"the exercise exited with code {self.exit_code}"
@@ -122,6 +150,9 @@ def container_name(path: Path, lab_folder: Path) -> str:
 class Running:
     """One exercise run through lab-run in the workbench (a context manager)."""
 
+    sandbox: str = ""
+    """The container the exercise runs in: checks look at it as the workbench."""
+
     def __init__(
         self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0
     ) -> None:
@@ -130,7 +161,6 @@ class Running:
         except OSError as err:
             raise stack.StackError(f"cannot read the exercise {path}: {err.strerror}") from err
         self.workbench, self.token, self.timeout, self.serve_port = workbench, token, timeout, serve_port
-        self.workdir = "/labs/" + lab_folder.name
         self.file = container_name(path, lab_folder)
         self.output = Bounded()
         self.trace_head: list[str] = []
@@ -139,6 +169,7 @@ class Running:
         self.notes: list[str] = []
         self.stopped: list[str] = []
         self.removed = 0
+        self.sent = (0, 0)
         self.exit_code: int | None = None
         self.exit_at: float | None = None
         self.serving = False
@@ -148,24 +179,26 @@ class Running:
         self.error: str | None = None
 
     def __enter__(self) -> Running:
-        cmd = ["lab-run", self.file, f"{self.timeout:g}"] + (
-            [str(self.serve_port)] if self.serve_port else []
-        )
         self.started = time.monotonic()
+        box = sandbox.claim(self.workbench, self.timeout + 30)
+        self.sandbox, self.exec = box.container, box.stream
+        header = {
+            "name": self.file, "timeout": self.timeout, "serve": self.serve_port, "token": self.token,
+            "size": len(self.source), "sha256": hashlib.sha256(self.source).hexdigest(),
+        }  # fmt: skip
         try:
-            self.exec = stack.engine().open_exec(
-                self.workbench, cmd, env={"LAB_TOKEN": self.token}, workdir=self.workdir, stdin=True,
-                timeout=self.timeout + 30,
-            )  # fmt: skip
-            self.exec.write(b"%d\n" % len(self.source) + self.source)
+            self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
         except EngineError as err:
-            raise stack.StackError(f"cannot run the exercise in the workbench: {err}") from err
-        self.reader = threading.Thread(target=self._read, daemon=True)
+            self.exec.close()
+            raise stack.StackError(f"cannot run the exercise in its sandbox: {err}") from err
+        self.reader = threading.Thread(target=self._read, args=(box.first,), daemon=True)
         self.reader.start()
         return self
 
-    def _read(self) -> None:
-        partial = b""
+    def _read(self, partial: bytes) -> None:
+        *lines, partial = partial.split(b"\n")  # what lab-run said right after it claimed the sandbox
+        for line in lines:
+            self._control(line.decode("utf-8", "backslashreplace"))
         try:
             for stream, data in self.exec.frames():
                 if stream == STDOUT:
@@ -204,17 +237,23 @@ class Running:
                     self.ready.set()
                 elif word == "stopped":
                     self.stopped.append(rest)
+                elif word == "garbled":
+                    self.error = "the exercise's source did not reach its sandbox whole"
                 elif word == "removed":
                     self.removed = int(rest)
+                elif word == "sent":
+                    self.sent = tuple(int(n) for n in rest.split())  # type: ignore[assignment]
+                elif word == "skipped":
+                    self.output.skip(int(rest))
+                elif word == "tail":
+                    self.output.add(base64.b64decode(rest))
 
     def wait(self) -> None:
         """Until the exercise ends, or listens on its port (a server lab); StackError if lab-run hangs."""
         if not self.ready.wait(self.timeout + GRACE):
-            raise stack.StackError(
-                f"the workbench did not stop the exercise within {self.timeout + GRACE:g} s"
-            )
+            raise stack.StackError(f"the sandbox did not stop the exercise within {self.timeout + GRACE:g} s")
         if self.error and self.exit_code is None and not self.serving:
-            raise stack.StackError(f"lost the exercise's run in the workbench: {self.error}")
+            raise stack.StackError(f"lost the exercise's run in its sandbox: {self.error}")
 
     def result(self) -> ExerciseResult:
         """What the exercise did, so far (complete once the context has exited)."""
@@ -228,7 +267,7 @@ class Running:
                 file=self.file, exit_code=self.exit_code, output=self.output.text(),
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
-                output_dropped=self.output.dropped,
+                output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:

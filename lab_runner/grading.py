@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, stack
+from lab_runner import checks, sandbox, stack
 from lab_runner.checks import CheckResult
 from lab_runner.exercise import ExerciseResult, Running
 from lab_runner.labs import Lab, LabError, Step
@@ -107,11 +107,14 @@ def run_one(
         untraced = [n for n in running.result().notes if n.startswith("strace: ")]
         if untraced and not running.result().trace:  # the workbench cannot trace: not the learner's doing
             raise stack.StackError(
-                f"the workbench could not trace the exercise ({untraced[0]}): run '{stack.UP_COMMAND}'"
+                f"the sandbox could not trace the exercise ({untraced[0]}): run '{stack.UP_COMMAND}'"
             )
+        # The checks look at the sandbox as "the workbench": it is where the exercise ran.
+        where = {**containers, "workbench": running.sandbox}
         try:
-            results = checks.run(lab, token, running.result(), containers, running.result)
+            results = checks.run(lab, token, running.result(), where, running.result)
         except checks.ChecksError as err:
             raise LabError(f"{lab.key}: {err}") from err
     ran = running.result()
+    sandbox.POOL.after_run(containers["workbench"])
     return judge(lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started)

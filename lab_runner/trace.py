@@ -1,7 +1,8 @@
 """The exercise's socket system calls, as strace recorded them in the workbench, made readable.
 
-lab-run traces every exercise (`strace -f -e trace=%network,close,clone...`); the lines come
-back here, and checks ask questions of them:
+lab-run traces every exercise in its sandbox (`strace -f -yy -e trace=%network,read,write,...`,
+the byte-moving and waiting calls kept for socket descriptors only); the lines come back here,
+and checks ask questions of them:
 
     >>> t = Trace.parse(['12 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 3',
     ...                  '12 connect(3, {sa_family=AF_UNIX, sun_path="/dev/log"}, 11) = 0',
@@ -9,8 +10,11 @@ back here, and checks ask questions of them:
     >>> [(s.family, s.type, s.peer, s.sent) for s in t.sockets]
     [('AF_UNIX', 'SOCK_DGRAM', '/dev/log', [b'<14>hi'])]
 
+`-yy` names each descriptor (`3<TCP:[172.18.0.5:41234->172.18.0.3:12345]>`); those names are
+taken out of the arguments and kept in `Call.ends`, so the arguments read as plain strace.
+
 The trace is evidence the exercise cannot forge: strace runs as root and the exercise as an
-ordinary user (see images/workbench/lab-run).
+ordinary user, and no descriptor of the trace reaches it (see images/workbench/lab-run).
 """
 
 from __future__ import annotations
@@ -20,8 +24,11 @@ from dataclasses import dataclass, field
 
 LINE = re.compile(r"^(\d+)\s+(\w+)\((.*)\)\s+=\s+(-?\d+|\?|0x[0-9a-f]+)(?:\s+(E[A-Z0-9]+))?")
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"(\.\.\.)?')
-SEND = {"sendto", "sendmsg", "sendmmsg", "write"}
-RECV = {"recvfrom", "recvmsg", "recvmmsg", "read"}
+SEND = {"sendto", "sendmsg", "sendmmsg", "write", "writev", "send", "sendfile"}
+RECV = {"recvfrom", "recvmsg", "recvmmsg", "read", "readv", "recv"}
+VECTORED = {"sendmsg", "sendmmsg", "recvmsg", "recvmmsg", "writev", "readv"}  # bytes in iov_base="..."
+IOV = re.compile(r'iov_base="((?:[^"\\]|\\.)*)"')
+NAMED_FD = re.compile(r"(?<![\w\\])(\d+)<")  # where strace -yy names a descriptor: 3<...>
 ESCAPES = {"n": b"\n", "r": b"\r", "t": b"\t", "v": b"\v", "f": b"\f", '"': b'"', "\\": b"\\"}
 
 
@@ -49,6 +56,47 @@ def decode(literal: str) -> bytes:
     return bytes(out)
 
 
+def unname(text: str) -> tuple[str, dict[int, str]]:
+    """TEXT without strace -yy's descriptor names, and those names: ('3, "hi"', {3: 'TCP:[...]'}).
+
+    A name is <...> right after a descriptor's number, outside any quoted string; it may hold
+    quotes (a socket file's path) and <...> of its own (/dev/null<char 1:3>).
+    """
+    if "<" not in text:
+        return text, {}
+    strings = [m.span() for m in STRING.finditer(text)]
+    names: dict[int, str] = {}
+    out, at = [], 0
+    for found in NAMED_FD.finditer(text):
+        start = found.end() - 1  # the "<"
+        if start < at or any(a <= start < b for a, b in strings):
+            continue
+        depth, i, quoted = 0, start, False
+        while i < len(text):
+            ch = text[i]
+            if quoted:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    quoted = False
+            elif ch == '"':
+                quoted = True
+            elif ch == "<":
+                depth += 1
+            elif ch == ">" and text[i - 1] != "-":  # "->" joins a socket's two ends
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        if depth:  # not a name after all (cut short): leave it
+            continue
+        names.setdefault(int(found.group(1)), text[start + 1 : i])
+        out.append(text[at:start])
+        at = i + 1
+    out.append(text[at:])
+    return "".join(out), names
+
+
 def address(args: str) -> str | tuple[str, int] | None:
     """The socket address in a call's arguments: a path ("@name" if abstract), or (ip, port)."""
     if found := re.search(r'sun_path=(@?)"((?:[^"\\]|\\.)*)"', args):
@@ -74,6 +122,8 @@ class Call:
     ret: int | None
     errno: str | None = None
     """E.g. ECONNREFUSED when the call failed."""
+    ends: dict[int, str] = field(default_factory=dict)
+    """strace -yy's name of each descriptor in the call, e.g. {3: 'TCP:[10.0.0.2:41234->10.0.0.3:80]'}."""
 
     @property
     def fd(self) -> int | None:
@@ -83,8 +133,14 @@ class Call:
 
     @property
     def data(self) -> bytes:
-        """The bytes a send or receive carried (strace shows at most 256 of each)."""
-        return b"".join(decode(m.group(1)) for m in STRING.finditer(self.args))
+        """The bytes a send or receive carried (strace shows at most 256 of each): the buffer,
+        or the iov_base of each vector, never an address (sun_path) that came with it."""
+        if self.name in VECTORED:
+            return b"".join(decode(m.group(1)) for m in IOV.finditer(self.args))
+        found = STRING.search(self.args)
+        if found is None or self.args[: found.start()].rstrip().endswith("sun_path="):
+            return b""
+        return decode(found.group(1))
 
     def __str__(self) -> str:
         result = "?" if self.ret is None else str(self.ret)
@@ -150,12 +206,13 @@ class Trace:
             if rest.startswith("<... "):
                 resumed = re.match(r"<\.\.\. \w+ resumed>\s?(.*)", rest)
                 rest = pending.pop(pid, "") + (resumed.group(1) if resumed else "")
+            rest, ends = unname(rest)
             found = LINE.match(f"{pid} {rest}")
             if found:
                 ret = found.group(4)
                 calls.append(Call(
                     pid=int(pid), name=found.group(2), args=found.group(3),
-                    ret=None if ret == "?" else int(ret, 0), errno=found.group(5),
+                    ret=None if ret == "?" else int(ret, 0), errno=found.group(5), ends=ends,
                 ))  # fmt: skip
         return cls(calls, exits)
 

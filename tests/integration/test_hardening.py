@@ -16,7 +16,7 @@ ALLOWED_CAPS = {
     "flask": set(), "chat": set(), "rsyslog": set(),
     "workbench": {"NET_RAW", "SETUID", "SETGID", "SYS_PTRACE"},
 }  # fmt: skip
-MAIN = {"flask": "serve.py", "chat": "server.py", "rsyslog": "rsyslogd", "workbench": "sleep infinity"}
+MAIN = {"flask": "serve.py", "chat": "server.py", "rsyslog": "rsyslogd", "workbench": "lab-run --keep"}
 ROOT_ALLOWED = {"workbench"}  # tcpdump needs root's raw socket; all its other capabilities are dropped
 
 
