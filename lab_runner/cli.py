@@ -29,7 +29,8 @@ from pathlib import Path
 from lab_runner import grading, labs, learner, report, sandbox, stack, state
 
 COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
-PARALLEL = 4  # labs checked side by side in `run` (the workbench has a slot for each)
+PARALLEL = 4  # labs checked side by side in `run`, each in a sandbox of its own
+GRADE_PARALLEL = 8  # runs side by side in `grade` (docs/benchmarks.md: 2 cores, mostly waiting)
 
 
 class UsageError(Exception):
@@ -76,7 +77,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     grade.add_argument("--out", type=Path, required=True, metavar="RESULTS", help="where the results go")
     grade.add_argument("--labs", metavar="LAB,LAB", help="only these labs (default: every lab)")
     grade.add_argument("--timeout", type=float, metavar="SECONDS", help="override the labs' time limits")
-    grade.add_argument("--parallel", type=int, default=PARALLEL, metavar="N", help="runs side by side")
+    grade.add_argument("--parallel", type=int, default=GRADE_PARALLEL, metavar="N", help="runs side by side")
     if not argv:
         raise UsageError("say what to do: a lab (e.g. lab3), hint LAB, watch, list, or run --all")
     # `python -m lab_runner lab3` is short for `run lab3`.

@@ -4,14 +4,14 @@ SUBMISSIONS/<learner>/ mirrors labs/: SUBMISSIONS/alice/03_dev_log/exercise.py i
 and a lab with no file is not attempted. Each file is graded by grading.run_one, the code path
 of `python -m lab_runner lab3 --exercise FILE`; RESULTS gets grades.csv, grades.json, junit.xml.
 
-One learner at a time, that learner's labs side by side (as `run --all` runs them; a server
-lab's port one run's at a time). No other learner's code ever runs beside theirs, and lab-run
-leaves nothing of a run behind (its processes killed, its files removed), so a submission that
-hangs, floods, forks, fills /tmp or attacks the services cannot change another learner's grade,
-whatever the order. Side by side, a learner's own run can make their other run fail (never
-pass: every check rests on the run's own trace and token): misbehaved() says what a run did
-that can reach its neighbours, and a failure beside such a run is run again without it (and
-alone if need be). The last run is the grade, the one `--exercise` would give that file alone.
+Every run has a sandbox of its own (lab_runner/sandbox.py): its own files, /tmp, processes,
+IPC, network namespace (a server lab's port is its own) and limits, and nothing of it outlives
+the run. So the runs of the whole class go side by side, PARALLEL at a time, whatever their
+learner. What runs still share is the services (the chat room, Flask, rsyslog) and the CPU: a
+run can make a run beside it fail (never pass: every check rests on the run's own trace and
+token). misbehaved() says what a run did that can reach its neighbours, and a failure beside
+such a run is run again without it (and alone if need be). The last run is the grade, the one
+`--exercise` would give that file alone.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import grading, labs, report, stack
+from lab_runner import grading, labs, report, sandbox, stack
 from lab_runner.exercise import STOPPED
 from lab_runner.labs import Lab, LabError
 from lab_runner.trace import address
@@ -94,6 +94,8 @@ def misbehaved(result: grading.LabResult) -> list[str]:
         why.append(SPUN)
     if ex.output_dropped:  # not its printed text: an exercise may print anything
         why.append(FLOODED)
+    if ex.flooded:  # bytes it sent to the services: they are everyone's
+        why.append(ex.flooded)
     return why
 
 
@@ -319,7 +321,8 @@ class Grader:
     ) -> None:
         """Grade ENTRIES, WORKERS at a time, and one more beside each run past SLOW seconds (up to
         twice WORKERS; ALONE: one at a time); server labs first, then the longest time limits.
-        TICK now and then, for the progress display."""
+        TICK now and then, for the progress display. Each run has a sandbox of its own, so two
+        runs of a server lab never share its port."""
         todo = sorted(entries, key=lambda e: (not e.lab.serve, -e.lab.timeout, e.lab.number))
         running: dict[int, tuple[Entry, float]] = {}
 
@@ -340,31 +343,26 @@ class Grader:
             with self.cond:
                 now = time.monotonic()
                 busy = sum(now - began < SLOW for _, began in running.values())
-                ports = {e.lab.serve for e, _ in running.values()}
-                free = [e for e in todo if not e.lab.serve or e.lab.serve not in ports]
                 while (
-                    free
+                    todo
                     and not self.aborted
                     and busy < workers
                     and len(running) < workers * (1 if alone else 2)
                 ):
-                    entry = free.pop(0)
-                    todo.remove(entry)
+                    entry = todo.pop(0)
                     running[id(entry)] = (entry, now)
                     busy += 1
                     threading.Thread(target=one, args=(entry,), daemon=True).start()
-                    if entry.lab.serve:  # a server lab's port: one run's at a time
-                        free = [e for e in free if e.lab.serve != entry.lab.serve]
                 if not running and (not todo or self.aborted):
                     return
                 self.cond.wait(0.25)
             tick()
 
-    def learner(self, mine: list[Entry], workers: int, tick: Callable[[], None]) -> list[Entry]:
-        """Grade one learner's labs side by side. A run that failed beside a run of theirs that
-        could have made it fail (and held nothing shared itself) runs again without that run:
-        side by side with the others run again, a server lab alone; and if that is disturbed
-        too, alone. The last run is the grade. Returns the entries run again."""
+    def side_by_side(self, mine: list[Entry], workers: int, tick: Callable[[], None]) -> list[Entry]:
+        """Grade these runs side by side. A run that failed beside a run that could have made it
+        fail (and held nothing shared itself) runs again without that run: side by side with the
+        others run again, a server lab alone; and if that is disturbed too, alone. The last run
+        is the grade. Returns the entries run again."""
         self.run(mine, workers, tick)
         again: list[Entry] = []
         for alone in (False, True):
@@ -577,17 +575,14 @@ def main(args: argparse.Namespace) -> int:
     if aside := prepare(args.out):
         print(f"grade: the earlier results in {args.out} were moved to {aside}", file=sys.stderr)
 
-    progress, again = Progress(), []
-    total = sum(e.status == "to grade" for e in entries)
-    for n, name in enumerate(learners, 1):
-        mine = [e for e in entries if e.learner == name and e.status == "to grade"]
-        if grader.aborted or not mine:
-            continue
-        status = lambda n=n: progress.show(  # noqa: E731
-            f"grading: learner {n}/{len(learners)}, {grader.first}/{total} runs, "
-            f"{grader.runs - grader.first} run again, {minutes(time.monotonic() - started)}"
-        )  # fmt: skip
-        again.extend(grader.learner(mine, args.parallel, status))
+    progress = Progress()
+    todo = [e for e in entries if e.status == "to grade"]
+    status = lambda: progress.show(  # noqa: E731
+        f"grading: {len(learners)} learners, {grader.first}/{len(todo)} runs, "
+        f"{grader.runs - grader.first} run again, {minutes(time.monotonic() - started)}"
+    )  # fmt: skip
+    sandbox.POOL.stays, sandbox.POOL.wanted = True, args.parallel  # spares for the runs to come
+    again = grader.side_by_side(todo, args.parallel, status) if todo else []
     progress.clear()
     for e in entries:
         if e.status == "to grade":
@@ -609,8 +604,8 @@ def main(args: argparse.Namespace) -> int:
     print(f"class: {len(learners)} learners x {len(chosen)} labs: {counts}")
     print("per lab: " + "  ".join(f"{k} {n}/{len(learners)}" for k, n in summary["per_lab"].items()))
     if again:
-        print(f"run again: {len(again)} that failed beside a run of their learner's that could have made "
-              f"them fail; {summary['passed_again']} of them passed then")  # fmt: skip
+        print(f"run again: {len(again)} that failed beside a run that could have made them fail; "
+              f"{summary['passed_again']} of them passed then")  # fmt: skip
     print(f"{summary['runs']} runs in {minutes(wall)}; results in {args.out}: {', '.join(OUTPUTS)}")
     print("  " + "  ".join(f"{mark} {status}" for status, mark in MARKS.items()))
     if grader.aborted:

@@ -40,6 +40,7 @@ LABEL = "org.socketlab.sandbox"  # the compose project a sandbox belongs to
 SPEC_LABEL = "org.socketlab.sandbox.spec"  # a digest of how it was made (image, limits, ...)
 IDLE = 600  # seconds a spare waits for a run before it ends by itself
 SPARES = int(os.environ.get("LAB_SANDBOX_SPARES", "2"))  # started ahead, per compose project
+CLAIM_TIMEOUT = 5.0  # seconds for lab-run to answer a claim
 MiB = 1024 * 1024
 
 # Each run's own limits: a run can use this much, and no other run or stack shares it.
@@ -124,6 +125,7 @@ class Pool:
         self.threads: list[threading.Thread] = []
         self.used: set[str] = set()  # the workbenches whose spares this process claimed
         self.stays = False  # a process that runs on (watch, grade): it refills as it goes
+        self.wanted = SPARES  # spares to keep ready (grade: one per run side by side)
 
     def _template(self, workbench: str) -> dict:
         with self.lock:
@@ -186,6 +188,7 @@ class Pool:
             return None
         said = b""
         try:
+            stream.settimeout(CLAIM_TIMEOUT)  # lab-run answers at once; one that does not is no use
             stream.write(b"claim " + nonce + b"\n")
             for kind, data in stream.frames():
                 if kind != STDERR:
@@ -198,8 +201,9 @@ class Pool:
                             stream.close()
                             return None  # another runner's
                         info = stack.engine().request("GET", f"/containers/{container}/json")
+                        stream.settimeout(timeout)
                         return Sandbox(info["Id"], stream, said)  # type: ignore[index]
-        except (OSError, EngineError):
+        except (OSError, EngineError):  # TimeoutError included
             pass
         stream.close()
         return None
@@ -245,7 +249,7 @@ class Pool:
     def after_run(self, workbench: str) -> None:
         """A run is over: a process that stays refills now; a CLI run leaves it to refill_later()."""
         if self.stays:
-            self.refill(workbench)
+            self.refill(workbench, self.wanted)
 
     def refill_later(self) -> None:
         """Spares for the next runs, made by a process of their own that outlives this one: a

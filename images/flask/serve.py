@@ -5,17 +5,39 @@ container's stdout (`docker compose logs flask`) and to LOG_FILE, which checks r
 Requests to /healthz (the container's health check) are served but not logged, so the
 log shows only what learners did.
 
-Idle connections cannot take the server away: at most MAX_CONNECTIONS are open at once, one
-thread each; when one more arrives, the oldest connection that has not yet sent its request
-line and headers is closed to make room (a connection busy with a request is never closed),
-and a connection that sends nothing for IDLE_TIMEOUT seconds is closed too.
+Idle connections cannot take the server away, nor make a new client wait:
+
+- A connection waits in one event loop, with no thread, until its request line and headers
+  are in (or it sends a line that is no HTTP request); only then does it get a thread of its
+  own, as in Werkzeug's threaded server: at most MAX_CONNECTIONS at once.
+- At most MAX_WAITING connections wait at once: one more closes the oldest waiting one (a
+  connection busy with a request is never closed). A connection that sends nothing for
+  IDLE_TIMEOUT seconds is closed too.
+- A connection that closes its side before its request line ends (lab 1's `hello`) is
+  answered, as Werkzeug answers it. One that closes its side after an HTTP request line but
+  before the empty line that ends the headers is closed unanswered and logged (Werkzeug would
+  serve what it had; a crowd of half requests that all close at once would then cost a
+  request each).
+- The listen backlog is BACKLOG (compose.yaml raises net.core.somaxconn to match), and the
+  loop accepts whatever is queued each time it wakes, starting no thread for it: a crowd of
+  fewer than BACKLOG connections cannot fill the accept queue, so no new client's SYN is
+  dropped (a dropped SYN is retried after 1 s), and the queue ahead of it drains in
+  milliseconds.
+
+Idle connections kept in threads (as Werkzeug does) cost a thread start per accept, and a
+crowd that reopens what is closed kept the 128-deep queue full: a new client's SYN was
+dropped now and then (1 in 3 waited 1.05 s in issue 15); with a deeper queue every one waited
+behind ~2,000 thread starts (1.1 s median).
 """
 
 import contextlib
+import errno
+import io
 import logging
 import logging.handlers
 import os
 import re
+import selectors
 import socket
 import sys
 import threading
@@ -25,8 +47,12 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 LOG_FILE = os.environ.get("LOG_FILE", "/var/log/flask/flask.log")
 PORT = int(os.environ.get("PORT", "5000"))
-MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "64"))
+MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "64"))  # threads: requests served at once
+MAX_WAITING = int(os.environ.get("MAX_WAITING", "1024"))  # connections whose request is not in yet
 IDLE_TIMEOUT = float(os.environ.get("IDLE_TIMEOUT", "10"))
+BACKLOG = int(os.environ.get("BACKLOG", "4096"))  # listen(); the kernel caps it at net.core.somaxconn
+HEAD_LIMIT = 65536  # a request head longer than this goes to a thread as it is (http.server's limits)
+ACCEPTS_PER_TURN = 256  # then the loop reads what the waiting ones sent, and comes back
 log = logging.getLogger("serve")
 
 
@@ -76,61 +102,228 @@ def setup_logging() -> None:
     sys.stdout = LineLogger(logging.getLogger("app.stdout"))
 
 
+def reads_headers(request_line: bytes) -> bool:
+    """Does http.server read headers after this request line, or answer it at once (an error)?
+
+    As BaseHTTPRequestHandler.parse_request: `GET /` (HTTP/0.9) and `GET / HTTP/1.1` read
+    headers; lab 1's `hello`, an unknown version or HTTP/2 get their error code at once.
+    """
+    words = request_line.decode("iso-8859-1").split()  # as it splits them
+    if len(words) == 2:
+        return words[0] == "GET"
+    if len(words) != 3 or not words[2].startswith("HTTP/"):
+        return False
+    try:
+        major, minor = words[2][5:].split(".")
+        return (int(major), int(minor)) < (2, 0)
+    except ValueError:
+        return False
+
+
+def head_complete(head: bytes) -> bool:
+    """Has HEAD all that http.server reads before it answers (or more than it would wait for)?
+
+    >>> head_complete(b"GET / HTTP/1.1\\r\\nHost: x\\r\\n"), head_complete(b"hello\\n")
+    (False, True)
+    """
+    line, newline, rest = head.partition(b"\n")
+    if not newline:
+        return len(head) > HEAD_LIMIT  # then http.server answers 414
+    if not reads_headers(line):
+        return True
+    if rest[:1] == b"\n" or rest[:2] == b"\r\n" or b"\n\n" in rest or b"\n\r\n" in rest:
+        return True  # the blank line that ends the headers
+    return len(head) > HEAD_LIMIT
+
+
+class HeadFirst(io.RawIOBase):
+    """What the event loop already read from a connection, then the rest of it."""
+
+    def __init__(self, head: bytes, rest: io.BufferedReader) -> None:
+        super().__init__()
+        self.head, self.rest = memoryview(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.head:
+            n = min(len(buffer), len(self.head))
+            buffer[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        return self.rest.readinto1(buffer)
+
+    def close(self) -> None:
+        self.rest.close()
+        super().close()
+
+
 class Handler(WSGIRequestHandler):
     # A client that sends nothing for this long is dropped (lab 1 closes its side long before).
     timeout = IDLE_TIMEOUT
 
-    def parse_request(self) -> bool:
-        ok = super().parse_request()  # the request line and every header are in ...
-        # ... or the server closed this idle connection to make room, and what looked like the
-        # end of the headers was that: then it is not a request, and nothing is served or logged.
-        return self.server.busy(self.connection) and ok
+    def setup(self) -> None:
+        super().setup()
+        if head := self.server.heads.pop(self.connection, b""):
+            self.rfile = io.BufferedReader(HeadFirst(head, self.rfile))
+
+
+class Waiting:
+    """A connection in the event loop: who, what it sent so far, and when it last sent."""
+
+    __slots__ = ("address", "head", "since")
+
+    def __init__(self, address) -> None:
+        self.address, self.head, self.since = address, bytearray(), time.monotonic()
 
 
 class BoundedServer(ThreadedWSGIServer):
-    """Werkzeug's threaded server with at most MAX_CONNECTIONS open; the oldest idle goes first."""
+    """Werkzeug's threaded server whose connections get a thread once their request is in.
+
+    At most MAX_WAITING wait for that (the oldest goes first) and MAX_CONNECTIONS have a thread.
+    """
+
+    request_queue_size = BACKLOG
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.lock = threading.Lock()
-        self.open: dict[socket.socket, bool] = {}  # each connection, oldest first: is it busy?
-        self.closed_idle, self.reported = 0, 0.0
+        self.serving: set[socket.socket] = set()  # connections with a thread: busy with a request
+        self.heads: dict[socket.socket, bytes] = {}  # what was read for them, for Handler.setup
+        self.waiting: dict[socket.socket, Waiting] = {}  # oldest first
+        self.selector = selectors.DefaultSelector()
+        self.unanswered: list[tuple[tuple, str, str, str]] = []  # (address, time, why, line)
+        self.closed_idle, self.reported, self.swept = 0, 0.0, 0.0
 
-    def process_request(self, request: socket.socket, client_address) -> None:
-        with self.lock:
-            if len(self.open) >= MAX_CONNECTIONS and not self.make_room():
-                request.close()  # every open connection is busy with a request: come back later
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self.socket.setblocking(False)
+        self.selector.register(self.socket, selectors.EVENT_READ)
+        try:
+            while True:
+                for key, _ in self.selector.select(timeout=poll_interval):
+                    if key.fileobj is self.socket:
+                        self.accept_queued()
+                    else:
+                        self.read_some(key.fileobj)
+                self.sweep()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.server_close()
+
+    def accept_queued(self) -> None:
+        """Accept what the kernel queued (up to ACCEPTS_PER_TURN): each one waits for its request."""
+        for _ in range(ACCEPTS_PER_TURN):
+            try:
+                conn, address = self.socket.accept()
+            except (BlockingIOError, InterruptedError):
                 return
-            self.open[request] = False
-        super().process_request(request, client_address)
+            except OSError as err:
+                if err.errno not in (errno.EMFILE, errno.ENFILE):
+                    continue  # ECONNABORTED: that one is gone
+                if not self.waiting:
+                    time.sleep(0.01)  # out of descriptors, all of them busy: try again soon
+                    return
+                self.make_room()
+                continue
+            if len(self.waiting) >= MAX_WAITING:
+                self.make_room()
+            conn.setblocking(False)
+            self.waiting[conn] = Waiting(address)
+            self.selector.register(conn, selectors.EVENT_READ)
 
-    def make_room(self) -> bool:
-        """Close the oldest connection that has not sent its request yet (under the lock)."""
-        oldest = next((conn for conn, busy in self.open.items() if not busy), None)
-        if oldest is None:
-            return False
-        del self.open[oldest]
+    def read_some(self, conn: socket.socket) -> None:
+        """Read what a waiting connection sent; once its request is in, it gets a thread."""
+        waiting = self.waiting.get(conn)
+        if waiting is None:
+            return  # closed to make room earlier in this turn
+        try:
+            data = conn.recv(HEAD_LIMIT)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:  # reset
+            data = None
+        if data:
+            waiting.head += data
+            waiting.since = time.monotonic()
+            if head_complete(waiting.head):
+                self.start_serving(conn)
+            return
+        # It closed its side (b"") or reset (None). With a line that has no end yet, http.server
+        # answers it (lab 1's `hello` gets its 400: the article's experiment); with an HTTP
+        # request line and headers that never ended, it is closed unanswered; with nothing, or
+        # after a reset, there is nothing to serve or log.
+        if data is not None and waiting.head and b"\n" not in waiting.head:
+            self.start_serving(conn)
+            return
+        self.stop_waiting(conn)
+        conn.close()
+        if data is not None and waiting.head:
+            line = waiting.head.split(b"\n", 1)[0].rstrip(b"\r").decode("iso-8859-1")
+            self.quietly_closed(waiting, "closed its side before the empty line that ends the headers", line)
+
+    def start_serving(self, conn: socket.socket) -> None:
+        waiting = self.stop_waiting(conn)
+        with self.lock:
+            if len(self.serving) >= MAX_CONNECTIONS:
+                conn.close()  # every thread is busy with a request: come back later
+                return
+            self.serving.add(conn)
+        conn.setblocking(True)
+        self.heads[conn] = bytes(waiting.head)
+        try:
+            self.process_request(conn, waiting.address)  # a thread: Werkzeug's handler from here
+        except Exception:  # no thread to be had: as socketserver does, say so and close it
+            self.handle_error(conn, waiting.address)
+            self.shutdown_request(conn)
+
+    def stop_waiting(self, conn: socket.socket) -> Waiting:
+        self.selector.unregister(conn)
+        return self.waiting.pop(conn)
+
+    def make_room(self) -> None:
+        """Close the oldest connection still waiting for its request."""
+        oldest = next(iter(self.waiting))
+        self.stop_waiting(oldest)
         with contextlib.suppress(OSError):
-            oldest.shutdown(socket.SHUT_RDWR)  # its thread's read returns: the thread ends
+            oldest.shutdown(socket.SHUT_RDWR)
+        oldest.close()
         self.closed_idle += 1
         if time.monotonic() - self.reported >= 1:  # one line a second, however many
             log.info(
-                "Closed %d idle connections to make room (at most %d open at once)",
-                self.closed_idle, MAX_CONNECTIONS,
+                "Closed %d idle connections to make room (at most %d wait for their request at once)",
+                self.closed_idle, MAX_WAITING,
             )  # fmt: skip
             self.closed_idle, self.reported = 0, time.monotonic()
-        return True
 
-    def busy(self, request: socket.socket) -> bool:
-        """Mark REQUEST busy; False if it was closed to make room."""
-        with self.lock:
-            if request in self.open:
-                self.open[request] = True
-            return request in self.open
+    def sweep(self) -> None:
+        """Once a second: close the waiting connections that sent nothing for IDLE_TIMEOUT, and
+        log the connections closed unanswered since the last sweep."""
+        now = time.monotonic()
+        if now - self.swept < 1:
+            return
+        self.swept = now
+        for conn in [conn for conn, w in self.waiting.items() if now - w.since > IDLE_TIMEOUT]:
+            conn.close()
+            self.quietly_closed(self.stop_waiting(conn), "Request timed out: TimeoutError('timed out')")
+        if len(self.unanswered) <= 10:  # one line each, as Werkzeug's handler writes its errors
+            for address, stamp, why, line in self.unanswered:
+                what = f"{line!r} {why}" if line else why
+                logging.getLogger("werkzeug").error("%s - - [%s] %s", address[0], stamp, what)
+        else:  # a crowd: one line for each reason
+            for why in dict.fromkeys(why for _, _, why, _ in self.unanswered):
+                n = sum(why == w for _, _, w, _ in self.unanswered)
+                log.info("%d connections were closed unanswered: %s", n, why)
+        self.unanswered.clear()
+
+    def quietly_closed(self, waiting: Waiting, why: str, line: str = "") -> None:
+        """Log, at the next sweep, that WAITING was closed unanswered and WHY (after LINE)."""
+        self.unanswered.append((waiting.address, time.strftime("%d/%b/%Y %H:%M:%S"), why, line))
 
     def shutdown_request(self, request: socket.socket) -> None:
         with self.lock:
-            self.open.pop(request, None)
+            self.serving.discard(request)
+        self.heads.pop(request, None)
         super().shutdown_request(request)
 
 

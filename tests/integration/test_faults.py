@@ -116,7 +116,10 @@ def test_flask_answers_while_2000_idle_connections_are_held(flask, token):
     assert seen["held_at_start"] == 2000
     assert seen["answered"] == 20 and seen["failed"] == 0, seen
     assert seen["idle_closed_by_server"] > 0  # the oldest idle ones made room
-    assert seen["p99_ms"] < 5000, seen  # a liveness bound; docs/benchmarks.md has the figure
+    # Every GET, not only most: a SYN dropped because the accept queue was full is retried after
+    # exactly 1 s, so a worst case under 1 s says no new client's SYN was dropped. (With the idle
+    # ones in threads and a 128-deep queue, 1 in 3 waited 1.05 s.) docs/benchmarks.md has the figures.
+    assert seen["max_ms"] < 1000, seen
     lines = wait_lines(flask, "/var/log/flask/flask.log", f"/?idle={token}-", count=20)
     assert len(lines) == 20
     assert wait_lines(flask, "/var/log/flask/flask.log", "idle connections to make room")
