@@ -4,7 +4,8 @@
   `grep` in the rsyslog container, what a learner would type by hand;
 - `run --all` against ten floors;
 - where a lab3 run's time goes (imports, stack check, exercise, checks);
-- the cost of tracing an exercise (strace) inside the workbench;
+- the cost of tracing an exercise (strace), socket calls alone and with read/write/poll/...;
+- a run's sandbox: claiming a spare started ahead, or starting one cold;
 - watch: from a save of exercise.py to the verdict on screen;
 - a soak: every lab's reference, many times, with both CPUs busy: the count of flaky runs.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -119,33 +121,78 @@ TRACE_COST = """
 set -e
 cd /labs/{lab}
 t() {{ s=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - s) / 1000 )); }}
+drop="setpriv --reuid=1000015 --regid=1000015 --clear-groups env LAB_TOKEN=x python3 -I solution.py"
 for i in $(seq {n}); do
-  echo plain $(t setpriv --reuid=20015 --regid=20015 --clear-groups env LAB_TOKEN=x python3 solution.py)
-  echo traced $(t strace -f --seccomp-bpf -q -e signal=none -e trace=%network,close,clone,clone3,fork,vfork \
-      -s 256 -o /dev/null -u lab15 env LAB_TOKEN=x python3 solution.py)
+  echo plain $(t $drop)
+  echo network $(t strace -f --seccomp-bpf -q -e signal=none -e trace=%network,close,clone,clone3,fork,vfork \
+      -s 256 -o /dev/null $drop)
+  echo all $(t strace -f --seccomp-bpf -q -y -e signal=none -e '{traced}' -s 256 -o /dev/null $drop)
 done
 """
 
 
 def trace_cost(runs: int) -> list[tuple[str, str]]:
+    """strace's cost: the socket calls alone (before the sandbox), and with -y and the calls that
+    move bytes or wait (read, write, poll, ...: what lab-run traces now)."""
+    lab_run = (ROOT / "images" / "workbench" / "lab-run").read_text()
+    traced = "".join(re.search(r"TRACED = \(\n(.*?)\n\)", lab_run, re.S).group(1).replace('"', "").split())
     rows = []
     for lab in ("03_dev_log", "09_domain_and_type"):
-        out = run(
-            *COMPOSE, "exec", "-T", "workbench", "sh", "-c", TRACE_COST.format(lab=lab, n=max(runs, 5))
-        ).stdout
-        times: dict[str, list[int]] = {"plain": [], "traced": []}
+        script = TRACE_COST.format(lab=lab, n=max(runs, 5), traced=traced)
+        out = run(*COMPOSE, "exec", "-T", "workbench", "sh", "-c", script).stdout
+        times: dict[str, list[int]] = {"plain": [], "network": [], "all": []}
         for line in out.split("\n"):
             kind, _, micros = line.partition(" ")
             if kind in times:
                 times[kind].append(int(micros))
-        plain, traced = statistics.median(times["plain"]) / 1000, statistics.median(times["traced"]) / 1000
+        plain, network, every = (statistics.median(times[k]) / 1000 for k in ("plain", "network", "all"))
         rows.append(
             (
                 f"strace's cost on {lab}'s solution",
-                f"{plain:.0f} ms plain, {traced:.0f} ms traced (+{traced - plain:.0f} ms)",
+                f"{plain:.0f} ms plain; traced: {network:.0f} ms (socket calls, +{network - plain:.0f} ms), "
+                f"{every:.0f} ms (-y, and read/write/poll/...: +{every - plain:.0f} ms)",
             )
         )
     return rows  # fmt: skip
+
+
+SANDBOX_COST = """
+import hashlib, json, time
+from lab_runner import sandbox, stack
+wb = stack.container_id("workbench")
+sandbox.POOL.refill(wb, 1, wait=True)
+t0 = time.perf_counter()
+warm = sandbox.claim(wb)
+t1 = time.perf_counter()
+cold = sandbox.POOL._start(wb, sandbox.POOL._name("run"))
+box = sandbox.POOL._attach(cold, 30)
+t2 = time.perf_counter()
+empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}
+for b in (warm, box):  # an empty exercise, and done: each sandbox ends at once
+    b.stream.write(json.dumps(empty).encode() + b"\\ndone\\n")
+    b.stream.close()
+print(json.dumps([t1 - t0, t2 - t1]))
+"""
+
+
+def sandbox_cost(runs: int) -> list[tuple[str, str]]:
+    """A run's sandbox: claiming a spare started ahead, against starting one cold; and the
+    issue's reference figures, `docker run --rm` and `docker compose exec` of `python3 -c pass`."""
+    parts = [json.loads(run(PY, "-c", SANDBOX_COST).stdout) for _ in range(max(runs, 5))]
+    image = run("docker", "inspect", "--format", "{{.Image}}", run(
+        *COMPOSE, "ps", "-q", "workbench").stdout.strip()).stdout.strip()  # fmt: skip
+    docker_run = statistics.median(
+        [timed("docker", "run", "--rm", "--entrypoint", "python3", image, "-c", "pass") for _ in range(5)]
+    )
+    exec_ = statistics.median(
+        [timed(*COMPOSE, "exec", "-T", "workbench", "python3", "-c", "pass") for _ in range(5)]
+    )
+    warm, cold = (statistics.median(p[i] for p in parts) * 1000 for i in (0, 1))
+    return [
+        ("a run's sandbox: claim a spare / start one cold", f"{warm:.0f} ms / {cold:.0f} ms"),
+        ("for reference: docker run --rm / compose exec, python3 -c pass",
+         f"{docker_run:.2f} s / {exec_:.2f} s"),
+    ]  # fmt: skip
 
 
 def watch_latency(runs: int) -> list[tuple[str, str]]:

@@ -127,6 +127,7 @@ def main() -> None:
             *learner_loop.lab3_and_run_all(runs),
             *learner_loop.breakdown(runs),
             *learner_loop.trace_cost(runs),
+            *learner_loop.sandbox_cost(runs),
         ]:
             report(*row)
     if "watch" in only:

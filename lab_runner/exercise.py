@@ -35,8 +35,8 @@ TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
 STOPPED = 137  # a server lab's exercise, still running when the checks were done
 KEEP_BYTES = 16 * 1024  # of the output: this much of its head, and as much of its tail
 KEEP_TRACE = (4000, 1000)  # lines of the trace: head, tail
-FLOOD_BYTES = 8 * 1024 * 1024  # sent on sockets in one run: more is a flood, not an exercise
-FLOOD_SENDS = 20_000  # send calls in one run (labs send a few dozen at most)
+FLOOD_BYTES = 1024 * 1024  # sent on sockets in one run: more is a flood (lab 9's largest run sends ~130 KB)
+FLOOD_SENDS = 10_000  # send calls in one run (labs send a few dozen at most)
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
 
 

@@ -8,7 +8,7 @@ filesystem view (no labs/ folder, no solution, no other learner's file), /tmp, /
 network namespace (lab 6's port 12345 is its own), and pids, memory and CPU limits counted for
 it alone, and Docker removes all of it when the run ends, whatever the exercise did to the
 permissions of what it left. No container gains a capability for it that the workbench lacks,
-but DAC_READ_SEARCH (strace -yy, see CAPS).
+but DAC_READ_SEARCH (strace -y, see CAPS).
 
 Starting a container costs ~0.2 s, so a few spares are kept started ahead: in each, lab-run
 has already started the exercise's interpreter under strace, and waits for one run. A run
@@ -59,7 +59,7 @@ CAPS = [
     "SYS_PTRACE",  # strace traces the exercise, a process of another user (who cannot forge it)
     "SETUID",  # strace -u lab: the exercise runs as that user, with no capabilities ...
     "SETGID",  # ... and its group
-    "DAC_READ_SEARCH",  # strace -yy reads the exercise's /proc/PID/fd to name each socket's ends
+    "DAC_READ_SEARCH",  # strace -y reads the exercise's /proc/PID/fd to tell sockets
 ]
 
 

@@ -1,6 +1,6 @@
 """The exercise's socket system calls, as strace recorded them in the workbench, made readable.
 
-lab-run traces every exercise in its sandbox (`strace -f -yy -e trace=%network,read,write,...`,
+lab-run traces every exercise in its sandbox (`strace -f -y -e trace=%network,read,write,...`,
 the byte-moving and waiting calls kept for socket descriptors only); the lines come back here,
 and checks ask questions of them:
 
@@ -10,7 +10,7 @@ and checks ask questions of them:
     >>> [(s.family, s.type, s.peer, s.sent) for s in t.sockets]
     [('AF_UNIX', 'SOCK_DGRAM', '/dev/log', [b'<14>hi'])]
 
-`-yy` names each descriptor (`3<TCP:[172.18.0.5:41234->172.18.0.3:12345]>`); those names are
+`-y` names each descriptor (`3<socket:[81234]>`, `4</usr/lib/...>`; -yy's `TCP:[a:p->b:q]` too); those names are
 taken out of the arguments and kept in `Call.ends`, so the arguments read as plain strace.
 
 The trace is evidence the exercise cannot forge: strace runs as root and the exercise as an
@@ -28,7 +28,7 @@ SEND = {"sendto", "sendmsg", "sendmmsg", "write", "writev", "send", "sendfile"}
 RECV = {"recvfrom", "recvmsg", "recvmmsg", "read", "readv", "recv"}
 VECTORED = {"sendmsg", "sendmmsg", "recvmsg", "recvmmsg", "writev", "readv"}  # bytes in iov_base="..."
 IOV = re.compile(r'iov_base="((?:[^"\\]|\\.)*)"')
-NAMED_FD = re.compile(r"(?<![\w\\])(\d+)<")  # where strace -yy names a descriptor: 3<...>
+NAMED_FD = re.compile(r"(?<![\w\\])(\d+)<")  # where strace -y names a descriptor: 3<...>
 ESCAPES = {"n": b"\n", "r": b"\r", "t": b"\t", "v": b"\v", "f": b"\f", '"': b'"', "\\": b"\\"}
 
 
@@ -57,7 +57,7 @@ def decode(literal: str) -> bytes:
 
 
 def unname(text: str) -> tuple[str, dict[int, str]]:
-    """TEXT without strace -yy's descriptor names, and those names: ('3, "hi"', {3: 'TCP:[...]'}).
+    """TEXT without strace -y's descriptor names, and those names: ('3, "hi"', {3: 'TCP:[...]'}).
 
     A name is <...> right after a descriptor's number, outside any quoted string; it may hold
     quotes (a socket file's path) and <...> of its own (/dev/null<char 1:3>).
@@ -123,7 +123,7 @@ class Call:
     errno: str | None = None
     """E.g. ECONNREFUSED when the call failed."""
     ends: dict[int, str] = field(default_factory=dict)
-    """strace -yy's name of each descriptor in the call, e.g. {3: 'TCP:[10.0.0.2:41234->10.0.0.3:80]'}."""
+    """strace -y's name of each descriptor in the call, e.g. {3: 'socket:[81234]'}."""
 
     @property
     def fd(self) -> int | None:

@@ -168,7 +168,7 @@ def test_syslog_restart_mid_stream_loses_nothing_a_retrying_client_sent(rsyslog,
 
 
 @pytest.mark.parametrize(("service", "program"), [
-    ("flask", "serve.py"), ("chat", "server.py"), ("rsyslog", "rsyslogd"), ("workbench", "sleep"),
+    ("flask", "serve.py"), ("chat", "server.py"), ("rsyslog", "rsyslogd"), ("workbench", "lab-run --keep"),
 ])  # fmt: skip
 def test_kill_9_of_the_main_process_comes_back_healthy_by_itself(host_of, service, program):
     before = stack.status()[service]["id"]

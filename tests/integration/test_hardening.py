@@ -1,14 +1,17 @@
 """Least privilege, read from `docker inspect` of the running stack (the CIS Docker Benchmark's
 runtime checks, section 5, as docker-bench-security runs them, plus 4.1: a non-root user)."""
 
+import hashlib
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
 
-from lab_runner import stack
+from lab_runner import sandbox, stack
+from lab_runner.hosts import service_host
 
 SERVICES = ["flask", "chat", "rsyslog", "workbench"]
 # What each service may add back after cap_drop: [ALL]; compose.yaml gives each one's reason.
@@ -117,3 +120,68 @@ def test_ports_on_loopback_only_and_no_docker_socket(inspect, service):
         assert "docker.sock" not in mount.get("Source", "") + mount.get("Destination", "")
         if mount["Type"] == "bind":
             assert mount["RW"] is False, f"{mount['Source']} is mounted writable"
+
+
+# --- each run's sandbox (lab_runner/sandbox.py): the same rules, read from a real one -------------
+
+
+@pytest.fixture(scope="module")
+def a_sandbox():
+    """A sandbox claimed as a run claims one, inspected, then given an empty run so that it ends."""
+    box = sandbox.claim(stack.container_id("workbench"))
+    info = stack.engine().request("GET", f"/containers/{box.container}/json")
+    yield box, info
+    empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}
+    box.stream.write(json.dumps(empty).encode() + b"\ndone\n")
+    box.stream.close()
+
+
+def test_a_sandbox_is_not_privileged_and_shares_no_host_namespace(a_sandbox):
+    hc = a_sandbox[1]["HostConfig"]
+    assert hc["Privileged"] is False and not hc.get("Devices")
+    for mode in ("NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode", "CgroupnsMode"):
+        assert hc.get(mode) != "host", mode
+    assert hc["IpcMode"] == "private"  # SysV and POSIX IPC die with it
+    assert "seccomp=unconfined" not in (hc.get("SecurityOpt") or [])
+    assert "no-new-privileges:true" in hc["SecurityOpt"]
+
+
+def test_a_sandbox_drops_every_capability_but_those_with_a_reason(a_sandbox):
+    hc = a_sandbox[1]["HostConfig"]
+    assert [c.upper().removeprefix("CAP_") for c in hc["CapDrop"]] == ["ALL"]
+    added = {c.upper().removeprefix("CAP_") for c in hc.get("CapAdd") or []}
+    assert added == {"SYS_PTRACE", "SETUID", "SETGID", "DAC_READ_SEARCH"}
+    assert "SYS_ADMIN" not in added
+    text = Path(sandbox.__file__).read_text()
+    for cap in added:  # each with its reason beside it, as compose.yaml's are
+        line = next(line for line in text.splitlines() if f'"{cap}",' in line)
+        assert "#" in line and len(line.split("#", 1)[1].strip()) > 10, cap
+
+
+def test_a_sandbox_has_a_read_only_root_limits_of_its_own_and_no_labs_folder(a_sandbox):
+    box, info = a_sandbox
+    hc = info["HostConfig"]
+    assert hc["ReadonlyRootfs"] is True
+    assert 0 < hc["PidsLimit"] <= 64 and 0 < hc["Memory"] <= 256 << 20 and hc["MemorySwap"] == hc["Memory"]
+    assert hc["NanoCpus"] > 0 and hc["CpuShares"] not in (0, 1024)
+    assert hc["AutoRemove"] is True
+    assert set(hc["Tmpfs"]) == {"/tmp", "/run/lab"} and "size=" in hc["Tmpfs"]["/tmp"]
+    for mount in info["Mounts"]:  # the syslog socket and the lease, read-only; no bind mount at all
+        assert mount["Type"] == "volume" and mount["RW"] is False, mount
+        assert "docker.sock" not in mount.get("Source", "") + mount["Destination"]
+    host = service_host("sandbox", box.container)
+    assert host.run("touch /should-not-be-writable").rc != 0
+    found = host.run("find / -xdev \\( -name solution.py -o -name lab.toml -o -name checks \\) -print")
+    assert found.stdout == "", found.stdout  # no solution, no checks: nothing to copy
+
+
+def test_the_exercise_runs_as_a_uid_of_its_sandboxs_own_with_no_capabilities(a_sandbox):
+    host = service_host("sandbox", a_sandbox[0].container)
+    out = host.check_output(
+        "for d in /proc/[0-9]*; do awk '/^Uid:/ {u=$2} /^CapEff:/ {print u, $2}' $d/status 2>/dev/null; done"
+    )
+    rows = [line.split() for line in out.splitlines()]
+    theirs = [(uid, caps) for uid, caps in rows if int(uid) >= 1_000_000]
+    # The interpreter started ahead, waiting for its source: a uid of its own, no capabilities.
+    assert theirs and all(caps == "0000000000000000" for _, caps in theirs), rows
+    assert len({uid for uid, _ in theirs}) == 1 and all(uid in ("0", theirs[0][0]) for uid, _ in rows), rows

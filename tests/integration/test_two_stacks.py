@@ -89,3 +89,17 @@ def test_ports_picked_by_docker_are_found_and_reach_their_own_stack(second_env, 
             pass
     assert count_in(second_env, "flask", "/var/log/flask/flask.log", f"/?stack={token}") == 1
     assert count_in(first_env(), "flask", "/var/log/flask/flask.log", f"/?stack={token}") == 0
+
+
+def test_compose_down_finds_no_sandbox_on_its_network(second_env):
+    # Last in this module: the second stack goes down here. Its runs above left spares waiting
+    # (lab_runner keeps a few started ahead); the workbench's lease ends them on its way down.
+    spares = stack.engine().containers({"org.socketlab.sandbox": SECOND})
+    assert spares, "no spare sandbox was waiting: nothing to show"
+    down = compose(second_env, "down", "-v", timeout=300)
+    assert down.returncode == 0 and "still in use" not in down.stderr, down.stderr
+    assert stack.engine().containers({"org.socketlab.sandbox": SECOND}) == []
+    networks = subprocess.run(
+        ["docker", "network", "ls", "--format", "{{.Name}}"], capture_output=True, text=True
+    )
+    assert f"{SECOND}_default" not in networks.stdout.split()

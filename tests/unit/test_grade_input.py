@@ -255,7 +255,7 @@ def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_t
 def test_grade_is_a_command_with_its_own_arguments():
     args = cli.parse(["grade", "class", "--out", "results", "--labs", "lab3,lab6", "--timeout", "9"])
     assert (args.command, args.submissions, args.out, args.labs, args.timeout, args.parallel) == (
-        "grade", Path("class"), Path("results"), "lab3,lab6", 9.0, cli.PARALLEL,
+        "grade", Path("class"), Path("results"), "lab3,lab6", 9.0, cli.GRADE_PARALLEL,
     )  # fmt: skip
     with pytest.raises(cli.UsageError, match="required: --out"):
         cli.parse(["grade", "class"])
@@ -283,12 +283,12 @@ def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(mon
     monkeypatch.setattr(grade.grading, "run_one", run_one)
     grader = grade.Grader(["flask", "workbench"], None)
     first = grade.Entry("alice", LAB["lab1"], file=Path("x.py"), status="to grade")
-    grader.learner([first], 4, lambda: None)
+    grader.side_by_side([first], 4, lambda: None)
     assert (first.status, len(first.runs), calls) == ("failed", 1, {"run": 2, "healthy": 2})
 
     outcomes = iter([grade.stack.StackError("down")] * 2)
     second = grade.Entry("bob", LAB["lab1"], file=Path("x.py"), status="to grade")
-    grader.learner([second], 4, lambda: None)
+    grader.side_by_side([second], 4, lambda: None)
     assert (second.status, second.reason, grader.aborted) == ("error", "down", None)
 
 
@@ -307,6 +307,6 @@ def test_a_stack_that_stays_down_stops_the_grading(monkeypatch):
     )
     grader = grade.Grader(["chat", "workbench"], None)
     mine = [grade.Entry("alice", LAB[k], file=Path("x.py"), status="to grade") for k in ("lab1", "lab3")]
-    grader.learner(mine, 1, lambda: None)
+    grader.side_by_side(mine, 1, lambda: None)
     assert grader.aborted and "service 'chat' is exited" in grader.aborted
     assert [e.status for e in mine] == ["error", "to grade"]  # the second was never started
