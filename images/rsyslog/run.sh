@@ -9,6 +9,11 @@
 set -u
 SOCKET=/run/syslog/log
 
+# The files checks grep exist from the start, before rsyslogd's first line (it makes them then).
+for log in /var/log/syslog /var/log/priority.log; do
+    [ -e "$log" ] || : >"$log"
+done
+
 rsyslogd -n -iNONE -f /etc/rsyslog.conf &
 pid=$!
 
