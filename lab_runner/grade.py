@@ -46,10 +46,15 @@ SLOW = 5.0  # seconds: a run this long is most likely waiting (or hung): one mor
 MANY_CALLS, MANY_SOCKETS, MANY_TASKS = 2000, 64, 32  # more than this many is a flood
 TIMED_OUT, SIGNALLED = "stopped at its time limit", "killed by a signal"
 FLOODED, SPUN = "flooded its output", "made a flood of socket calls"
-# What only takes CPU from a run beside it: that run is slower, not wrong (its checks start once
-# it has ended), unless it is a server lab, checked while it runs. Everything else a run can do
-# to its neighbours holds something they share: processes, sockets, ports, files, memory.
-CPU_ONLY = {TIMED_OUT, SIGNALLED, FLOODED, SPUN}
+
+
+def through_services(why: str) -> bool:
+    """Whether a misbehaviour reaches the runs beside it. With a sandbox per run, what a run does
+    to its files, processes, ports, IPC and memory stays in its sandbox; what reaches another run
+    goes through the services they share (the chat room, Flask, rsyslog): many sockets, or a
+    flood of bytes. Everything else takes CPU only: a run beside it is slower, not wrong (its
+    checks start once it has ended), unless it is a server lab, checked while it runs."""
+    return why.endswith(" sockets") or why.startswith("the exercise flooded its sockets")
 
 
 def printable(text: str) -> str:
@@ -121,8 +126,8 @@ class Entry:
 
     @property
     def holds(self) -> set[str]:
-        """What its last run did that holds something the runs beside it share."""
-        return self.noisy - CPU_ONLY
+        """What its last run did that holds something the runs beside it share (the services)."""
+        return {why for why in self.noisy if why == "error" or through_services(why)}
 
     @property
     def suspect(self) -> bool:
@@ -361,15 +366,14 @@ class Grader:
     def side_by_side(self, mine: list[Entry], workers: int, tick: Callable[[], None]) -> list[Entry]:
         """Grade these runs side by side. A run that failed beside a run that could have made it
         fail (and held nothing shared itself) runs again without that run: side by side with the
-        others run again, a server lab alone; and if that is disturbed too, alone. The last run
-        is the grade. Returns the entries run again."""
+        others run again (none of which holds anything shared, and each has its own sandbox); and
+        if that is disturbed too, alone. The last run is the grade. Returns the entries run again."""
         self.run(mine, workers, tick)
         again: list[Entry] = []
         for alone in (False, True):
             redo = [e for e in mine if e.suspect and any(map(e.disturbed_by, mine))]
             again += [e for e in redo if e not in again]
-            self.run([e for e in redo if alone or e.lab.serve], 1, tick, alone=True, again=True)
-            self.run([e for e in redo if not (alone or e.lab.serve)], workers, tick, again=True)
+            self.run(redo, 1 if alone else workers, tick, alone=alone, again=True)
         if any(e.holds for e in mine) and not self.aborted:
             try:  # the stack is well again before the next learner's runs
                 self.heal()

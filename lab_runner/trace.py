@@ -10,8 +10,8 @@ and checks ask questions of them:
     >>> [(s.family, s.type, s.peer, s.sent) for s in t.sockets]
     [('AF_UNIX', 'SOCK_DGRAM', '/dev/log', [b'<14>hi'])]
 
-`-y` names each descriptor (`3<socket:[81234]>`, `4</usr/lib/...>`; -yy's `TCP:[a:p->b:q]` too); those names are
-taken out of the arguments and kept in `Call.ends`, so the arguments read as plain strace.
+`-y` names each descriptor (`3<socket:[81234]>`, `4</usr/lib/...>`; -yy's `TCP:[a:p->b:q]` too);
+those names are taken out of the arguments and kept in `Call.ends`, so the arguments read as plain strace.
 
 The trace is evidence the exercise cannot forge: strace runs as root and the exercise as an
 ordinary user, and no descriptor of the trace reaches it (see images/workbench/lab-run).

@@ -234,20 +234,26 @@ def ran(lab: str, at: tuple[float, float], res: grading.LabResult | None = None)
     return e
 
 
+CROWD = [f"10 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = {fd}" for fd in range(3, 80)]  # 77 sockets
+
+
 def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_then():
     quiet_fail = ran("lab3", (0, 2))  # no checks ran: a failure
+    # What the services share: a crowd of sockets (a daemon, its files and ports stay in its sandbox).
+    crowd = ran("lab1", (1, 3), result("lab1", trace=CROWD))
     daemon = ran("lab1", (1, 3), result("lab1", stopped=["7 python3 exercise.py"]))
-    later_daemon = ran("lab1", (5, 6), result("lab1", stopped=["7 python3 exercise.py"]))
+    later_crowd = ran("lab1", (5, 6), result("lab1", trace=CROWD))
     flood = ran(
         "lab4", (0, 9), result("lab4", 124, output="[... 1 bytes of output not kept ...]", output_dropped=1)
     )
     server = ran("lab6", (0, 4), result("lab6", trace=SOCKET))
     sleeper = ran("lab2", (0, 20), result("lab2", 124))
-    assert quiet_fail.suspect and quiet_fail.disturbed_by(daemon)
-    assert not quiet_fail.disturbed_by(later_daemon)  # not beside it
+    assert quiet_fail.suspect and quiet_fail.disturbed_by(crowd)
+    assert not quiet_fail.disturbed_by(daemon)  # what it left ran in its own sandbox, and went with it
+    assert not quiet_fail.disturbed_by(later_crowd)  # not beside it
     assert not quiet_fail.disturbed_by(flood)  # CPU only: a run that is not a server lab is slower, not wrong
     assert server.disturbed_by(flood)  # ... but a server lab is checked while it runs
-    assert not daemon.suspect  # it held something itself: its failure is its own
+    assert not crowd.suspect  # it held something itself: its failure is its own
     assert not sleeper.suspect  # it hung without a socket: nothing beside it makes that happen
     assert ran("lab2", (0, 20), result("lab2", 124, trace=SOCKET)).suspect  # hung on a socket: it could be
 
