@@ -301,7 +301,9 @@ def test_a_run_that_failed_beside_a_misbehaving_run_is_run_again_without_it(tmp_
     lab6 = results["lab6"]
     assert lab6["status"] == "passed", lab6["runs"]
     assert [run["passed"] for run in lab6["runs"]] == [False, True], lab6["runs"]
-    assert lab6["confirmed_alone"] and lab6["runs"][1]["alone"]
+    # ... without lab 1 beside it (side by side with the other runs again: none here).
+    hostile_span, again = results["lab1"]["runs"][0]["at"], lab6["runs"][1]["at"]
+    assert again[0] >= hostile_span[1], (hostile_span, again)
     assert "run again: 1 that failed beside a run that could have made them fail" in done.stdout
 
 
