@@ -8,7 +8,8 @@ survives what the article's server does not. The rules (README.md says the same)
 
 - a line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
   so the article's client (which sends no line ends) is heard when it says bye and closes.
-  Lines the server had read before a client's connection broke (an RST) are still relayed;
+  Lines a client sent before its connection broke (an RST) are still relayed, those the kernel
+  still held unread too;
 - bytes that are not UTF-8 are shown with backslash escapes, e.g. `caf\\xe9`, never a crash;
 - a line longer than MAX_LINE bytes: the client is told and dropped;
 - flood control, as IRC servers do it: each client may send FLOOD_BURST lines at once, then
@@ -71,6 +72,20 @@ def cost(line: bytes) -> int:
     return max(1, -(-len(line) // 1024))
 
 
+def unread(transport: asyncio.BaseTransport) -> bytes:
+    """What the kernel still holds for us on a connection asyncio gave up on.
+
+    A client that closes with our greeting unread makes its kernel answer our next write with
+    an RST; that write fails (EPIPE) and asyncio stops reading at once. Linux keeps the bytes
+    that came before the RST readable, so read them: they are the client's last lines."""
+    got = bytearray()
+    sock = transport.get_extra_info("socket")  # still open: asyncio closes it after us
+    with contextlib.suppress(OSError, AttributeError, ValueError):  # BlockingIOError: no more
+        while len(got) < READ_AHEAD and (chunk := os.read(sock.fileno(), 65536)):
+            got += chunk
+    return bytes(got)
+
+
 class Client(asyncio.Protocol):
     """One connection: bytes in (data_received), lines handled in its own task (serve)."""
 
@@ -114,6 +129,8 @@ class Client(asyncio.Protocol):
         return True  # keep our side open: its last lines are still to be relayed, then we close
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if exc is not None:
+            self.inbox += unread(self.transport)
         self.ended, self.broke = True, exc
         self.arrived.set()
         room.pop(self, None)

@@ -51,8 +51,11 @@ class client:
         while "bye" not in self.msg_elems:
             self.send_msg()
         # Step 2: we end it. shutdown() says "no more from me" (the server reads the end of
-        # the stream), close() gives the socket back.
-        self.cs.shutdown(s.SHUT_RDWR)
+        # the stream); reading until the server's own end leaves nothing unread (the greeting,
+        # relayed lines), so close() ends the connection with a FIN, not an RST.
+        self.cs.shutdown(s.SHUT_WR)
+        while self.cs.recv(4096):
+            pass
         self.cs.close()
 
 

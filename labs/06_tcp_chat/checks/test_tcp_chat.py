@@ -230,8 +230,8 @@ def reset_note(chat, workbench, token, sock):
     me = addresses(workbench, token)[1]
     why = (
         "your client closed its socket with bytes still unread on it (the server's greeting), so the kernel"
-        " reset the connection (RST) instead of ending it (FIN), and the server dropped what it had not read"
-        " yet. shutdown(SHUT_WR) before close() ends it cleanly"
+        " reset the connection (RST) instead of ending it (FIN). shutdown(SHUT_WR), then recv() until it"
+        " returns b'' (the server's end), then close() ends it cleanly"
     )
     ends = [address(c.args) for c in sock.made("getsockname") if c.ret == 0]
     for end in ends:
