@@ -111,6 +111,8 @@ class ExerciseResult:
     """Bytes it sent on its sockets, in all (from the trace, counted in the sandbox)."""
     sends: int = 0
     """Send calls it made on its sockets (sendto, write, ...), in all."""
+    runaway: str = ""
+    """Why the sandbox stopped it early, far past what any exercise does ("it printed over 16 MiB")."""
 
     @property
     def flooded(self) -> str | None:
@@ -128,6 +130,8 @@ class ExerciseResult:
         """Why the exercise itself counts as failed, or None."""
         if self.timed_out:
             return "the exercise did not finish within its time limit and was stopped"
+        if self.runaway:
+            return f"the exercise was stopped early: {self.runaway}"
         if self.flooded:
             return self.flooded
         if self.exit_code in (None, 0) or (self.serving and self.exit_code == STOPPED):
@@ -170,6 +174,7 @@ class Running:
         self.stopped: list[str] = []
         self.removed = 0
         self.sent = (0, 0)
+        self.runaway = ""
         self.exit_code: int | None = None
         self.exit_at: float | None = None
         self.serving = False
@@ -239,6 +244,8 @@ class Running:
                     self.stopped.append(rest)
                 elif word == "garbled":
                     self.error = "the exercise's source did not reach its sandbox whole"
+                elif word == "runaway":
+                    self.runaway = rest
                 elif word == "removed":
                     self.removed = int(rest)
                 elif word == "sent":
@@ -268,6 +275,7 @@ class Running:
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
                 output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
+                runaway=self.runaway,
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:

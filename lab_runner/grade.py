@@ -76,6 +76,8 @@ def misbehaved(result: grading.LabResult) -> list[str]:
     code = ex.exit_code
     if ex.timed_out:
         why.append(TIMED_OUT)
+    elif ex.runaway:
+        why.append(f"stopped early: {ex.runaway}")
     elif code in (-9, 137) and not ex.serving:
         why.append("killed by SIGKILL (out of memory?)")
     elif code is not None and not 0 <= code < 128 and not (ex.serving and code == STOPPED):

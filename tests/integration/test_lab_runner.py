@@ -138,13 +138,13 @@ def test_a_forked_server_and_its_files_are_gone_after_the_run(tmp_path, workbenc
 
 def test_a_fork_bomb_is_held_to_its_own_limit_and_the_next_run_passes(tmp_path):
     bomb = tmp_path / "bomb.py"
-    bomb.write_text(
+    bomb.write_text(  # forks up to its limit, then every process waits there
         "import os, time\n"
         "while True:\n"
         "    try:\n"
         "        os.fork()\n"
         "    except OSError:\n"
-        "        time.sleep(0.01)\n"
+        "        time.sleep(3600)\n"
     )
     # Lab 5: its checks run commands in the sandbox, which the bomb shares with them.
     done = lab_runner("lab5", "--exercise", str(bomb), "--timeout", "5")
@@ -157,17 +157,35 @@ def test_a_fork_bomb_is_held_to_its_own_limit_and_the_next_run_passes(tmp_path):
     assert lab_runner("lab5", "--solution").returncode == 0
 
 
+def test_a_fork_bomb_that_keeps_forking_is_stopped_early(tmp_path):
+    bomb = tmp_path / "bomb.py"
+    bomb.write_text(
+        "import os, time\n"
+        "while True:\n"
+        "    try:\n"
+        "        os.fork()\n"
+        "    except OSError:\n"
+        "        time.sleep(0.01)\n"
+    )
+    # It would spin a core until its time limit: the sandbox stops it once it is plainly a bomb.
+    done = lab_runner("lab3", "--exercise", str(bomb), "--timeout", "30")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "stopped early: it kept forking at its process limit" in done.stdout, done.stdout
+    assert "did not finish within its time limit" not in done.stdout
+
+
 def test_a_flooding_exercise_is_bounded_in_time_and_memory(tmp_path):
     flood = tmp_path / "flood.py"
     flood.write_text("import sys\nwhile True:\n    sys.stdout.write('x' * 10000 + '\\n')\n")
     measure = "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); " + (
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    runner = [sys.executable, "-m", "lab_runner", "lab3", "--exercise", str(flood), "--timeout", "3"]
+    runner = [sys.executable, "-m", "lab_runner", "lab3", "--exercise", str(flood), "--timeout", "30"]
     cmd = [sys.executable, "-c", measure, *runner]
     done = subprocess.run(cmd, cwd=stack.ROOT, capture_output=True, text=True, timeout=60,
                           env={**os.environ, "LAB_RUNNER_STATE": str(STATE)})  # fmt: skip
-    assert "did not finish within its time limit" in done.stdout
+    # Stopped once it had printed far more than any exercise does, not at its time limit.
+    assert "stopped early: it printed over 16 MiB" in done.stdout, done.stdout[-2000:]
     assert re.search(r"\[\.\.\. [\d,]+ bytes of output not kept \.\.\.\]", done.stdout)
     max_rss_kib = int(done.stdout.splitlines()[-1])
     assert max_rss_kib < 100 * 1024, f"lab_runner grew to {max_rss_kib} KiB"

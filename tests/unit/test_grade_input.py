@@ -209,6 +209,7 @@ CLONE = ["1 clone(child_stack=NULL, flags=SIGCHLD) = 9"]
         (result("lab3", 124), ["stopped at its time limit"]),
         (result("lab3", -6), ["killed by a signal"]),
         (result("lab3", 137), ["killed by SIGKILL (out of memory?)"]),
+        (result("lab3", 137, runaway="it printed over 16 MiB"), ["stopped early: it printed over 16 MiB"]),
         (result("lab3", stopped=["7 python3 exercise.py"]), ["left 1 process(es) running"]),
         (result("lab3", removed=1), ["left 1 file(s) in /tmp that are not its sockets"]),
         (result("lab3", output="x\n[... 9,000 bytes ...]\ny", output_dropped=9000), ["flooded its output"]),
