@@ -82,13 +82,13 @@ def lab3_and_run_all(runs: int) -> list[tuple[str, str]]:
 BREAKDOWN = """
 import json, sys, time
 t0 = time.perf_counter()
-from lab_runner import checks, grading, labs, stack
+from lab_runner import checks, verdict, labs, stack
 from lab_runner.exercise import Running
 t1 = time.perf_counter()
 lab = labs.resolve("lab3")
 ids = stack.require_healthy(["rsyslog", "workbench"])
 t2 = time.perf_counter()
-token = grading.new_token(lab)
+token = verdict.new_token(lab)
 with Running(ids["workbench"], lab.solution_path, lab.folder, token, 20) as r:
     r.wait()
     t3 = time.perf_counter()

@@ -26,7 +26,7 @@ import os
 import sys
 from pathlib import Path
 
-from lab_runner import grading, labs, learner, report, sandbox, stack, state
+from lab_runner import labs, learner, report, sandbox, stack, state, verdict
 
 COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
 PARALLEL = 4  # labs checked side by side in `run`, each in a sandbox of its own
@@ -92,19 +92,19 @@ def exercise_file(lab: labs.Lab, args: argparse.Namespace) -> Path:
     return lab.solution_path if args.solution else lab.exercise_path
 
 
-def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[grading.LabResult]:
+def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[verdict.LabResult]:
     """Run each lab on its file, side by side, results in the labs' order."""
     containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
     if len(chosen) == 1:
-        return [grading.run_one(chosen[0], files[0], containers, timeout)]
+        return [verdict.run_one(chosen[0], files[0], containers, timeout)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
     with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
-        futures = {i: pool.submit(grading.run_one, chosen[i], files[i], containers, timeout) for i in order}
+        futures = {i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout) for i in order}
         return [futures[i].result() for i in range(len(chosen))]
 
 
-def remember(result: grading.LabResult) -> None:
+def remember(result: verdict.LabResult) -> None:
     first = result.first_failing
     state.record(
         result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
@@ -113,7 +113,7 @@ def remember(result: grading.LabResult) -> None:
     )  # fmt: skip
 
 
-def show(result: grading.LabResult, own: bool) -> str:
+def show(result: verdict.LabResult, own: bool) -> str:
     """The text report; for the learner's own file, with their hints and what is next."""
     first = result.first_failing
     folder = result.lab.folder.name

@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from pathlib import Path
 
-from lab_runner.grading import LabResult
 from lab_runner.labs import Lab
+from lab_runner.verdict import LabResult
 
 SHOWN_OUTPUT_LINES = 30
 # XML 1.0 cannot carry these at all, escaped or not; they become \xNN text.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner import checks, grading, report, stack
+from lab_runner import checks, report, stack, verdict
 from lab_runner.checks import CheckResult
 from lab_runner.exercise import ExerciseResult
 from lab_runner.labs import Lab, Step
@@ -86,11 +86,11 @@ def test_a_service_the_lab_does_not_name_is_the_environments_fault(tmp_path):
     assert not result.passed and result.environment
 
 
-def sample(tmp_path: Path, passed: list[bool], exit_code: int = 0) -> grading.LabResult:
+def sample(tmp_path: Path, passed: list[bool], exit_code: int = 0) -> verdict.LabResult:
     lab = make_lab(tmp_path / "03_dev_log", [("one", ["test_a"]), ("two", ["test_b"])])
     outcome = [CheckResult("test_a", 1, passed[0], "" if passed[0] else "no line"),
                CheckResult("test_b", 2, passed[1], "" if passed[1] else "observed \x1b[31mred")]  # fmt: skip
-    return grading.LabResult(lab=lab, token="lab3-abc", exercise=ran(exit_code), checks=outcome, seconds=0.5)
+    return verdict.LabResult(lab=lab, token="lab3-abc", exercise=ran(exit_code), checks=outcome, seconds=0.5)
 
 
 def test_judge_blames_the_environment_only_when_it_is_unwell(tmp_path):
@@ -101,13 +101,13 @@ def test_judge_blames_the_environment_only_when_it_is_unwell(tmp_path):
         calls.append(1)
         raise stack.StackError("service 'rsyslog' is exited")
 
-    assert grading.judge(good.lab, "t", good.exercise, good.checks, unwell).passed and not calls
+    assert verdict.judge(good.lab, "t", good.exercise, good.checks, unwell).passed and not calls
     with pytest.raises(stack.StackError, match="exited"):
-        grading.judge(bad.lab, "t", bad.exercise, bad.checks, unwell)
-    assert not grading.judge(bad.lab, "t", bad.exercise, bad.checks, lambda: None).passed
+        verdict.judge(bad.lab, "t", bad.exercise, bad.checks, unwell)
+    assert not verdict.judge(bad.lab, "t", bad.exercise, bad.checks, lambda: None).passed
     env = [CheckResult("test_a", 1, False, "cannot run a command in rsyslog", environment=True)]
     with pytest.raises(stack.StackError, match="test_a: cannot run"):
-        grading.judge(bad.lab, "t", bad.exercise, env, lambda: None)
+        verdict.judge(bad.lab, "t", bad.exercise, env, lambda: None)
 
 
 def test_an_exercise_that_fails_fails_the_lab_and_says_so_even_when_checks_pass(tmp_path):

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner import cli, grade, grading, labs
+from lab_runner import cli, labs, verdict
 from lab_runner.exercise import ExerciseResult
+from lab_runner.grade import outputs, scheduler, submissions
+from lab_runner.grade.entry import Entry, misbehaved, printable
 from lab_runner.labs import LabError
 
 EVERY = labs.discover()
@@ -24,7 +26,8 @@ def write(path: Path, data: bytes | str = "print('hi')\n") -> Path:
 
 def collect(root: Path, chosen: list[labs.Lab] | None = None) -> tuple[list[str], dict, list[str]]:
     warnings: list[str] = []
-    learners, entries = grade.collect(root, chosen or [LAB["lab1"], LAB["lab3"]], EVERY, warnings.append)
+    chosen = chosen or [LAB["lab1"], LAB["lab3"]]
+    learners, entries = submissions.collect(root, chosen, EVERY, warnings.append)
     return learners, {(e.learner, e.lab.key): e for e in entries}, warnings
 
 
@@ -73,7 +76,7 @@ def test_stray_entries_are_warned_about_and_never_fatal(tmp_path):
         ("def broken(:\n    pass\n", "not valid Python: invalid syntax (line 1)"),
         ("print('a')\n  print('b')\n", "not valid Python: unexpected indent (line 2)"),
         (b"print(1)\x00\n", "not valid Python"),
-        (b"x" * (grade.MAX_BYTES + 1), "larger than 1024 KiB: not graded"),
+        (b"x" * (submissions.MAX_BYTES + 1), "larger than 1024 KiB: not graded"),
     ],
 )
 def test_a_file_that_is_not_utf8_python_is_invalid_with_a_reason(tmp_path, content, reason):
@@ -111,7 +114,7 @@ def test_the_results_folder_inside_the_class_folder_is_not_a_learner(tmp_path):
     (tmp_path / "alice").mkdir()
     write(tmp_path / "results" / "grades.csv", "old")
     warnings: list[str] = []
-    learners, _ = grade.collect(
+    learners, _ = submissions.collect(
         tmp_path, EVERY, EVERY, warnings.append, skip=(tmp_path / "results").resolve()
     )
     assert learners == ["alice"] and warnings == []
@@ -130,16 +133,16 @@ def test_the_results_folder_inside_the_class_folder_is_not_a_learner(tmp_path):
     ],
 )
 def test_a_csv_cell_is_one_line_and_never_a_formula(text, cell):
-    assert grade.cell(text) == cell
+    assert outputs.cell(text) == cell
 
 
 def test_a_folder_name_that_is_not_utf8_is_written_as_escapes():
     name = os.fsdecode(b"bob\xff")
-    assert grade.printable(name) == "bob\\xff"
+    assert printable(name) == "bob\\xff"
 
 
-def entry(learner: str, lab: str, status: str, reason: str = "") -> grade.Entry:
-    return grade.Entry(learner, LAB[lab], status=status, reason=reason)
+def entry(learner: str, lab: str, status: str, reason: str = "") -> Entry:
+    return Entry(learner, LAB[lab], status=status, reason=reason)
 
 
 def test_the_csv_junit_and_json_carry_every_row(tmp_path):
@@ -149,43 +152,43 @@ def test_the_csv_junit_and_json_carry_every_row(tmp_path):
         entry("ann\x07", "lab1", "error", "service 'flask' is exited"),
         entry("ann\x07", "lab3", "not attempted", "no exercise.py"),
     ]
-    grade.write_csv(entries, tmp_path / "grades.csv")
+    outputs.write_csv(entries, tmp_path / "grades.csv")
     with open(tmp_path / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == grade.COLUMNS
+    assert list(rows[0]) == outputs.COLUMNS
     assert [(r["learner"], r["lab"], r["status"], r["passed"], r["steps_total"]) for r in rows] == [
         ("'=evil", "lab1", "invalid", "false", "2"), ("'=evil", "lab3", "not attempted", "false", "2"),
         ("ann\\x07", "lab1", "error", "false", "2"), ("ann\\x07", "lab3", "not attempted", "false", "2"),
     ]  # fmt: skip
-    grade.write_junit(["=evil", "ann\x07"], entries, tmp_path / "junit.xml")
+    outputs.write_junit(["=evil", "ann\x07"], entries, tmp_path / "junit.xml")
     suites = ET.parse(tmp_path / "junit.xml").getroot().findall("testsuite")
     assert [(s.get("name"), s.get("failures"), s.get("errors"), s.get("skipped")) for s in suites] == [
         ("=evil", "1", "0", "1"), ("ann\\x07", "0", "1", "1"),
     ]  # fmt: skip
     assert suites[0].find("testcase/failure").get("type") == "invalid"
-    document = grade.as_document(["=evil", "ann\x07"], [LAB["lab1"], LAB["lab3"]], entries, {}, [])
+    document = outputs.as_document(["=evil", "ann\x07"], [LAB["lab1"], LAB["lab3"]], entries, {}, [])
     assert [r["learner"] for r in document["results"]] == ["=evil", "=evil", "ann\\x07", "ann\\x07"]
     assert all(r["report"] is None and r["attempts"] == 0 for r in document["results"])
 
 
 def test_earlier_results_are_moved_aside(tmp_path):
-    assert grade.prepare(tmp_path / "new" / "deep") is None and (tmp_path / "new" / "deep").is_dir()
+    assert outputs.prepare(tmp_path / "new" / "deep") is None and (tmp_path / "new" / "deep").is_dir()
     write(tmp_path / "out" / "grades.csv", "old")
     write(tmp_path / "out" / "junit.xml", "<old/>")
-    aside = grade.prepare(tmp_path / "out")
+    aside = outputs.prepare(tmp_path / "out")
     assert aside.parent == tmp_path / "out" and aside.name.startswith("previous-")
     assert (aside / "grades.csv").read_text() == "old" and not (tmp_path / "out" / "grades.csv").exists()
     write(tmp_path / "file", "x")
     with pytest.raises(LabError, match="not a folder"):
-        grade.prepare(tmp_path / "file")
+        outputs.prepare(tmp_path / "file")
     with pytest.raises(LabError, match="Not a directory"):
-        grade.prepare(tmp_path / "file" / "out")
+        outputs.prepare(tmp_path / "file" / "out")
 
 
-def result(lab: str, exit_code: int | None = 0, trace: list[str] | None = None, **kw) -> grading.LabResult:
+def result(lab: str, exit_code: int | None = 0, trace: list[str] | None = None, **kw) -> verdict.LabResult:
     ran = ExerciseResult(file="exercise.py", exit_code=exit_code, output=kw.pop("output", ""), seconds=0.1,
                          trace=trace or [], **kw)  # fmt: skip
-    return grading.LabResult(lab=LAB[lab], token=f"{lab}-0", exercise=ran)
+    return verdict.LabResult(lab=LAB[lab], token=f"{lab}-0", exercise=ran)
 
 
 SOCKET = ["10 socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3"]
@@ -225,11 +228,11 @@ CLONE = ["1 clone(child_stack=NULL, flags=SIGCHLD) = 9"]
     ],
 )
 def test_what_a_run_did_that_can_reach_a_run_beside_it(ran, seen):
-    assert grade.misbehaved(ran) == seen
+    assert misbehaved(ran) == seen
 
 
-def ran(lab: str, at: tuple[float, float], res: grading.LabResult | None = None) -> grade.Entry:
-    e = grade.Entry("alice", LAB[lab], file=Path("x.py"), status="to grade")
+def ran(lab: str, at: tuple[float, float], res: verdict.LabResult | None = None) -> Entry:
+    e = Entry("alice", LAB[lab], file=Path("x.py"), status="to grade")
     e.span = at
     e.record(res or result(lab), alone=False)
     return e
@@ -266,14 +269,14 @@ def test_grade_is_a_command_with_its_own_arguments():
     )  # fmt: skip
     with pytest.raises(cli.UsageError, match="required: --out"):
         cli.parse(["grade", "class"])
-    assert [lab.key for lab in grade.chosen_labs("lab6, 3,lab3", EVERY)] == ["lab3", "lab6"]
+    assert [lab.key for lab in submissions.chosen_labs("lab6, 3,lab3", EVERY)] == ["lab3", "lab6"]
     with pytest.raises(LabError, match="unknown lab 'lab42'"):
-        grade.chosen_labs("lab42", EVERY)
+        submissions.chosen_labs("lab42", EVERY)
 
 
 def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(monkeypatch):
     calls = {"run": 0, "healthy": 0}
-    outcomes = iter([grade.stack.StackError("service 'flask' is restarting"), result("lab1")])
+    outcomes = iter([scheduler.stack.StackError("service 'flask' is restarting"), result("lab1")])
 
     def run_one(lab, file, containers, timeout):
         calls["run"] += 1
@@ -286,15 +289,15 @@ def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(mon
         calls["healthy"] += 1
         return {s: "id" for s in services}
 
-    monkeypatch.setattr(grade.stack, "require_healthy", healthy)
-    monkeypatch.setattr(grade.grading, "run_one", run_one)
-    grader = grade.Grader(["flask", "workbench"], None)
-    first = grade.Entry("alice", LAB["lab1"], file=Path("x.py"), status="to grade")
+    monkeypatch.setattr(scheduler.stack, "require_healthy", healthy)
+    monkeypatch.setattr(scheduler.verdict, "run_one", run_one)
+    grader = scheduler.Grader(["flask", "workbench"], None)
+    first = Entry("alice", LAB["lab1"], file=Path("x.py"), status="to grade")
     grader.side_by_side([first], 4, lambda: None)
     assert (first.status, len(first.runs), calls) == ("failed", 1, {"run": 2, "healthy": 2})
 
-    outcomes = iter([grade.stack.StackError("down")] * 2)
-    second = grade.Entry("bob", LAB["lab1"], file=Path("x.py"), status="to grade")
+    outcomes = iter([scheduler.stack.StackError("down")] * 2)
+    second = Entry("bob", LAB["lab1"], file=Path("x.py"), status="to grade")
     grader.side_by_side([second], 4, lambda: None)
     assert (second.status, second.reason, grader.aborted) == ("error", "down", None)
 
@@ -304,16 +307,17 @@ def test_a_stack_that_stays_down_stops_the_grading(monkeypatch):
         if healthy.up:
             healthy.up = False
             return {s: "id" for s in services}
-        raise grade.stack.StackError("service 'chat' is exited: run 'docker compose up -d --build --wait'")
+        message = "service 'chat' is exited: run 'docker compose up -d --build --wait'"
+        raise scheduler.stack.StackError(message)
 
     healthy.up = True
-    monkeypatch.setattr(grade, "HEAL", 0.0)
-    monkeypatch.setattr(grade.stack, "require_healthy", healthy)
+    monkeypatch.setattr(scheduler, "HEAL", 0.0)
+    monkeypatch.setattr(scheduler.stack, "require_healthy", healthy)
     monkeypatch.setattr(
-        grade.grading, "run_one", lambda *a: (_ for _ in ()).throw(grade.stack.StackError("x"))
+        scheduler.verdict, "run_one", lambda *a: (_ for _ in ()).throw(scheduler.stack.StackError("x"))
     )
-    grader = grade.Grader(["chat", "workbench"], None)
-    mine = [grade.Entry("alice", LAB[k], file=Path("x.py"), status="to grade") for k in ("lab1", "lab3")]
+    grader = scheduler.Grader(["chat", "workbench"], None)
+    mine = [Entry("alice", LAB[k], file=Path("x.py"), status="to grade") for k in ("lab1", "lab3")]
     grader.side_by_side(mine, 1, lambda: None)
     assert grader.aborted and "service 'chat' is exited" in grader.aborted
     assert [e.status for e in mine] == ["error", "to grade"]  # the second was never started

@@ -1,4 +1,4 @@
-"""Grade one run of one lab: run the exercise, run the checks, and decide whose failure it is.
+"""One run of one lab and its verdict: run the exercise, run the checks, and decide whose failure it is.
 
 The verdict is the learner's only when the stack was healthy: a check that could not reach a
 container, or a failure while a service was down, is the environment's (StackError, exit 2),

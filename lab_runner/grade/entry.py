@@ -1,0 +1,128 @@
+"""One learner's one lab (Entry), and what its run did that can reach the runs beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lab_runner import verdict
+from lab_runner.exercise import STOPPED
+from lab_runner.labs import Lab
+from lab_runner.trace import address
+
+STATUSES = ("passed", "failed", "not attempted", "invalid", "error")
+MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "invalid": "?", "error": "!"}
+MANY_CALLS, MANY_SOCKETS, MANY_TASKS = 2000, 64, 32  # more than this many is a flood
+TIMED_OUT, SIGNALLED = "stopped at its time limit", "killed by a signal"
+FLOODED, SPUN = "flooded its output", "made a flood of socket calls"
+
+
+def through_services(why: str) -> bool:
+    """Whether a misbehaviour reaches the runs beside it. With a sandbox per run, what a run does
+    to its files, processes, ports, IPC and memory stays in its sandbox; what reaches another run
+    goes through the services they share (the chat room, Flask, rsyslog): many sockets, or a
+    flood of bytes. Everything else takes CPU only: a run beside it is slower, not wrong (its
+    checks start once it has ended), unless it is a server lab, checked while it runs."""
+    return why.endswith(" sockets") or why.startswith("the exercise flooded its sockets")
+
+
+def printable(text: str) -> str:
+    """TEXT (a folder name: untrusted) safe for a terminal, a CSV cell and XML: what is not
+    printable, and bytes that were not UTF-8, written as escapes."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def misbehaved(result: verdict.LabResult) -> list[str]:
+    """What the run did that can reach a run beside it (empty: nothing that could)."""
+    ex, why = result.exercise, []
+    code = ex.exit_code
+    if ex.timed_out:
+        why.append(TIMED_OUT)
+    elif ex.runaway:
+        why.append(f"stopped early: {ex.runaway}")
+    elif code in (-9, 137) and not ex.serving:
+        why.append("killed by SIGKILL (out of memory?)")
+    elif code is not None and not 0 <= code < 128 and not (ex.serving and code == STOPPED):
+        why.append(SIGNALLED)
+    if (left := len(ex.stopped) - ex.serving) > 0:  # a server lab's own server is stopped
+        why.append(f"left {left} process(es) running")
+    binds = ex.calls.named("bind")
+    if ex.timed_out and any(
+        isinstance(a := address(c.args), tuple) and a[1] not in (0, result.lab.serve) for c in binds
+    ):
+        why.append("held (or tried to hold) a port until its time limit")
+    bound = [address(c.args) for c in binds if c.ret == 0]
+    if (files := ex.removed - sum(isinstance(a, str) and a.startswith("/") for a in bound)) > 0:
+        why.append(f"left {files} file(s) in /tmp that are not its sockets")
+    tasks = sum(len(ex.calls.named(name)) for name in ("clone", "clone3", "fork", "vfork"))
+    if tasks > MANY_TASKS:
+        why.append(f"started {tasks} processes or threads")
+    if len(ex.calls.sockets) > MANY_SOCKETS:
+        why.append(f"made {len(ex.calls.sockets)} sockets")
+    elif len(ex.trace) > MANY_CALLS:
+        why.append(SPUN)
+    if ex.output_dropped:  # not its printed text: an exercise may print anything
+        why.append(FLOODED)
+    if ex.flooded:  # bytes it sent to the services: they are everyone's
+        why.append(ex.flooded)
+    return why
+
+
+@dataclass(eq=False)
+class Entry:
+    """One learner's one lab: what was found, and how it was graded."""
+
+    learner: str
+    lab: Lab
+    file: Path | None = None
+    status: str = "not attempted"
+    reason: str = "no exercise.py"
+    result: verdict.LabResult | None = None
+    runs: list[dict] = field(default_factory=list)
+    """Every run: verdict, token, seconds, whether alone, and what it did that can reach a neighbour."""
+    span: tuple[float, float] = (0.0, 0.0)
+    """When its last attempt ran, in seconds since grading started."""
+
+    @property
+    def noisy(self) -> set[str]:
+        """What its last run did that can reach a run beside it (an error: nobody knows)."""
+        return {"error"} if self.status == "error" else set(self.runs[-1]["misbehaved"] if self.runs else ())
+
+    @property
+    def holds(self) -> set[str]:
+        """What its last run did that holds something the runs beside it share (the services)."""
+        return {why for why in self.noisy if why == "error" or through_services(why)}
+
+    @property
+    def suspect(self) -> bool:
+        """It failed, and a run beside it could be why: it held nothing shared itself, and it did not
+        hang without ever making a socket (a run beside it cannot make such a program hang)."""
+        ex = self.result.exercise if self.result else None
+        hung_alone = ex is not None and ex.timed_out and not ex.calls.sockets
+        return self.status == "failed" and not self.holds and not hung_alone
+
+    def disturbed_by(self, other: Entry) -> bool:
+        """OTHER ran beside this run and did what can make it fail."""
+        beside = other is not self and other.span[0] < self.span[1] and other.span[1] > self.span[0]
+        return beside and bool(other.noisy if self.lab.serve else other.holds)
+
+    def record(self, result: verdict.LabResult, alone: bool) -> None:
+        self.result, self.status = result, "passed" if result.passed else "failed"
+        self.reason = result.verdict
+        self.runs.append({
+            "passed": result.passed, "verdict": result.verdict, "token": result.token,
+            "seconds": round(result.seconds, 3), "at": [round(t, 3) for t in self.span],
+            "alone": alone, "misbehaved": misbehaved(result),
+        })  # fmt: skip
+
+    def as_row(self) -> dict:
+        r = self.result
+        first = r.first_failing if r and not r.passed else None
+        return {
+            "learner": self.learner, "lab": self.lab.key, "title": self.lab.title, "status": self.status,
+            "passed": self.status == "passed", "steps_passed": r.steps_passed if r else 0,
+            "steps_total": len(self.lab.steps), "failing_step": first.number if first else None,
+            "reason": self.reason, "seconds": round(r.seconds, 3) if r else 0.0,
+            "token": r.token if r else "",
+        }  # fmt: skip

@@ -1,0 +1,129 @@
+"""What grading writes: grades.csv, grades.json and junit.xml (each replaced whole, atomically),
+and OUT itself, with earlier results moved aside, never overwritten."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from lab_runner import report
+from lab_runner.grade.entry import STATUSES, Entry, printable
+from lab_runner.labs import Lab, LabError
+
+COLUMNS = ["learner", "lab", "title", "status", "passed", "steps_passed", "steps_total",
+           "failing_step", "reason", "seconds", "token"]  # fmt: skip
+OUTPUTS = ("grades.csv", "grades.json", "junit.xml")
+
+
+def cell(text: str) -> str:
+    """One CSV cell: one line, and not a formula to a spreadsheet (= + - @ lead with a quote)."""
+    text = printable(" ".join(text.split()))
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def write_csv(entries: list[Entry], path: Path) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for entry in entries:
+        row = entry.as_row()
+        row |= {"learner": cell(row["learner"]), "title": cell(row["title"]), "reason": cell(row["reason"])}
+        row["passed"] = "true" if row["passed"] else "false"
+        row["failing_step"] = "" if row["failing_step"] is None else row["failing_step"]
+        writer.writerow([row[c] for c in COLUMNS])
+    _write(path, out.getvalue())
+
+
+def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], summary: dict,
+                warnings: list[str]) -> dict:  # fmt: skip
+    results = []
+    for e in entries:
+        row = {**e.as_row(), "learner": printable(e.learner), "folder": e.lab.folder.name}
+        row |= {"file": printable(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
+                "attempts": len(e.runs), "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
+                "runs": e.runs,
+                "report": report.as_dict(e.result) if e.result else None}  # fmt: skip
+        results.append(row)
+    return {
+        "learners": [printable(name) for name in learners],
+        "labs": [
+            {"lab": lab.key, "folder": lab.folder.name, "title": lab.title, "steps": len(lab.steps)}
+            for lab in chosen
+        ],  # fmt: skip
+        "results": results,
+        "summary": summary,
+        "warnings": warnings,
+    }
+
+
+def write_junit(learners: list[str], entries: list[Entry], path: Path) -> None:
+    """A testsuite per learner, a testcase per lab: failure (failed, invalid), skipped (not
+    attempted), error (the environment's)."""
+    suites = ET.Element("testsuites", name="socket-lab-grades")
+    for name in learners:
+        mine = [e for e in entries if e.learner == name]
+        count = {s: sum(e.status == s for e in mine) for s in STATUSES}
+        seconds = sum(e.result.seconds for e in mine if e.result)
+        suite = ET.SubElement(
+            suites, "testsuite", name=printable(name), tests=str(len(mine)),
+            failures=str(count["failed"] + count["invalid"]), errors=str(count["error"]),
+            skipped=str(count["not attempted"]), time=f"{seconds:.3f}",
+        )  # fmt: skip
+        for e in mine:
+            case = ET.SubElement(suite, "testcase", classname=printable(name), name=e.lab.key,
+                                 time=f"{e.result.seconds if e.result else 0:.3f}")  # fmt: skip
+            reason = report.xml_text(printable(e.reason))
+            if e.status == "failed":
+                first = e.result.first_failing if e.result else None
+                detail = [reason] + ([f"step {first.number}: {first.step.title}"] if first else [])
+                ET.SubElement(case, "failure", message=reason, type="failed").text = "\n".join(detail)
+            elif e.status == "invalid":
+                ET.SubElement(case, "failure", message=reason, type="invalid")
+            elif e.status == "not attempted":
+                ET.SubElement(case, "skipped", message="not attempted")
+            elif e.status == "error":
+                ET.SubElement(case, "error", message=reason)
+            if e.result:
+                out = f"run {e.result.token}\n{e.result.exercise.output}"
+                ET.SubElement(case, "system-out").text = report.xml_text(out)
+    tree = ET.ElementTree(suites)
+    ET.indent(tree)
+    out = io.BytesIO()
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+    _write(path, out.getvalue().decode("utf-8"))
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise OSError(f"cannot write {path}: {err.strerror}") from err
+
+
+def prepare(out: Path) -> Path | None:
+    """Make OUT (and its parents); earlier results in it go to OUT/previous-<time>/ (returned)."""
+    if out.exists() and not out.is_dir():
+        raise LabError(f"--out {out}: not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        old = [out / name for name in OUTPUTS if (out / name).exists()]
+        if not old:
+            return None
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside, n = out / f"previous-{stamp}", 1
+        while aside.exists():
+            n += 1
+            aside = out / f"previous-{stamp}-{n}"
+        aside.mkdir()
+        for path in old:
+            path.replace(aside / path.name)
+        return aside
+    except OSError as err:
+        raise LabError(f"--out {out}: {err.strerror or err}") from err

@@ -1,0 +1,139 @@
+"""Running a class's entries side by side, and again without a run that could have disturbed them."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+
+from lab_runner import stack, verdict
+from lab_runner.grade.entry import Entry
+from lab_runner.labs import LabError
+
+HEAL = 60.0  # seconds to wait for the stack to be healthy again after a run found it unwell
+SLOW = 5.0  # seconds: a run this long is most likely waiting (or hung): one more may start beside it
+
+
+class Abort(Exception):
+    """The stack stayed unwell: the rest of the class cannot be graded now."""
+
+
+class Grader:
+    """Runs entries on the stack, WORKERS at a time; a server lab's port is one run's at a time."""
+
+    def __init__(self, services: list[str], timeout: float | None) -> None:
+        self.services, self.timeout = services, timeout
+        self.containers = stack.require_healthy(services)
+        self.cond = threading.Condition()
+        self.runs = 0  # runs done, in all
+        self.first = 0  # first runs done
+        self.aborted: str | None = None
+        self.bug = False
+        self.started = time.monotonic()
+
+    def heal(self) -> None:
+        """Wait until the stack is healthy again (its container ids may be new), or Abort."""
+        deadline = time.monotonic() + HEAL
+        while True:
+            try:
+                containers = stack.require_healthy(self.services)
+            except stack.StackError as err:
+                if time.monotonic() > deadline:
+                    raise Abort(str(err)) from err
+                time.sleep(1)
+                continue
+            with self.cond:
+                self.containers = containers
+            return
+
+    def grade(self, entry: Entry, alone: bool) -> None:
+        """One run of ENTRY's file, as `--exercise` runs it; a StackError is tried once more."""
+        for attempt in (1, 2):
+            with self.cond:
+                containers = self.containers
+            began = time.monotonic() - self.started
+            try:
+                result = verdict.run_one(entry.lab, entry.file, containers, self.timeout)
+                entry.span = (began, time.monotonic() - self.started)
+                entry.record(result, alone)
+                return
+            except stack.StackError as err:  # the environment's, not the learner's
+                entry.span = (began, time.monotonic() - self.started)
+                entry.status, entry.reason = "error", str(err)
+                if attempt == 1:
+                    self.heal()
+            except LabError as err:  # the lab itself is broken (its checks do not load)
+                entry.status, entry.reason = "error", str(err)
+                return
+            except Exception as err:  # a bug of ours: this run is an error, the class goes on
+                if os.environ.get("LAB_RUNNER_DEBUG"):
+                    raise
+                entry.status, entry.reason = "error", f"internal error: {type(err).__name__}: {err}"
+                self.bug = True
+                return
+
+    def run(
+        self,
+        entries: list[Entry],
+        workers: int,
+        tick: Callable[[], None],
+        alone: bool = False,
+        again: bool = False,
+    ) -> None:
+        """Grade ENTRIES, WORKERS at a time, and one more beside each run past SLOW seconds (up to
+        twice WORKERS; ALONE: one at a time); server labs first, then the longest time limits.
+        TICK now and then, for the progress display. Each run has a sandbox of its own, so two
+        runs of a server lab never share its port."""
+        todo = sorted(entries, key=lambda e: (not e.lab.serve, -e.lab.timeout, e.lab.number))
+        running: dict[int, tuple[Entry, float]] = {}
+
+        def one(entry: Entry) -> None:
+            try:
+                self.grade(entry, alone)
+            except Abort as err:
+                with self.cond:
+                    self.aborted = self.aborted or str(err)
+            finally:
+                with self.cond:
+                    del running[id(entry)]
+                    self.runs += 1
+                    self.first += not again
+                    self.cond.notify_all()
+
+        while True:
+            with self.cond:
+                now = time.monotonic()
+                busy = sum(now - began < SLOW for _, began in running.values())
+                while (
+                    todo
+                    and not self.aborted
+                    and busy < workers
+                    and len(running) < workers * (1 if alone else 2)
+                ):
+                    entry = todo.pop(0)
+                    running[id(entry)] = (entry, now)
+                    busy += 1
+                    threading.Thread(target=one, args=(entry,), daemon=True).start()
+                if not running and (not todo or self.aborted):
+                    return
+                self.cond.wait(0.25)
+            tick()
+
+    def side_by_side(self, mine: list[Entry], workers: int, tick: Callable[[], None]) -> list[Entry]:
+        """Grade these runs side by side. A run that failed beside a run that could have made it
+        fail (and held nothing shared itself) runs again without that run: side by side with the
+        others run again (none of which holds anything shared, and each has its own sandbox); and
+        if that is disturbed too, alone. The last run is the grade. Returns the entries run again."""
+        self.run(mine, workers, tick)
+        again: list[Entry] = []
+        for alone in (False, True):
+            redo = [e for e in mine if e.suspect and any(map(e.disturbed_by, mine))]
+            again += [e for e in redo if e not in again]
+            self.run(redo, 1 if alone else workers, tick, alone=alone, again=True)
+        if any(e.holds for e in mine) and not self.aborted:
+            try:  # the stack is well again before the next learner's runs
+                self.heal()
+            except Abort as err:
+                self.aborted = str(err)
+        return again
