@@ -88,7 +88,7 @@ t1 = time.perf_counter()
 lab = labs.resolve("lab3")
 ids = stack.require_healthy(["rsyslog", "workbench"])
 t2 = time.perf_counter()
-token = verdict.new_token(lab)
+token = verdict.new_token(lab.key)
 with Running(ids["workbench"], lab.solution_path, lab.folder, token, 20) as r:
     r.wait()
     t3 = time.perf_counter()

@@ -33,9 +33,7 @@ import uuid
 from pathlib import Path
 
 import learner_loop
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
-from probes import PROBE  # noqa: E402  (the tests' look at a service's CPU and memory)
+from probes import PROBE  # a look at a service's CPU and memory, shared with the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
