@@ -13,9 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab_runner.stack import ROOT
+from lab_runner.paths import LABS_DIR
 
-LABS_DIR = ROOT / "labs"
 FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 
 

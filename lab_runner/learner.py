@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import time
 from pathlib import Path
 
 from lab_runner import labs, report, stack, state
-from lab_runner.stack import ROOT
-
-BACKUPS = ROOT / ".lab-backups"
+from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
 
 
 def next_lab(after: labs.Lab | None = None) -> labs.Lab | None:
@@ -106,12 +103,7 @@ def backup_path(lab: labs.Lab) -> Path:
     """A new file name in .lab-backups/NN_slug/ (never one that exists)."""
     folder = BACKUPS / lab.folder.name
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    path, n = folder / f"exercise-{stamp}.py", 1
-    while path.exists():
-        n += 1
-        path = folder / f"exercise-{stamp}-{n}.py"
-    return path
+    return fresh_name(folder, "exercise", ".py")
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
@@ -125,9 +117,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     if target.exists():
         kept = backup_path(lab)
         shutil.copy2(target, kept)
-    tmp = target.with_name(".exercise.py.reset")
-    tmp.write_bytes(starter)
-    tmp.replace(target)
+    atomic_write(target, starter)
     print(f"{lab.key}: {target.relative_to(ROOT)} is the shipped starter again")
     if kept:
         print(f"your previous file is kept: {kept.relative_to(ROOT)}")

@@ -16,12 +16,10 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 from lab_runner.engine import Engine, EngineError
+from lab_runner.paths import COMPOSE_FILE, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-COMPOSE_FILE = ROOT / "compose.yaml"
 UP_COMMAND = "docker compose up -d --build --wait"
 NO_ENGINE = "no Docker engine answers: run ./bootstrap.sh (as root on a bare Debian host)"
 

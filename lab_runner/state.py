@@ -7,17 +7,13 @@ A read-only checkout simply does not remember.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 
-from lab_runner.stack import ROOT
-
-
-def state_file() -> Path:
-    return Path(os.environ.get("LAB_RUNNER_STATE") or ROOT / ".lab-results.json")
+from lab_runner.paths import atomic_write, state_file
 
 
 def load() -> dict[str, dict]:
@@ -30,13 +26,8 @@ def load() -> dict[str, dict]:
 
 
 def _save(data: dict[str, dict]) -> None:
-    path = state_file()
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a read-only checkout simply does not remember
+        atomic_write(state_file(), json.dumps(data, indent=2))
 
 
 def fingerprint(path: Path) -> str:

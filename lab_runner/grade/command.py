@@ -9,10 +9,11 @@ import time
 
 from lab_runner import labs, sandbox
 from lab_runner.grade.entry import MARKS, STATUSES, Entry, printable
-from lab_runner.grade.outputs import OUTPUTS, _write, as_document, prepare, write_csv, write_junit
+from lab_runner.grade.outputs import OUTPUTS, as_document, prepare, write_csv, write_junit
 from lab_runner.grade.scheduler import Grader
 from lab_runner.grade.submissions import chosen_labs, collect
 from lab_runner.labs import Lab, LabError
+from lab_runner.paths import atomic_write
 
 
 class Progress:
@@ -109,7 +110,7 @@ def main(args: argparse.Namespace) -> int:
     wall = time.monotonic() - started
     summary = summarize(learners, chosen, entries, again, wall)
     write_csv(entries, args.out / "grades.csv")
-    _write(
+    atomic_write(
         args.out / "grades.json",
         json.dumps(as_document(learners, chosen, entries, summary, warnings), indent=2),
     )

@@ -4,15 +4,14 @@ and OUT itself, with earlier results moved aside, never overwritten."""
 from __future__ import annotations
 
 import csv
-import datetime
 import io
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from lab_runner import report
 from lab_runner.grade.entry import STATUSES, Entry, printable
 from lab_runner.labs import Lab, LabError
+from lab_runner.paths import atomic_write, fresh_name
 
 COLUMNS = ["learner", "lab", "title", "status", "passed", "steps_passed", "steps_total",
            "failing_step", "reason", "seconds", "token"]  # fmt: skip
@@ -35,7 +34,7 @@ def write_csv(entries: list[Entry], path: Path) -> None:
         row["passed"] = "true" if row["passed"] else "false"
         row["failing_step"] = "" if row["failing_step"] is None else row["failing_step"]
         writer.writerow([row[c] for c in COLUMNS])
-    _write(path, out.getvalue())
+    atomic_write(path, out.getvalue())
 
 
 def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], summary: dict,
@@ -94,17 +93,7 @@ def write_junit(learners: list[str], entries: list[Entry], path: Path) -> None:
     ET.indent(tree)
     out = io.BytesIO()
     tree.write(out, encoding="utf-8", xml_declaration=True)
-    _write(path, out.getvalue().decode("utf-8"))
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise OSError(f"cannot write {path}: {err.strerror}") from err
+    atomic_write(path, out.getvalue().decode("utf-8"))
 
 
 def prepare(out: Path) -> Path | None:
@@ -116,11 +105,7 @@ def prepare(out: Path) -> Path | None:
         old = [out / name for name in OUTPUTS if (out / name).exists()]
         if not old:
             return None
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        aside, n = out / f"previous-{stamp}", 1
-        while aside.exists():
-            n += 1
-            aside = out / f"previous-{stamp}-{n}"
+        aside = fresh_name(out, "previous")
         aside.mkdir()
         for path in old:
             path.replace(aside / path.name)
