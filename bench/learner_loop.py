@@ -83,7 +83,7 @@ BREAKDOWN = """
 import json, sys, time
 t0 = time.perf_counter()
 from lab_runner import checks, verdict, labs, stack
-from lab_runner.exercise import Running
+from lab_runner.running import Running
 t1 = time.perf_counter()
 lab = labs.resolve("lab3")
 ids = stack.require_healthy(["rsyslog", "workbench"])

@@ -29,11 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab_runner.exercise import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.labs import Lab
+from lab_runner.running import ExerciseResult
 
-PARALLEL = 4  # checks of one lab at a time (times 4 labs: execs the containers' pids limits allow)
+CHECKS_AT_ONCE = 4  # checks of one lab at a time (times 4 labs: execs the containers' pids limits allow)
 
 
 @dataclass
@@ -136,5 +136,5 @@ def run(
     for service in {p for f in functions.values() for p in inspect.signature(f).parameters} - set(given):
         with contextlib.suppress(EnvironmentProblem):
             host(service)  # made once, before the threads share them
-    with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+    with concurrent.futures.ThreadPoolExecutor(CHECKS_AT_ONCE) as pool:
         return list(pool.map(lambda item: one(*item), todo))

@@ -29,7 +29,7 @@ from pathlib import Path
 from lab_runner import labs, learner, report, sandbox, stack, state, verdict
 
 COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
-PARALLEL = 4  # labs checked side by side in `run`, each in a sandbox of its own
+LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
 GRADE_PARALLEL = 8  # runs side by side in `grade` (docs/benchmarks.md: 2 cores, mostly waiting)
 
 
@@ -99,7 +99,7 @@ def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = Non
         return [verdict.run_one(chosen[0], files[0], containers, timeout)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
-    with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
+    with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
         futures = {i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout) for i in order}
         return [futures[i].result() for i in range(len(chosen))]
 

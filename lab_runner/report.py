@@ -7,23 +7,15 @@ the first failing step only: what it expects, what was observed, and the hints r
 from __future__ import annotations
 
 import json
-import re
-import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from pathlib import Path
 
+from lab_runner import junit
+from lab_runner.escaping import escaped
 from lab_runner.labs import Lab
 from lab_runner.verdict import LabResult
 
 SHOWN_OUTPUT_LINES = 30
-# XML 1.0 cannot carry these at all, escaped or not; they become \xNN text.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def shown_text(text: str) -> str:
-    """TEXT with control characters (a colour code, a clear-screen) written as \\xNN: an
-    exercise's output must not take over the reader's terminal."""
-    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def readable(check_name: str) -> str:
@@ -34,7 +26,7 @@ def readable(check_name: str) -> str:
 def labelled(label: str, text: str, indent: int = 4) -> list[str]:
     """TEXT after "LABEL: ", its next lines aligned under its first (a goal, a reason, a hint)."""
     head = " " * indent + f"{label}: "
-    first, *rest = shown_text(text.strip()).splitlines() or [""]
+    first, *rest = escaped(text.strip()).splitlines() or [""]
     return [head + first] + [" " * len(head) + line for line in rest]
 
 
@@ -48,7 +40,7 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
         shown = ex.output.rstrip().splitlines()
         if len(shown) > SHOWN_OUTPUT_LINES:
             shown = [f"[... {len(shown) - SHOWN_OUTPUT_LINES} lines above ...]", *shown[-SHOWN_OUTPUT_LINES:]]
-        lines += ["  | " + shown_text(line) for line in shown]
+        lines += ["  | " + escaped(line) for line in shown]
     calls = ex.calls.shown()
     lines.append("its socket calls (strace):" if calls else "its socket calls (strace): none")
     lines += ["  " + call for call in calls]
@@ -134,44 +126,20 @@ def as_json(results: list[LabResult]) -> str:
     )
 
 
-def xml_text(text: str) -> str:
-    """TEXT with what XML cannot hold (control characters like ESC) written as \\xNN."""
-    return NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def write_junit(results: list[LabResult], path: Path) -> None:
     """JUnit XML for CI and graders: a testsuite per lab, a testcase per check, plus the exercise."""
-    suites = ET.Element("testsuites", name="socket-lab")
+    suites = []
     for r in results:
-        name = r.lab.folder.name
-        failures = sum(not c.passed for c in r.checks) + (r.exercise.problem is not None)
-        suite = ET.SubElement(
-            suites, "testsuite", name=name, tests=str(len(r.checks) + 1), failures=str(failures),
-            time=f"{r.seconds:.3f}",
-        )  # fmt: skip
-        props = ET.SubElement(suite, "properties")
-        ET.SubElement(props, "property", name="token", value=r.token)
-        ET.SubElement(props, "property", name="steps_passed", value=f"{r.steps_passed}/{len(r.lab.steps)}")
-        case = ET.SubElement(
-            suite, "testcase", classname=name, name="exercise", time=f"{r.exercise.seconds:.3f}"
-        )
-        output = xml_text(r.exercise.output)
-        if r.exercise.problem:
-            ET.SubElement(case, "failure", message=r.exercise.problem).text = output
-        ET.SubElement(case, "system-out").text = output
+        name, problem = r.lab.folder.name, r.exercise.problem
+        cases = [junit.Case(name, "exercise", r.exercise.seconds, "failure" if problem else "passed",
+                            problem or "", detail=r.exercise.output, output=r.exercise.output)]  # fmt: skip
         for step in r.steps:
             for c in step.checks:
-                case = ET.SubElement(suite, "testcase", classname=f"{name}.step{step.number}", name=c.name)
-                if not c.passed:
-                    reason = xml_text(c.reason)
-                    hint = xml_text(step.step.hints[0])
-                    failure = ET.SubElement(
-                        case, "failure", message=reason.splitlines()[0] if reason else "failed"
-                    )
-                    failure.text = f"{reason}\nexpected: {xml_text(step.step.goal)}\nhint: {hint}"
-    tree = ET.ElementTree(suites)
-    ET.indent(tree)
-    try:
-        tree.write(path, encoding="utf-8", xml_declaration=True)
-    except OSError as err:
-        raise OSError(f"cannot write the JUnit report {path}: {err.strerror}") from err
+                cases.append(junit.Case(
+                    f"{name}.step{step.number}", c.name, outcome="passed" if c.passed else "failure",
+                    message=c.reason.splitlines()[0] if c.reason else "failed",
+                    detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {step.step.hints[0]}",
+                ))  # fmt: skip
+        steps = f"{r.steps_passed}/{len(r.lab.steps)}"
+        suites.append(junit.Suite(name, cases, r.seconds, {"token": r.token, "steps_passed": steps}))
+    junit.write(path, "socket-lab", suites)

@@ -207,6 +207,15 @@ class Trace:
     def pids(self) -> list[int]:
         return list(dict.fromkeys(c.pid for c in self.calls))
 
+    @property
+    def tasks_started(self) -> int:
+        """Processes and threads it started (each clone, clone3, fork or vfork it called)."""
+        return sum(c.name in ("clone", "clone3", "fork", "vfork") for c in self.calls)
+
+    def bound(self, ok: bool = True) -> list:
+        """The addresses of its bind() calls (those that succeeded; ok=False: every one)."""
+        return [address(c.args) for c in self.named("bind") if c.ret == 0 or not ok]
+
     def learners(self) -> list[Socket]:
         """The exercise's own sockets, not the resolver's (DNS on port 53, nscd) for a host name."""
         return [

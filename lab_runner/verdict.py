@@ -15,8 +15,8 @@ from pathlib import Path
 
 from lab_runner import checks, sandbox, stack
 from lab_runner.checks import CheckResult
-from lab_runner.exercise import ExerciseResult, Running
 from lab_runner.labs import Lab, LabError, Step
+from lab_runner.running import ExerciseResult, Running
 
 
 @dataclass
@@ -105,10 +105,9 @@ def run_one(
         containers["workbench"], exercise_file, lab.folder, token, timeout or lab.timeout, lab.serve
     ) as running:
         running.wait()
-        untraced = [n for n in running.result().notes if n.startswith("strace: ")]
-        if untraced and not running.result().trace:  # the workbench cannot trace: not the learner's doing
+        if untraced := running.result().untraced:  # the sandbox cannot trace: not the learner's doing
             raise stack.StackError(
-                f"the sandbox could not trace the exercise ({untraced[0]}): run '{stack.UP_COMMAND}'"
+                f"the sandbox could not trace the exercise ({untraced}): run '{stack.UP_COMMAND}'"
             )
         # The checks look at the sandbox as "the workbench": it is where the exercise ran.
         where = {**containers, "workbench": running.sandbox}

@@ -6,7 +6,7 @@ of `python -m lab_runner lab3 --exercise FILE`; RESULTS gets grades.csv, grades.
 
 Every run has a sandbox of its own (lab_runner/sandbox.py): its own files, /tmp, processes,
 IPC, network namespace (a server lab's port is its own) and limits, and nothing of it outlives
-the run. So the runs of the whole class go side by side, PARALLEL at a time, whatever their
+the run. So the runs of the whole class go side by side, --parallel at a time, whatever their
 learner. What runs still share is the services (the chat room, Flask, rsyslog) and the CPU: a
 run can make a run beside it fail (never pass: every check rests on the run's own trace and
 token). misbehaved() says what a run did that can reach its neighbours, and a failure beside

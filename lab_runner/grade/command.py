@@ -8,7 +8,8 @@ import sys
 import time
 
 from lab_runner import labs, sandbox
-from lab_runner.grade.entry import MARKS, STATUSES, Entry, printable
+from lab_runner.escaping import one_line
+from lab_runner.grade.entry import MARKS, STATUSES, Entry
 from lab_runner.grade.outputs import OUTPUTS, as_document, prepare, write_csv, write_junit
 from lab_runner.grade.scheduler import Grader
 from lab_runner.grade.submissions import chosen_labs, collect
@@ -49,7 +50,7 @@ def learner_line(name: str, mine: list[Entry], width: int) -> str:
     for e in mine:
         steps = f"{e.result.steps_passed}/{len(e.lab.steps)}" if e.status == "failed" and e.result else ""
         marks.append(f"{e.lab.key} {MARKS[e.status]}{steps}")
-    return f"{printable(name):<{width}}  {passed:>2}/{len(mine)} labs passed   " + "  ".join(marks)
+    return f"{one_line(name):<{width}}  {passed:>2}/{len(mine)} labs passed   " + "  ".join(marks)
 
 
 def summarize(learners: list[str], chosen: list[Lab], entries: list[Entry], again: list[Entry],
@@ -116,7 +117,7 @@ def main(args: argparse.Namespace) -> int:
     )
     write_junit(learners, entries, args.out / "junit.xml")
 
-    width = min(24, max(len(printable(n)) for n in learners))
+    width = min(24, max(len(one_line(n)) for n in learners))
     for name in learners:
         print(learner_line(name, [e for e in entries if e.learner == name], width))
     counts = ", ".join(f"{summary[s]} {s if s != 'error' else 'errors'}" for s in STATUSES)

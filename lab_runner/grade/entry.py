@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab_runner import verdict
-from lab_runner.exercise import STOPPED
 from lab_runner.labs import Lab
-from lab_runner.trace import address
 
 STATUSES = ("passed", "failed", "not attempted", "invalid", "error")
 MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "invalid": "?", "error": "!"}
 MANY_CALLS, MANY_SOCKETS, MANY_TASKS = 2000, 64, 32  # more than this many is a flood
-TIMED_OUT, SIGNALLED = "stopped at its time limit", "killed by a signal"
-FLOODED, SPUN = "flooded its output", "made a flood of socket calls"
 
 
 def through_services(why: str) -> bool:
@@ -26,44 +23,34 @@ def through_services(why: str) -> bool:
     return why.endswith(" sockets") or why.startswith("the exercise flooded its sockets")
 
 
-def printable(text: str) -> str:
-    """TEXT (a folder name: untrusted) safe for a terminal, a CSV cell and XML: what is not
-    printable, and bytes that were not UTF-8, written as escapes."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
 def misbehaved(result: verdict.LabResult) -> list[str]:
     """What the run did that can reach a run beside it (empty: nothing that could)."""
     ex, why = result.exercise, []
-    code = ex.exit_code
     if ex.timed_out:
-        why.append(TIMED_OUT)
+        why.append("stopped at its time limit")
     elif ex.runaway:
         why.append(f"stopped early: {ex.runaway}")
-    elif code in (-9, 137) and not ex.serving:
+    elif ex.killed_by == signal.SIGKILL:
         why.append("killed by SIGKILL (out of memory?)")
-    elif code is not None and not 0 <= code < 128 and not (ex.serving and code == STOPPED):
-        why.append(SIGNALLED)
-    if (left := len(ex.stopped) - ex.serving) > 0:  # a server lab's own server is stopped
-        why.append(f"left {left} process(es) running")
-    binds = ex.calls.named("bind")
-    if ex.timed_out and any(
-        isinstance(a := address(c.args), tuple) and a[1] not in (0, result.lab.serve) for c in binds
-    ):
+    elif ex.killed_by:
+        why.append("killed by a signal")
+    if ex.left_running:
+        why.append(f"left {ex.left_running} process(es) running")
+    ports = [
+        a for a in ex.calls.bound(ok=False) if isinstance(a, tuple) and a[1] not in (0, result.lab.serve)
+    ]
+    if ex.timed_out and ports:
         why.append("held (or tried to hold) a port until its time limit")
-    bound = [address(c.args) for c in binds if c.ret == 0]
-    if (files := ex.removed - sum(isinstance(a, str) and a.startswith("/") for a in bound)) > 0:
-        why.append(f"left {files} file(s) in /tmp that are not its sockets")
-    tasks = sum(len(ex.calls.named(name)) for name in ("clone", "clone3", "fork", "vfork"))
-    if tasks > MANY_TASKS:
+    if ex.files_left:
+        why.append(f"left {ex.files_left} file(s) in /tmp that are not its sockets")
+    if (tasks := ex.calls.tasks_started) > MANY_TASKS:
         why.append(f"started {tasks} processes or threads")
     if len(ex.calls.sockets) > MANY_SOCKETS:
         why.append(f"made {len(ex.calls.sockets)} sockets")
     elif len(ex.trace) > MANY_CALLS:
-        why.append(SPUN)
+        why.append("made a flood of socket calls")
     if ex.output_dropped:  # not its printed text: an exercise may print anything
-        why.append(FLOODED)
+        why.append("flooded its output")
     if ex.flooded:  # bytes it sent to the services: they are everyone's
         why.append(ex.flooded)
     return why

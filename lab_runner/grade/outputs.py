@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from lab_runner import report
-from lab_runner.grade.entry import STATUSES, Entry, printable
+from lab_runner import junit, report
+from lab_runner.escaping import escaped, one_line
+from lab_runner.grade.entry import Entry
 from lab_runner.labs import Lab, LabError
 from lab_runner.paths import atomic_write, fresh_name
 
@@ -20,7 +20,7 @@ OUTPUTS = ("grades.csv", "grades.json", "junit.xml")
 
 def cell(text: str) -> str:
     """One CSV cell: one line, and not a formula to a spreadsheet (= + - @ lead with a quote)."""
-    text = printable(" ".join(text.split()))
+    text = escaped(" ".join(text.split()), lines=False)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
@@ -41,14 +41,14 @@ def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], su
                 warnings: list[str]) -> dict:  # fmt: skip
     results = []
     for e in entries:
-        row = {**e.as_row(), "learner": printable(e.learner), "folder": e.lab.folder.name}
-        row |= {"file": printable(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
+        row = {**e.as_row(), "learner": one_line(e.learner), "folder": e.lab.folder.name}
+        row |= {"file": one_line(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
                 "attempts": len(e.runs), "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
                 "runs": e.runs,
                 "report": report.as_dict(e.result) if e.result else None}  # fmt: skip
         results.append(row)
     return {
-        "learners": [printable(name) for name in learners],
+        "learners": [one_line(name) for name in learners],
         "labs": [
             {"lab": lab.key, "folder": lab.folder.name, "title": lab.title, "steps": len(lab.steps)}
             for lab in chosen
@@ -62,38 +62,27 @@ def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], su
 def write_junit(learners: list[str], entries: list[Entry], path: Path) -> None:
     """A testsuite per learner, a testcase per lab: failure (failed, invalid), skipped (not
     attempted), error (the environment's)."""
-    suites = ET.Element("testsuites", name="socket-lab-grades")
+    suites = []
+    outcome = {"failed": "failure", "invalid": "failure", "not attempted": "skipped", "error": "error"}
     for name in learners:
-        mine = [e for e in entries if e.learner == name]
-        count = {s: sum(e.status == s for e in mine) for s in STATUSES}
-        seconds = sum(e.result.seconds for e in mine if e.result)
-        suite = ET.SubElement(
-            suites, "testsuite", name=printable(name), tests=str(len(mine)),
-            failures=str(count["failed"] + count["invalid"]), errors=str(count["error"]),
-            skipped=str(count["not attempted"]), time=f"{seconds:.3f}",
-        )  # fmt: skip
-        for e in mine:
-            case = ET.SubElement(suite, "testcase", classname=printable(name), name=e.lab.key,
-                                 time=f"{e.result.seconds if e.result else 0:.3f}")  # fmt: skip
-            reason = report.xml_text(printable(e.reason))
+        cases = []
+        for e in (e for e in entries if e.learner == name):
+            case = junit.Case(name, e.lab.key, e.result.seconds if e.result else 0.0,
+                              outcome.get(e.status, "passed"), e.reason)  # fmt: skip
+            if e.status in ("failed", "invalid"):
+                case.kind = e.status
             if e.status == "failed":
                 first = e.result.first_failing if e.result else None
-                detail = [reason] + ([f"step {first.number}: {first.step.title}"] if first else [])
-                ET.SubElement(case, "failure", message=reason, type="failed").text = "\n".join(detail)
-            elif e.status == "invalid":
-                ET.SubElement(case, "failure", message=reason, type="invalid")
+                case.detail = "\n".join(
+                    [e.reason] + ([f"step {first.number}: {first.step.title}"] if first else [])
+                )
             elif e.status == "not attempted":
-                ET.SubElement(case, "skipped", message="not attempted")
-            elif e.status == "error":
-                ET.SubElement(case, "error", message=reason)
+                case.message = "not attempted"
             if e.result:
-                out = f"run {e.result.token}\n{e.result.exercise.output}"
-                ET.SubElement(case, "system-out").text = report.xml_text(out)
-    tree = ET.ElementTree(suites)
-    ET.indent(tree)
-    out = io.BytesIO()
-    tree.write(out, encoding="utf-8", xml_declaration=True)
-    atomic_write(path, out.getvalue().decode("utf-8"))
+                case.output = f"run {e.result.token}\n{e.result.exercise.output}"
+            cases.append(case)
+        suites.append(junit.Suite(name, cases, sum(c.seconds for c in cases)))
+    junit.write(path, "socket-lab-grades", suites)
 
 
 def prepare(out: Path) -> Path | None:

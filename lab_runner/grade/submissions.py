@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lab_runner import labs
-from lab_runner.grade.entry import Entry, printable
+from lab_runner.escaping import one_line
+from lab_runner.grade.entry import Entry
 from lab_runner.labs import Lab, LabError
 
 MAX_BYTES = 1 << 20  # an exercise.py larger than this is not graded
@@ -44,7 +45,7 @@ def _skipped(top: Path) -> str | None:
     """Why a top-level entry of SUBMISSIONS is not a learner folder, or None."""
     if top.name.startswith("."):
         return "hidden"
-    if printable(top.name) != top.name:
+    if one_line(top.name) != top.name:
         return "its name is not plain text"
     if top.is_symlink():
         return "a symbolic link"
@@ -64,7 +65,7 @@ def collect(
     for top in sorted(root.iterdir(), key=lambda p: p.name):
         if skip is not None and top.resolve() == skip:
             continue  # RESULTS inside SUBMISSIONS
-        name = printable(top.name)
+        name = one_line(top.name)
         if why := _skipped(top):
             warn(f"{name}: {why}, ignored")
             continue
@@ -81,13 +82,13 @@ def collect(
                 except OSError as err:
                     extras = [f"({err.strerror})"]
                 for extra in extras:
-                    warn(f"{name}/{sub.name}/{printable(extra)}: only exercise.py is graded, ignored")
+                    warn(f"{name}/{sub.name}/{one_line(extra)}: only exercise.py is graded, ignored")
                 continue
             try:
                 meant = f" (did you mean {labs.resolve(sub.name, every).folder.name}?)"
             except LabError:
                 meant = ""
-            warn(f"{name}/{printable(sub.name)}: not a lab folder{meant}, ignored")
+            warn(f"{name}/{one_line(sub.name)}: not a lab folder{meant}, ignored")
         for lab in chosen:
             entry = Entry(top.name, lab)
             path = top / lab.folder.name / "exercise.py"

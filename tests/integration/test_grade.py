@@ -13,7 +13,7 @@ import pytest
 from runner import lab_runner
 
 from lab_runner import labs, stack
-from lab_runner.grade import COLUMNS
+from lab_runner.grade.outputs import COLUMNS
 
 LABS = {lab.key: lab for lab in labs.discover()}
 

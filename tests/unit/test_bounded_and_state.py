@@ -1,7 +1,7 @@
 """What lab_runner keeps of a flood of output, and what it remembers for the learner."""
 
 from lab_runner import learner, state
-from lab_runner.exercise import Bounded
+from lab_runner.bounded import Bounded
 
 
 def test_a_flood_keeps_its_head_and_tail_and_says_how_much_was_dropped():

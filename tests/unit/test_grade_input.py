@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from lab_runner import cli, labs, verdict
-from lab_runner.exercise import ExerciseResult
+from lab_runner.escaping import one_line
 from lab_runner.grade import outputs, scheduler, submissions
-from lab_runner.grade.entry import Entry, misbehaved, printable
+from lab_runner.grade.entry import Entry, misbehaved
 from lab_runner.labs import LabError
+from lab_runner.running import ExerciseResult
 
 EVERY = labs.discover()
 LAB = {lab.key: lab for lab in EVERY}
@@ -138,7 +139,7 @@ def test_a_csv_cell_is_one_line_and_never_a_formula(text, cell):
 
 def test_a_folder_name_that_is_not_utf8_is_written_as_escapes():
     name = os.fsdecode(b"bob\xff")
-    assert printable(name) == "bob\\xff"
+    assert one_line(name) == "bob\\xff"
 
 
 def entry(learner: str, lab: str, status: str, reason: str = "") -> Entry:

@@ -28,60 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab_runner import sandbox, stack
+from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.trace import Trace
 
-TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
-STOPPED = 137  # a server lab's exercise, still running when the checks were done
-KEEP_BYTES = 16 * 1024  # of the output: this much of its head, and as much of its tail
+EXIT_TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
+EXIT_STOPPED = 137  # a server lab's exercise, still running when the checks were done
 KEEP_TRACE = (4000, 1000)  # lines of the trace: head, tail
 FLOOD_BYTES = 1024 * 1024  # sent on sockets in one run: more is a flood (lab 9's largest run sends ~130 KB)
 FLOOD_SENDS = 10_000  # send calls in one run (labs send a few dozen at most)
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
-
-
-class Bounded:
-    """The head and the tail of a stream, and how much between them was dropped."""
-
-    def __init__(self, keep: int = KEEP_BYTES) -> None:
-        self.keep = keep
-        self.head = bytearray()
-        self.tail: collections.deque[bytes] = collections.deque()
-        self.tail_size = 0
-        self.total = 0
-
-    def add(self, data: bytes) -> None:
-        self.total += len(data)
-        room = self.keep - len(self.head)
-        if room > 0:
-            self.head += data[:room]
-            data = data[room:]
-        if data:
-            self.tail.append(data[-self.keep :])
-            self.tail_size += len(self.tail[-1])
-            while self.tail_size - len(self.tail[0]) >= self.keep:
-                self.tail_size -= len(self.tail.popleft())
-
-    def skip(self, n: int) -> None:
-        """N bytes that lab-run did not pass on (past its own head): they count as dropped."""
-        self.total += n
-        if self.tail:  # what came before the gap is no longer the tail
-            self.tail.clear()
-            self.tail_size = 0
-
-    @property
-    def dropped(self) -> int:
-        return self.total - len(self.head) - min(self.tail_size, self.keep)
-
-    def text(self) -> str:
-        tail = b"".join(self.tail)[-self.keep :] if self.tail else b""
-        head = self.head.decode("utf-8", "backslashreplace")
-        if not self.dropped:
-            return head + tail.decode("utf-8", "backslashreplace")
-        return (
-            head + f"\n[... {self.dropped:,} bytes of output not kept ...]\n"
-            + tail.decode("utf-8", "backslashreplace")
-        )  # fmt: skip
 
 
 @dataclass
@@ -123,7 +79,38 @@ class ExerciseResult:
 
     @property
     def timed_out(self) -> bool:
-        return self.exit_code == TIMED_OUT
+        return self.exit_code == EXIT_TIMED_OUT
+
+    @property
+    def own_server_stopped(self) -> bool:
+        """A server lab's exercise, stopped once its checks were done: its normal end."""
+        return self.serving and self.exit_code == EXIT_STOPPED
+
+    @property
+    def killed_by(self) -> int | None:
+        """The signal that ended it (lab-run's 128+N, or -N), when nothing of ours sent it: not its
+        time limit, not a runaway stop, not a server lab's server stopped after its checks."""
+        code = self.exit_code
+        if code is None or 0 <= code < 128 or self.timed_out or self.runaway or self.own_server_stopped:
+            return None
+        return -code if code < 0 else code - 128
+
+    @property
+    def left_running(self) -> int:
+        """Processes it left behind, stopped after the checks (a server lab's own server is not one)."""
+        return max(0, len(self.stopped) - self.serving)
+
+    @property
+    def files_left(self) -> int:
+        """Files it left in /tmp and /dev/shm that are not its own Unix sockets."""
+        sockets = sum(isinstance(a, str) and a.startswith("/") for a in self.calls.bound())
+        return max(0, self.removed - sockets)
+
+    @property
+    def untraced(self) -> str | None:
+        """What strace said when it could not trace the run at all (the sandbox's fault), or None."""
+        said = [n for n in self.notes if n.startswith("strace: ")]
+        return said[0] if said and not self.trace else None
 
     @property
     def problem(self) -> str | None:
@@ -134,7 +121,7 @@ class ExerciseResult:
             return f"the exercise was stopped early: {self.runaway}"
         if self.flooded:
             return self.flooded
-        if self.exit_code in (None, 0) or (self.serving and self.exit_code == STOPPED):
+        if self.exit_code in (None, 0) or self.own_server_stopped:
             return None
         return f"the exercise exited with code {self.exit_code}"
 
