@@ -105,10 +105,9 @@ def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = Non
 
 
 def remember(result: verdict.LabResult) -> None:
-    first = result.first_failing
     state.record(
         result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
-        steps_total=len(result.lab.steps), failing_step=first.number if first else None,
+        steps_total=result.steps_total, failing_step=result.failing_step,
         token=result.token, exercise=result.lab.exercise_path,
     )  # fmt: skip
 

@@ -81,7 +81,7 @@ def summary_line(result: LabResult) -> str:
     """One line per lab, for `run --all`."""
     lab = result.lab
     verdict = "PASS" if result.passed else "FAIL"
-    steps = f"{result.steps_passed}/{len(lab.steps)} steps"
+    steps = f"{result.steps_passed}/{result.steps_total} steps"
     return f"{verdict}  {lab.key:<6} {lab.title:<48} {steps:<10} {result.seconds:5.1f} s"
 
 
@@ -95,7 +95,8 @@ def as_dict(r: LabResult) -> dict:
         "passed": r.passed,
         "seconds": round(r.seconds, 3),
         "steps_passed": r.steps_passed,
-        "steps_total": len(r.lab.steps),
+        "steps_total": r.steps_total,
+        "failing_step": r.failing_step,
         "exercise": {
             "file": ex.file,
             "exit_code": ex.exit_code,
@@ -140,6 +141,6 @@ def write_junit(results: list[LabResult], path: Path) -> None:
                     message=c.reason.splitlines()[0] if c.reason else "failed",
                     detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {step.step.hints[0]}",
                 ))  # fmt: skip
-        steps = f"{r.steps_passed}/{len(r.lab.steps)}"
+        steps = f"{r.steps_passed}/{r.steps_total}"
         suites.append(junit.Suite(name, cases, r.seconds, {"token": r.token, "steps_passed": steps}))
     junit.write(path, "socket-lab", suites)

@@ -52,8 +52,18 @@ class LabResult:
         return sum(s.passed for s in self.steps)
 
     @property
+    def steps_total(self) -> int:
+        return len(self.lab.steps)
+
+    @property
     def first_failing(self) -> StepResult | None:
         return next((s for s in self.steps if not s.passed), None)
+
+    @property
+    def failing_step(self) -> int | None:
+        """The number of the first step that did not pass (what the learner works on next)."""
+        first = self.first_failing
+        return first.number if first else None
 
     @property
     def passed(self) -> bool:

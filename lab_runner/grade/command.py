@@ -48,7 +48,7 @@ def learner_line(name: str, mine: list[Entry], width: int) -> str:
     passed = sum(e.status == "passed" for e in mine)
     marks = []
     for e in mine:
-        steps = f"{e.result.steps_passed}/{len(e.lab.steps)}" if e.status == "failed" and e.result else ""
+        steps = f"{e.result.steps_passed}/{e.result.steps_total}" if e.status == "failed" and e.result else ""
         marks.append(f"{e.lab.key} {MARKS[e.status]}{steps}")
     return f"{one_line(name):<{width}}  {passed:>2}/{len(mine)} labs passed   " + "  ".join(marks)
 

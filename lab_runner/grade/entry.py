@@ -105,11 +105,10 @@ class Entry:
 
     def as_row(self) -> dict:
         r = self.result
-        first = r.first_failing if r and not r.passed else None
         return {
             "learner": self.learner, "lab": self.lab.key, "title": self.lab.title, "status": self.status,
             "passed": self.status == "passed", "steps_passed": r.steps_passed if r else 0,
-            "steps_total": len(self.lab.steps), "failing_step": first.number if first else None,
+            "steps_total": len(self.lab.steps), "failing_step": r.failing_step if r else None,
             "reason": self.reason, "seconds": round(r.seconds, 3) if r else 0.0,
             "token": r.token if r else "",
         }  # fmt: skip
