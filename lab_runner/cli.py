@@ -21,20 +21,34 @@ the grades (they are in its results), and 2 when the input or the environment ke
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import labs, learner, report, sandbox, stack, state, verdict
+from lab_runner import commands, grade, labs, sandbox, stack
+from lab_runner.commands import UsageError
 
-COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
-LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
 GRADE_PARALLEL = 8  # runs side by side in `grade` (docs/benchmarks.md: 2 cores, mostly waiting)
 
 
-class UsageError(Exception):
-    """Bad input on the command line (exit 2)."""
+def run_watch(args: argparse.Namespace) -> int:
+    from lab_runner import watch  # watchdog (85 ms to import) only when watching
+
+    return watch.main(args.lab)
+
+
+# The one command table: what each command of the parser below runs.
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": commands.cmd_run,
+    "list": commands.cmd_list,
+    "hint": commands.cmd_hint,
+    "solution": commands.cmd_solution,
+    "reset": commands.cmd_reset,
+    "ports": commands.cmd_ports,
+    "watch": run_watch,
+    "grade": grade.main,
+}
 
 
 class Parser(argparse.ArgumentParser):
@@ -86,93 +100,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def exercise_file(lab: labs.Lab, args: argparse.Namespace) -> Path:
-    if args.exercise is not None:
-        return args.exercise
-    return lab.solution_path if args.solution else lab.exercise_path
-
-
-def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[verdict.LabResult]:
-    """Run each lab on its file, side by side, results in the labs' order."""
-    containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
-    if len(chosen) == 1:
-        return [verdict.run_one(chosen[0], files[0], containers, timeout)]
-    # A server lab takes longest (its checks drive it as clients, one after another): start it first.
-    order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
-    with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
-        futures = {i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout) for i in order}
-        return [futures[i].result() for i in range(len(chosen))]
-
-
-def remember(result: verdict.LabResult) -> None:
-    state.record(
-        result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
-        steps_total=result.steps_total, failing_step=result.failing_step,
-        token=result.token, exercise=result.lab.exercise_path,
-    )  # fmt: skip
-
-
-def show(result: verdict.LabResult, own: bool) -> str:
-    """The text report; for the learner's own file, with their hints and what is next."""
-    first = result.first_failing
-    folder = result.lab.folder.name
-    shown = state.hints_shown(folder, first.number) if own and first else 1
-    return report.text(result, shown, learner.next_lab(result.lab) if own else None, own)
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    available = labs.discover()
-    if args.all == bool(args.labs):
-        raise UsageError("name the labs to run (e.g. lab3), or --all")
-    chosen = available if args.all else [labs.resolve(name, available) for name in args.labs]
-    if not chosen:
-        raise labs.LabError(f"no labs found in {labs.LABS_DIR}")
-    if args.timeout is not None and not 0 < args.timeout <= 600:
-        raise UsageError("--timeout takes seconds between 0 and 600")
-    if args.exercise is not None:
-        if len(chosen) != 1:
-            raise UsageError("--exercise goes with exactly one lab")
-        if not args.exercise.is_file():
-            raise UsageError(f"--exercise {args.exercise}: no such file")
-    if args.junit is not None and not args.junit.parent.is_dir():
-        raise UsageError(f"--junit {args.junit}: no such folder {args.junit.parent}")
-    files = [exercise_file(lab, args) for lab in chosen]
-    for path in files:
-        if not path.is_file():
-            raise labs.LabError(f"{path} is missing (python -m lab_runner reset LAB puts the starter back)")
-    own = args.exercise is None and not args.solution  # the learner's own exercise.py
-    results = check(chosen, files, args.timeout)
-    if own:
-        for r in results:
-            remember(r)
-    if args.json:
-        print(report.as_json(results))
-    elif args.all:
-        for r in results:
-            print(report.summary_line(r))
-        print(f"{sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
-    else:
-        print("\n\n".join(show(r, own) for r in results))
-    if args.junit:
-        report.write_junit(results, args.junit)
-    return 0 if all(r.passed for r in results) else 1
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = parse(argv)
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "grade":
-            from lab_runner import grade
-
-            return grade.main(args)
-        if args.command == "watch":
-            from lab_runner import watch  # watchdog is only needed here
-
-            return watch.main(args.lab)
-        return learner.COMMANDS[args.command](args)
+        return COMMANDS[args.command](args)
     except BrokenPipeError:  # `... | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141

@@ -18,6 +18,13 @@ from lab_runner.paths import LABS_DIR
 FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
 
 
+MAX_TIMEOUT = 600  # seconds: the longest time limit a lab, --timeout or grade may set
+
+
+def valid_timeout(seconds: float) -> bool:
+    return 0 < seconds <= MAX_TIMEOUT
+
+
 class LabError(Exception):
     """The input is wrong: an unknown lab, or a lab folder that is not well formed (exit 2)."""
 
@@ -141,8 +148,8 @@ def load(folder: Path) -> Lab:
     if name != match.group(2):
         raise LabError(f"{toml_file}: name '{name}' does not match the folder's slug '{match.group(2)}'")
     timeout = data.get("timeout", 30)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
-        raise LabError(f"{toml_file}: 'timeout' must be a number of seconds between 0 and 600")
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not valid_timeout(timeout):
+        raise LabError(f"{toml_file}: 'timeout' must be a number of seconds between 0 and {MAX_TIMEOUT}")
     look = data.get("look", "")
     if not isinstance(look, str):
         raise LabError(f"{toml_file}: 'look' must be a string (a command to see the evidence)")

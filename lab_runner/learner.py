@@ -1,16 +1,17 @@
-"""The learner's commands around a run: list, hint, solution, reset, ports.
+"""The learner's loop, below every command: run labs on their files, remember a run of the
+learner's own exercise.py, show it with the learner's hints, and say which lab is next.
 
-No work is ever lost: `reset` keeps the file it replaces in .lab-backups/NN_slug/.
+`run`, `hint` and `watch` all go through here, so a run is checked, kept and shown one way.
 """
 
 from __future__ import annotations
 
-import argparse
-import shutil
+import concurrent.futures
 from pathlib import Path
 
-from lab_runner import labs, report, stack, state
-from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
+from lab_runner import labs, report, stack, state, verdict
+
+LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
 
 
 def next_lab(after: labs.Lab | None = None) -> labs.Lab | None:
@@ -24,119 +25,36 @@ def next_lab(after: labs.Lab | None = None) -> labs.Lab | None:
     return todo[0] if todo else None
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    found = labs.discover()
-    if not found:
-        raise labs.LabError(f"no labs found in {labs.LABS_DIR}")
-    progress = state.load()
-    width = max(len(lab.title) for lab in found)
-    for lab in found:
-        entry = progress.get(lab.folder.name, {})
-        total = len(lab.steps)
-        if "steps_passed" not in entry:
-            where = "not tried yet"
-        elif entry.get("passed"):
-            where = f"passed   {total}/{total} steps   {entry.get('at', '')}"
-        else:
-            where = f"started  {entry['steps_passed']}/{total} steps   {entry.get('at', '')}"
-        print(f"{lab.key:<6} {lab.title:<{width}}  {where}")
-    upcoming = next_lab()
-    if upcoming is None:
-        print("every lab passes: well done")
-    else:
-        print(f"next: {upcoming.key} · {upcoming.title}   (python -m lab_runner {upcoming.key})")
-    return 0
+def exercise_file(lab: labs.Lab, solution: bool = False, exercise: Path | None = None) -> Path:
+    """The file a run of LAB checks: EXERCISE if given, else the reference or the learner's own."""
+    if exercise is not None:
+        return exercise
+    return lab.solution_path if solution else lab.exercise_path
 
 
-def _current_result(lab: labs.Lab) -> dict:
-    """The learner's last result for LAB if it is for exercise.py as it is now; else check it now."""
-    entry = state.load().get(lab.folder.name, {})
-    if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(lab.exercise_path):
-        return entry
-    from lab_runner import cli  # a run needs the stack; only done when the last result is stale
-
-    print(f"checking {lab.key} first (exercise.py changed since its last run) ...", flush=True)
-    cli.remember(cli.check([lab], [lab.exercise_path])[0])
-    return state.load()[lab.folder.name]
-
-
-def cmd_hint(args: argparse.Namespace) -> int:
-    lab = labs.resolve(args.lab)
-    entry = _current_result(lab)
-    if entry.get("passed"):
-        upcoming = next_lab(lab)
-        print(
-            f"{lab.key} passes: no hint needed."
-            + (f" next: {upcoming.key} · {upcoming.title}" if upcoming else "")
-        )
-        return 0
-    number = entry.get("failing_step") or 1
-    step = lab.steps[number - 1]
-    shown = state.reveal_hint(lab.folder.name, number, len(step.hints))
-    print(f"{lab.key}, step {number}: {step.title}")
-    lines = report.labelled("expected", step.goal, indent=2)
-    for n in range(shown):
-        lines += report.labelled(f"hint {n + 1}/{len(step.hints)}", step.hints[n], indent=2)
-    print("\n".join(lines))
-    if shown == len(step.hints):
-        print(
-            f"  that is the last hint for step {number}; "
-            f"the reference: python -m lab_runner solution {lab.key}"
-        )
-    return 0
+def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[verdict.LabResult]:
+    """Run each lab on its file, side by side, results in the labs' order."""
+    containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
+    if len(chosen) == 1:
+        return [verdict.run_one(chosen[0], files[0], containers, timeout)]
+    # A server lab takes longest (its checks drive it as clients, one after another): start it first.
+    order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
+    with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
+        futures = {i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout) for i in order}
+        return [futures[i].result() for i in range(len(chosen))]
 
 
-def cmd_solution(args: argparse.Namespace) -> int:
-    lab = labs.resolve(args.lab)
-    source = lab.solution_path.read_text(encoding="utf-8")
-    if not state.load().get(lab.folder.name, {}).get("ever_passed"):
-        print(
-            f"# You have not passed {lab.key} yet. Reading the answer first skips the part where you\n"
-            f"# find it: `python -m lab_runner hint {lab.key}` gives one more hint at a time.\n"
-            f"# {lab.solution_path.relative_to(ROOT)}:\n"
-        )
-    print(source, end="" if source.endswith("\n") else "\n")
-    return 0
+def remember(result: verdict.LabResult) -> None:
+    state.record(
+        result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
+        steps_total=result.steps_total, failing_step=result.failing_step,
+        token=result.token, exercise=result.lab.exercise_path,
+    )  # fmt: skip
 
 
-def backup_path(lab: labs.Lab) -> Path:
-    """A new file name in .lab-backups/NN_slug/ (never one that exists)."""
-    folder = BACKUPS / lab.folder.name
-    folder.mkdir(parents=True, exist_ok=True)
-    return fresh_name(folder, "exercise", ".py")
-
-
-def cmd_reset(args: argparse.Namespace) -> int:
-    lab = labs.resolve(args.lab)
-    starter = lab.starter_path.read_bytes()
-    target = lab.exercise_path
-    if target.exists() and target.read_bytes() == starter:
-        print(f"{lab.key}: {target.relative_to(ROOT)} is the shipped starter already; nothing changed")
-        return 0
-    kept = None
-    if target.exists():
-        kept = backup_path(lab)
-        shutil.copy2(target, kept)
-    atomic_write(target, starter)
-    print(f"{lab.key}: {target.relative_to(ROOT)} is the shipped starter again")
-    if kept:
-        print(f"your previous file is kept: {kept.relative_to(ROOT)}")
-    return 0
-
-
-def cmd_ports(args: argparse.Namespace) -> int:
-    """Where this stack's services are published on this host (FLASK_PORT=0 lets Docker pick)."""
-    print(f"stack {stack.project()}")
-    for service in ("flask", "chat"):
-        for container_port, (ip, port) in sorted(stack.published(service).items()):
-            print(f"{service:<8} {ip}:{port:<6} ({service}:{container_port} from the workbench)")
-    return 0
-
-
-COMMANDS = {
-    "ports": cmd_ports,
-    "list": cmd_list,
-    "hint": cmd_hint,
-    "solution": cmd_solution,
-    "reset": cmd_reset,
-}
+def show(result: verdict.LabResult, own: bool) -> str:
+    """The text report; for the learner's own file, with their hints and what is next."""
+    first = result.first_failing
+    folder = result.lab.folder.name
+    shown = state.hints_shown(folder, first.number) if own and first else 1
+    return report.text(result, shown, next_lab(result.lab) if own else None, own)

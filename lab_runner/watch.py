@@ -16,7 +16,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from lab_runner import cli, labs, learner, stack
+from lab_runner import labs, learner, stack
 
 SETTLE = 0.05  # seconds: an editor's save can be several events (write, rename); take them as one
 
@@ -41,12 +41,12 @@ def check_and_show(lab: labs.Lab) -> bool:
         print("\033[2J\033[H", end="")  # a clean screen per save, as rustlings does
     print(f"--- {time.strftime('%H:%M:%S')} checking {lab.exercise_path.relative_to(stack.ROOT)}", flush=True)
     try:
-        result = cli.check([lab], [lab.exercise_path])[0]
+        result = learner.check([lab], [lab.exercise_path])[0]
     except stack.StackError as err:  # the stack may come back: keep watching
         print(f"lab_runner: error: {err}", flush=True)
         return False
-    cli.remember(result)
-    print(cli.show(result, own=True), flush=True)
+    learner.remember(result)
+    print(learner.show(result, own=True), flush=True)
     print(
         f"\nwatching {lab.exercise_path.relative_to(stack.ROOT)}: save it to check again (Ctrl-C stops)",
         flush=True,

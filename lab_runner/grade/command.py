@@ -73,8 +73,8 @@ def main(args: argparse.Namespace) -> int:
     if not every:
         raise LabError(f"no labs found in {labs.LABS_DIR}")
     chosen = chosen_labs(args.labs, every)
-    if args.timeout is not None and not 0 < args.timeout <= 600:
-        raise LabError("--timeout takes seconds between 0 and 600")
+    if args.timeout is not None and not labs.valid_timeout(args.timeout):
+        raise LabError(f"--timeout takes seconds between 0 and {labs.MAX_TIMEOUT}")
     if not 1 <= args.parallel <= 16:
         raise LabError("--parallel takes how many runs go side by side: 1 to 16")
     warnings: list[str] = []

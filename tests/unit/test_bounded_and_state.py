@@ -1,6 +1,6 @@
 """What lab_runner keeps of a flood of output, and what it remembers for the learner."""
 
-from lab_runner import learner, state
+from lab_runner import commands, state
 from lab_runner.bounded import Bounded
 
 
@@ -51,16 +51,16 @@ def test_reset_puts_the_starter_back_byte_for_byte_and_keeps_the_learners_file(t
     starter = b"# starter\r\nprint('\xc3\xa9')\n"
     (lab_dir / ".starter.py").write_bytes(starter)
     (lab_dir / "exercise.py").write_text("my work\n")
-    monkeypatch.setattr(learner.labs, "LABS_DIR", tmp_path / "labs")
-    monkeypatch.setattr(learner, "BACKUPS", tmp_path / ".lab-backups")
-    monkeypatch.setattr(learner, "ROOT", tmp_path)
+    monkeypatch.setattr(commands.labs, "LABS_DIR", tmp_path / "labs")
+    monkeypatch.setattr(commands, "BACKUPS", tmp_path / ".lab-backups")
+    monkeypatch.setattr(commands, "ROOT", tmp_path)
 
     class Args:
         lab = "lab3"
 
     for _ in range(2):  # twice: the second backup must not overwrite the first
         (lab_dir / "exercise.py").write_text("my work\n")
-        assert learner.cmd_reset(Args()) == 0
+        assert commands.cmd_reset(Args()) == 0
     assert (lab_dir / "exercise.py").read_bytes() == starter
     kept = sorted((tmp_path / ".lab-backups" / "03_dev_log").iterdir())
     assert len(kept) == 2 and all(p.read_text() == "my work\n" for p in kept)
@@ -69,5 +69,5 @@ def test_reset_puts_the_starter_back_byte_for_byte_and_keeps_the_learners_file(t
         "is the shipped starter again" in out
         and "your previous file is kept: .lab-backups/03_dev_log/" in out
     )
-    assert learner.cmd_reset(Args()) == 0
+    assert commands.cmd_reset(Args()) == 0
     assert "is the shipped starter already; nothing changed" in capsys.readouterr().out
