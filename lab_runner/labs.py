@@ -25,6 +25,12 @@ def valid_timeout(seconds: float) -> bool:
     return 0 < seconds <= MAX_TIMEOUT
 
 
+def services_for(chosen: list[Lab]) -> list[str]:
+    """The services runs of these labs need up: theirs, and the workbench (whose image each
+    sandbox is made from)."""
+    return sorted({s for lab in chosen for s in lab.services} | {"workbench"})
+
+
 class LabError(Exception):
     """The input is wrong: an unknown lab, or a lab folder that is not well formed (exit 2)."""
 

@@ -34,7 +34,7 @@ def exercise_file(lab: labs.Lab, solution: bool = False, exercise: Path | None =
 
 def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[verdict.LabResult]:
     """Run each lab on its file, side by side, results in the labs' order."""
-    containers = stack.require_healthy(sorted({s for lab in chosen for s in lab.services} | {"workbench"}))
+    containers = stack.require_healthy(labs.services_for(chosen))
     if len(chosen) == 1:
         return [verdict.run_one(chosen[0], files[0], containers, timeout)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, sandbox, stack
+from lab_runner import checks, labs, sandbox, stack
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab, LabError, Step
 from lab_runner.running import ExerciseResult, Running
@@ -110,7 +110,7 @@ def run_one(
     """Exercise, then checks (while a server lab's exercise still runs), then the verdict."""
     started = time.monotonic()
     token = new_token(lab.key)
-    needed = sorted({*lab.services, "workbench"})
+    needed = labs.services_for([lab])
     with Running(
         containers["workbench"], exercise_file, lab.folder, token, timeout or lab.timeout, lab.serve
     ) as running:

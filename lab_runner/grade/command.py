@@ -90,7 +90,7 @@ def main(args: argparse.Namespace) -> int:
     learners, entries = collect(args.submissions, chosen, every, warn, skip=args.out.resolve())
     if args.out.exists() and not args.out.is_dir():
         raise LabError(f"--out {args.out}: not a folder")
-    services = sorted({s for lab in chosen for s in lab.services} | {"workbench"})
+    services = labs.services_for(chosen)
     grader = Grader(services, args.timeout)  # StackError (exit 2) before anything is written
     if aside := prepare(args.out):
         print(f"grade: the earlier results in {args.out} were moved to {aside}", file=sys.stderr)
