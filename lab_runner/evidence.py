@@ -7,6 +7,7 @@ lines = wait_lines(chat, "/var/log/chat/chat.log", token, count=3)
 from __future__ import annotations
 
 import shlex
+import threading
 import time
 
 import testinfra.host
@@ -31,10 +32,16 @@ def wait_lines(
         time.sleep(0.05)
 
 
+_ips: dict[str, str] = {}  # container id -> its address: a container keeps it for its life
+_asking = threading.Lock()  # checks run side by side: one of them asks, the others wait for it
+
+
 def ip_of(host: testinfra.host.Host) -> str:
-    """The container's IPv4 address on the compose network (one command, then remembered for
-    this host: checks ask it often, and it does not change during a run)."""
-    if not getattr(host, "lab_ip", None):
-        out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
-        host.lab_ip = out.split()[3].split("/")[0]
-    return host.lab_ip
+    """The container's IPv4 address on the compose network: one command per container, then
+    remembered (checks ask it often, each with a host of its own)."""
+    key = getattr(host.backend, "container", None) or str(id(host))
+    with _asking:
+        if key not in _ips:
+            out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
+            _ips[key] = out.split()[3].split("/")[0]
+        return _ips[key]
