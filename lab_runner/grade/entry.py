@@ -83,11 +83,14 @@ class Entry:
 
     @property
     def suspect(self) -> bool:
-        """It failed, and a run beside it could be why: it held nothing shared itself, and it did not
-        hang without ever making a socket (a run beside it cannot make such a program hang)."""
+        """It failed, and a run beside it could be why: it held nothing shared itself, and its
+        failure is not one no neighbour can cause: a hang without ever making a socket, a death
+        by a signal (its memory is its own), a runaway stop."""
         ex = self.result.exercise if self.result else None
-        hung_alone = ex is not None and ex.timed_out and not ex.calls.sockets
-        return self.status == "failed" and not self.holds and not hung_alone
+        own = ex is not None and (
+            (ex.timed_out and not ex.calls.sockets) or ex.killed_by is not None or bool(ex.runaway)
+        )
+        return self.status == "failed" and not self.holds and not own
 
     def disturbed_by(self, other: Entry) -> bool:
         """OTHER ran beside this run and did what can make it fail."""

@@ -5,6 +5,7 @@ import csv
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -260,6 +261,18 @@ def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_t
     assert server.disturbed_by(flood)  # ... but a server lab is checked while it runs
     assert not crowd.suspect  # it held something itself: its failure is its own
     assert not sleeper.suspect  # it hung without a socket: nothing beside it makes that happen
+    crashed = ran("lab3", (0, 2), result("lab3", -6))
+    runaway = ran("lab3", (0, 2), result("lab3", 137, runaway="it printed over 16 MiB"))
+    assert quiet_fail.disturbed_by(crowd) and crashed.disturbed_by(crowd)
+    assert not crashed.suspect  # a death by a signal: its memory and processes are its own
+    assert not runaway.suspect  # stopped for what it did itself
+
+
+def test_a_learner_whose_run_held_the_services_waits_for_the_end():
+    todo = [Entry(name, LAB["lab3"]) for name in ("mallory", "mallory", "alice", "bob")]
+    grader = SimpleNamespace(noisy={"mallory"})
+    assert scheduler.Grader.next_of(grader, todo) == 2  # alice first
+    assert scheduler.Grader.next_of(grader, todo[:2]) == 0  # only mallory is left: her turn
     assert ran("lab2", (0, 20), result("lab2", 124, trace=SOCKET)).suspect  # hung on a socket: it could be
 
 
