@@ -22,6 +22,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from lab_runner import sandbox, stack
 from lab_runner.engine import STDOUT, EngineError
-from lab_runner.trace import Trace
+from lab_runner.trace import SEND, Trace
 
 TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
 STOPPED = 137  # a server lab's exercise, still running when the checks were done
@@ -111,6 +112,8 @@ class ExerciseResult:
     """Bytes it sent on its sockets, in all (from the trace, counted in the sandbox)."""
     sends: int = 0
     """Send calls it made on its sockets (sendto, write, ...), in all."""
+    stalled: str = ""
+    """Its last socket call when its checks ran early, silent since (the lab's `stall`): "sendto"."""
 
     @property
     def flooded(self) -> str | None:
@@ -130,7 +133,7 @@ class ExerciseResult:
             return "the exercise did not finish within its time limit and was stopped"
         if self.flooded:
             return self.flooded
-        if self.exit_code in (None, 0) or (self.serving and self.exit_code == STOPPED):
+        if self.exit_code in (None, 0) or (self.exit_code == STOPPED and (self.serving or self.stalled)):
             return None
         return f"the exercise exited with code {self.exit_code}"
 
@@ -154,8 +157,9 @@ class Running:
     """The container the exercise runs in: checks look at it as the workbench."""
 
     def __init__(
-        self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0
-    ) -> None:
+        self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0,
+        stall: float = 0.0,
+    ) -> None:  # fmt: skip
         try:
             self.source = path.read_bytes()
         except OSError as err:
@@ -177,6 +181,7 @@ class Running:
         self.ended = threading.Event()  # lab-run is done (cleanup included)
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.stall, self.stalled, self.last = stall, "", (0.0, "")  # last: (when, the last trace line)
 
     def __enter__(self) -> Running:
         self.started = time.monotonic()
@@ -220,6 +225,7 @@ class Running:
         with self.lock:
             if tag == "T":
                 self.trace_total += 1
+                self.last = (time.monotonic(), text)
                 if len(self.trace_head) < KEEP_TRACE[0]:
                     self.trace_head.append(text)
                 else:
@@ -250,10 +256,23 @@ class Running:
 
     def wait(self) -> None:
         """Until the exercise ends, or listens on its port (a server lab); StackError if lab-run hangs."""
-        if not self.ready.wait(self.timeout + GRACE):
-            raise stack.StackError(f"the sandbox did not stop the exercise within {self.timeout + GRACE:g} s")
-        if self.error and self.exit_code is None and not self.serving:
+        deadline = time.monotonic() + self.timeout + GRACE
+        while not self.ready.wait(0.1):
+            if self._stalled():
+                return
+            if time.monotonic() > deadline:
+                raise stack.StackError(f"the sandbox did not stop the exercise in {self.timeout + GRACE:g} s")
+        if self.error and self.exit_code is None and not self.serving and not self.stalled:
             raise stack.StackError(f"lost the exercise's run in its sandbox: {self.error}")
+
+    def _stalled(self) -> bool:
+        """STALL s and no socket call since a send: no answer comes (strace shows recv() once it returns)."""
+        with self.lock:
+            at, line = self.last
+            name = re.match(r"\d+\s+(\w+)\(.*\)\s+=\s+\d", line)
+            if self.stall and name and name.group(1) in SEND and time.monotonic() - at > self.stall:
+                self.stalled = name.group(1)
+        return bool(self.stalled)
 
     def result(self) -> ExerciseResult:
         """What the exercise did, so far (complete once the context has exited)."""
@@ -268,6 +287,7 @@ class Running:
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
                 output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
+                stalled=self.stalled,
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:

@@ -100,9 +100,8 @@ def run_one(
     started = time.monotonic()
     token = new_token(lab)
     needed = sorted({*lab.services, "workbench"})
-    with Running(
-        containers["workbench"], exercise_file, lab.folder, token, timeout or lab.timeout, lab.serve
-    ) as running:
+    box, limit = containers["workbench"], timeout or lab.timeout
+    with Running(box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall) as running:
         running.wait()
         untraced = [n for n in running.result().notes if n.startswith("strace: ")]
         if untraced and not running.result().trace:  # the workbench cannot trace: not the learner's doing

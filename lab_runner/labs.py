@@ -62,6 +62,9 @@ class Lab:
     serve: int = 0
     """A server lab: the TCP port the exercise listens on in the workbench; the checks then
     drive it as clients while it runs (0: the exercise runs to its end before the checks)."""
+    stall: float = 0.0
+    """Seconds the exercise may go without a socket call after a send before its checks run on what
+    it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
 
     @property
     def key(self) -> str:
@@ -120,7 +123,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve"}
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
 
 
 def load(folder: Path) -> Lab:
@@ -150,6 +153,9 @@ def load(folder: Path) -> Lab:
     serve = data.get("serve", 0)
     if not isinstance(serve, int) or isinstance(serve, bool) or not 0 <= serve < 65536:
         raise LabError(f"{toml_file}: 'serve' must be a TCP port number (the port the exercise listens on)")
+    stall = data.get("stall", 0)
+    if not isinstance(stall, int | float) or isinstance(stall, bool) or not 0 <= stall < timeout:
+        raise LabError(f"{toml_file}: 'stall' must be seconds (0: never), less than the timeout")
     return Lab(
         number=int(match.group(1)),
         name=name,
@@ -161,6 +167,7 @@ def load(folder: Path) -> Lab:
         folder=folder,
         look=look,
         serve=serve,
+        stall=float(stall),
     )
 
 

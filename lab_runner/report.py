@@ -43,6 +43,8 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lab, ex = result.lab, result.exercise
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
     status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
+    if ex.stalled and not ex.problem:  # checked early: nothing more was coming (the lab's `stall`)
+        status = f"no socket call for {lab.stall:g} s after its last {ex.stalled}(), checked then and stopped"
     lines.append(f"ran {ex.file} in the workbench: {status}, {ex.seconds:.2f} s")
     if ex.output.strip():
         shown = ex.output.rstrip().splitlines()
