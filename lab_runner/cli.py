@@ -109,7 +109,8 @@ def remember(result: grading.LabResult) -> None:
     state.record(
         result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
         steps_total=len(result.lab.steps), failing_step=first.number if first else None,
-        token=result.token, exercise=result.lab.exercise_path,
+        token=result.token, exercise=result.lab.exercise_path, steps=[s.passed for s in result.steps],
+        hint_texts=result.hints(first) if first else [],
     )  # fmt: skip
 
 

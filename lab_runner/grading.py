@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, sandbox, stack
+from lab_runner import checks, hints, sandbox, stack
 from lab_runner.checks import CheckResult
 from lab_runner.exercise import ExerciseResult, Running
 from lab_runner.labs import Lab, LabError, Step
@@ -58,6 +58,10 @@ class LabResult:
     @property
     def passed(self) -> bool:
         return self.exercise.problem is None and self.first_failing is None and bool(self.checks)
+
+    def hints(self, step: StepResult) -> list[str]:
+        """STEP's hints for this run, in the order they are shown: they follow the evidence."""
+        return hints.for_step(self.lab, step.step, step.checks, self.exercise.calls)
 
     @property
     def verdict(self) -> str:

@@ -35,6 +35,11 @@ class Step:
     """The names of its check functions (def test_... in checks/test_*.py)."""
     hints: tuple[str, ...]
     """Shown one at a time when the step fails: what to look at first, the answer's shape last."""
+    check_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """A check's own hints, (check, hints) pairs: shown before the step's when that check fails first."""
+
+    def hints_of(self, check: str) -> tuple[str, ...]:
+        return next((hints for name, hints in self.check_hints if name == check), ())
 
 
 @dataclass(frozen=True)
@@ -111,11 +116,20 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     steps = []
     for n, step in enumerate(raw, 1):
         at = f"{where}, step {n}"
-        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints"}):
-            raise LabError(f"{at}: unknown key(s) {', '.join(unknown)}; known: checks, goal, hints, title")
+        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints", "check_hints"}):
+            raise LabError(
+                f"{at}: unknown key(s) {', '.join(unknown)}; known: check_hints, checks, goal, hints, title"
+            )
+        checks = _strings(step, "checks", at)
+        own = step.get("check_hints", {})
+        if not isinstance(own, dict):
+            raise LabError(f"{at}: [steps.check_hints] is a table: check name = [hints]")
+        if stray := sorted(set(own) - set(checks)):
+            raise LabError(f"{at}: [steps.check_hints] names checks of this step, not {', '.join(stray)}")
         steps.append(Step(
-            title=_string(step, "title", at), goal=_string(step, "goal", at),
-            checks=_strings(step, "checks", at), hints=_strings(step, "hints", at),
+            title=_string(step, "title", at), goal=_string(step, "goal", at), checks=checks,
+            hints=_strings(step, "hints", at),
+            check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
         ))  # fmt: skip
     names = [c for s in steps for c in s.checks]
     if twice := sorted({c for c in names if names.count(c) > 1}):

@@ -75,13 +75,17 @@ def cmd_hint(args: argparse.Namespace) -> int:
         return 0
     number = entry.get("failing_step") or 1
     step = lab.steps[number - 1]
-    shown = state.reveal_hint(lab.folder.name, number, len(step.hints))
+    texts = entry.get("hint_texts")  # the last run's: its first failing check's, its errors', the step's
+    hints = (
+        texts if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts) else step.hints
+    )
+    shown = state.reveal_hint(lab.folder.name, number, len(hints))
     print(f"{lab.key}, step {number}: {step.title}")
     lines = report.labelled("expected", step.goal, indent=2)
     for n in range(shown):
-        lines += report.labelled(f"hint {n + 1}/{len(step.hints)}", step.hints[n], indent=2)
+        lines += report.labelled(f"hint {n + 1}/{len(hints)}", hints[n], indent=2)
     print("\n".join(lines))
-    if shown == len(step.hints):
+    if shown == len(hints):
         print(
             f"  that is the last hint for step {number}; "
             f"the reference: python -m lab_runner solution {lab.key}"

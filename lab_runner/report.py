@@ -71,7 +71,7 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
             for check in step.checks:
                 if not check.passed:
                     lines += labelled("observed", check.reason)
-            hints = step.step.hints
+            hints = result.hints(step)
             shown = max(1, min(hints_shown, len(hints)))
             for n in range(shown):
                 lines += labelled(f"hint {n + 1}/{len(hints)}", hints[n])
@@ -123,7 +123,7 @@ def as_dict(r: LabResult) -> dict:
                 "goal": s.step.goal,
                 "passed": s.passed,
                 "checks": [{k: v for k, v in asdict(c).items() if k != "step"} for c in s.checks],
-                "hint": None if s.passed else s.step.hints[0],
+                "hint": None if s.passed else r.hints(s)[0],
             }
             for s in r.steps
         ],
@@ -166,7 +166,7 @@ def write_junit(results: list[LabResult], path: Path) -> None:
                 case = ET.SubElement(suite, "testcase", classname=f"{name}.step{step.number}", name=c.name)
                 if not c.passed:
                     reason = xml_text(c.reason)
-                    hint = xml_text(step.step.hints[0])
+                    hint = xml_text(r.hints(step)[0])
                     failure = ET.SubElement(
                         case, "failure", message=reason.splitlines()[0] if reason else "failed"
                     )

@@ -21,7 +21,10 @@ while True:
             print("Accepted connection from:", addr, flush=True)
             sel.register(conn, selectors.EVENT_READ)
             continue
-        data = key.fileobj.recv(1024)
+        try:
+            data = key.fileobj.recv(1024)
+        except ConnectionError:  # a client that left with our echo unread: a reset
+            data = b""
         if not data:
             sel.unregister(key.fileobj)
             key.fileobj.close()
