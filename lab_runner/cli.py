@@ -14,7 +14,8 @@
 
 Exit codes: 0 every step passed; 1 a step failed (or the exercise crashed or hung);
 2 the environment or the input is wrong (the message says what to run or type);
-3 a bug in lab_runner itself; 130 interrupted. `grade` exits 0 once the class is graded, whatever
+3 a bug in lab_runner itself; 4 a question with no terminal to ask it (`solution LAB` before
+the lab has passed: add --force); 130 interrupted. `grade` exits 0 once the class is graded, whatever
 the grades (they are in its results), and 2 when the input or the environment kept it from that.
 """
 
@@ -67,6 +68,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                        ("solution", "show the lab's reference solution"),
                        ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
+    sub.choices["solution"].add_argument(
+        "--force", action="store_true", help="show it before the lab has passed, without asking"
+    )
     sub.add_parser("ports", help="where this stack's flask and chat are published on this host")
     watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
     watch.add_argument(
@@ -181,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, labs.LabError, stack.StackError, OSError) as err:
         print(f"lab_runner: error: {err}", file=sys.stderr)
         return 2
+    except learner.NeedsForce as err:
+        print(f"lab_runner: error: {err}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("lab_runner: interrupted", file=sys.stderr)
         return 130

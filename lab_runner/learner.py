@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -16,11 +17,28 @@ from lab_runner.stack import ROOT
 BACKUPS = ROOT / ".lab-backups"
 
 
+class NeedsForce(Exception):
+    """A question only a terminal can answer, and no --force (exit 4)."""
+
+
+def passed(entry: dict) -> bool:
+    """The lab passed once: it stays passed (list, next, solution agree), whatever runs came after."""
+    return bool(entry.get("ever_passed") or entry.get("passed"))
+
+
+def steps_of(entry: dict) -> str:
+    """The last run's steps, e.g. "1 ok, 2 ok, 3 FAIL" (older state files: nothing)."""
+    marks = entry.get("steps")
+    if not isinstance(marks, list) or not marks:
+        return ""
+    return ", ".join(f"{n} {'ok' if ok else 'FAIL'}" for n, ok in enumerate(marks, 1))
+
+
 def next_lab(after: labs.Lab | None = None) -> labs.Lab | None:
     """The first lab not passed yet, looking after AFTER first; None when every lab passes."""
     found = labs.discover()
     progress = state.load()
-    todo = [lab for lab in found if not progress.get(lab.folder.name, {}).get("passed")]
+    todo = [lab for lab in found if not passed(progress.get(lab.folder.name, {}))]
     if after is not None:
         later = [lab for lab in todo if lab.number > after.number]
         todo = later or [lab for lab in todo if lab.number != after.number]
@@ -36,12 +54,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     for lab in found:
         entry = progress.get(lab.folder.name, {})
         total = len(lab.steps)
+        last = f"{entry.get('steps_passed')}/{total} steps   {entry.get('at', '')}"
+        if steps := steps_of(entry):
+            last += f"   (last run: {steps})"
         if "steps_passed" not in entry:
             where = "not tried yet"
-        elif entry.get("passed"):
-            where = f"passed   {total}/{total} steps   {entry.get('at', '')}"
+        elif passed(entry):
+            where = f"passed   {last}" if entry.get("passed") else f"passed   last run {last}"
         else:
-            where = f"started  {entry['steps_passed']}/{total} steps   {entry.get('at', '')}"
+            where = f"started  {last}"
         print(f"{lab.key:<6} {lab.title:<{width}}  {where}")
     upcoming = next_lab()
     if upcoming is None:
@@ -96,12 +117,23 @@ def cmd_hint(args: argparse.Namespace) -> int:
 def cmd_solution(args: argparse.Namespace) -> int:
     lab = labs.resolve(args.lab)
     source = lab.solution_path.read_text(encoding="utf-8")
-    if not state.load().get(lab.folder.name, {}).get("ever_passed"):
-        print(
+    if not passed(state.load().get(lab.folder.name, {})):
+        warning = (
             f"# You have not passed {lab.key} yet. Reading the answer first skips the part where you\n"
             f"# find it: `python -m lab_runner hint {lab.key}` gives one more hint at a time.\n"
-            f"# {lab.solution_path.relative_to(ROOT)}:\n"
         )
+        if not args.force:
+            if not sys.stdin.isatty():  # nobody to ask: a script, a pipe
+                raise NeedsForce(
+                    f"you have not passed {lab.key} yet, and with no terminal to ask: "
+                    f"`python -m lab_runner solution {lab.key} --force` shows the reference anyway"
+                )
+            print(warning, end="")
+            if input("show the reference anyway? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("not shown")
+                return 0
+            warning = ""
+        print(f"{warning}# {lab.solution_path.relative_to(ROOT)}:\n")
     print(source, end="" if source.endswith("\n") else "\n")
     return 0
 
