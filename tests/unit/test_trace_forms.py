@@ -8,6 +8,7 @@ from lab_runner.trace import Trace
 
 LINES = (Path(__file__).parent.parent / "fixtures" / "strace" / "forms.trace").read_text().splitlines()
 TRACE = Trace.parse(LINES)
+WAITS = (Path(__file__).parent.parent / "fixtures" / "strace" / "waits.trace").read_text().splitlines()
 
 
 def sock(fd, family="AF_UNIX", kind="SOCK_DGRAM"):
@@ -81,3 +82,28 @@ def test_calls_resumed_after_another_thread_or_a_signal_are_whole_again():
     assert b.sent == [b"woke you", b"after the signal"]
     assert {c.pid for c in b.calls if c.name == "sendto"} == {1160, 1161}
     assert a.received == [b"woke you", b"after the signal"]
+
+
+def lab10_checks():
+    """Lab 10's check module, for its helpers (loaded the way lab_runner loads checks)."""
+    import importlib.util
+
+    path = Path(__file__).parent.parent.parent / "labs/10_system_calls/checks/test_system_calls.py"
+    spec = importlib.util.spec_from_file_location("lab10_checks_for_a_unit_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_lab10_tells_a_wait_of_ones_own_from_settimeouts_and_from_none():
+    trace = Trace.parse(WAITS)
+    lab10 = lab10_checks()
+    verdicts = []
+    for sock in trace.of("AF_INET", "SOCK_STREAM"):
+        if not any(c.errno == "EINPROGRESS" for c in sock.calls):
+            continue
+        started, asked = lab10.after_connect(trace, sock)
+        waited = lab10.waits_for_writing(trace, sock, started, asked)
+        verdicts.append("none" if not waited else "settimeout" if lab10.settimeout_made(waited) else "own")
+    # waits.py, in order: settimeout(), poll, select, selectors (epoll), asyncio (epoll), no wait
+    assert verdicts == ["settimeout", "own", "own", "own", "own", "none"]
