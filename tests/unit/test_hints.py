@@ -74,3 +74,9 @@ def test_lab_toml_check_hints_are_read_and_checked(tmp_path):
     else:
         raise AssertionError("a hint for a check the step does not have was accepted")
     assert dataclasses.is_dataclass(step)
+
+
+def test_reading_past_the_end_is_explained_only_for_a_step_about_the_end_of_the_stream():
+    assert hints.for_step(lab(), STEP, results("test_a"), SPIN) == ["step hint 1", "step hint 2"]
+    about = dataclasses.replace(STEP, goal='stop reading once recv() returns b""')
+    assert hints.for_step(lab(about), about, results("test_a"), SPIN)[0].startswith("recvfrom() returned 0")
