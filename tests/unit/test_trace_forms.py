@@ -102,8 +102,8 @@ def test_lab10_tells_a_wait_of_ones_own_from_settimeouts_and_from_none():
     for sock in trace.of("AF_INET", "SOCK_STREAM"):
         if not any(c.errno == "EINPROGRESS" for c in sock.calls):
             continue
-        started, asked = lab10.after_connect(trace, sock)
-        waited = lab10.waits_for_writing(trace, sock, started, asked)
+        started, reads = lab10.after_connect(trace, sock)
+        waited = lab10.waits_for_writing(trace, sock, started, reads[0])
         verdicts.append("none" if not waited else "settimeout" if lab10.settimeout_made(waited) else "own")
     # waits.py, in order: settimeout(), poll, select, selectors (epoll), asyncio (epoll), no wait
     assert verdicts == ["settimeout", "own", "own", "own", "own", "none"]
