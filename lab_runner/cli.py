@@ -4,7 +4,7 @@
     python -m lab_runner hint lab3             # the next hint for the step you are on
     python -m lab_runner watch                 # re-check on every save, from the first lab not passed
     python -m lab_runner reset lab3            # the shipped starter back (yours is kept)
-    python -m lab_runner solution lab3         # the reference solution
+    python -m lab_runner solution lab3         # the reference (asks first if lab3 has not passed)
     python -m lab_runner list                  # your progress
     python -m lab_runner ports                 # where flask and chat are published on this host
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)

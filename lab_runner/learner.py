@@ -55,14 +55,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         entry = progress.get(lab.folder.name, {})
         total = len(lab.steps)
         last = f"{entry.get('steps_passed')}/{total} steps   {entry.get('at', '')}"
+        since = "" if entry.get("passed") or not passed(entry) else "passed before; "
         if steps := steps_of(entry):
-            last += f"   (last run: {steps})"
+            last += f"   ({since}last run: {steps})"
         if "steps_passed" not in entry:
             where = "not tried yet"
-        elif passed(entry):
-            where = f"passed   {last}" if entry.get("passed") else f"passed   last run {last}"
         else:
-            where = f"started  {last}"
+            where = f"passed   {last}" if passed(entry) else f"started  {last}"
         print(f"{lab.key:<6} {lab.title:<{width}}  {where}")
     upcoming = next_lab()
     if upcoming is None:

@@ -251,7 +251,9 @@ def test_the_learners_loop_from_the_starter_to_a_pass(own_lab3):
     own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # an experiment after the pass
     assert lab_runner("lab3").returncode == 1
     listed = lab_runner("list").stdout
-    assert re.search(r"lab3 +.* passed +last run 1/2 steps .*\(last run: 1 ok, 2 FAIL\)", listed), listed
+    assert re.search(r"lab3 +.* passed +1/2 steps .*\(passed before; last run: 1 ok, 2 FAIL\)", listed), (
+        listed
+    )
     assert lab_runner("solution", "lab3").returncode == 0  # passed once: no question, in list or here
     own_lab3.write_bytes(LAB3.solution_path.read_bytes())
     reset = lab_runner("reset", "lab3")
