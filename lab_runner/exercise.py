@@ -269,7 +269,7 @@ class Running:
         """STALL s and no socket call since a send: no answer comes (strace shows recv() once it returns)."""
         with self.lock:
             at, line = self.last
-            name = re.match(r"\d+\s+(\w+)\(.*\)\s+=\s+\d", line)
+            name = re.match(r"\d+\s+(?:[\d.]+\s+)?(\w+)\(.*\)\s+=\s+\d", line)  # with -ttt's time too
             if self.stall and name and name.group(1) in SEND and time.monotonic() - at > self.stall:
                 self.stalled = name.group(1)
         return bool(self.stalled)

@@ -56,6 +56,7 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lines += ["  " + call for call in calls]
     lines += ["  strace: " + note for note in ex.notes[:3]]
     left = "its server, checked while it ran" if ex.serving else "left running by the exercise"
+    left = "still waiting for an answer when it was checked" if ex.stalled else left
     for stopped in ex.stopped:
         lines.append(f"stopped after the checks: pid {stopped} ({left})")
     if ex.removed:

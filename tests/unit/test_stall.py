@@ -20,6 +20,7 @@ def running(stall, line, ago):
 
 def test_silence_after_a_send_longer_than_the_stall_is_a_stall():
     assert running(4.0, SENT, ago=4.5)._stalled()
+    assert running(4.0, SENT.replace("7 ", "7 1701450000.123456 ", 1), ago=4.5)._stalled()  # strace -ttt
     assert running(4.0, SENT, ago=4.5).stalled == ""  # set by _stalled(), not before
     assert not running(4.0, SENT, ago=1.0)._stalled()
 
