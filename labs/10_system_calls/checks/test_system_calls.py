@@ -171,7 +171,8 @@ def test_your_program_waited_until_the_socket_was_writable(calls, flask):
                 "the only wait was Python's own, inside socket.connect(), because the socket had a"
                 " settimeout(): poll(POLLOUT|POLLERR), then SO_ERROR, then connect() returned as if it"
                 " blocked. This step is that wait written by you: setblocking(False), connect_ex() (or"
-                " connect() and its BlockingIOError), then select/poll/selectors until it is writable"
+                " connect() and its BlockingIOError), then select/poll/selectors until it is writable (a"
+                " poll() of your own that asks exactly POLLOUT|POLLERR looks like Python's: ask POLLOUT)"
             )
             continue
         other = [str(c) for c in calls.calls[started : reads[-1]] if c.name in WAITS]
