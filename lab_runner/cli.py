@@ -4,7 +4,7 @@
     python -m lab_runner hint lab3             # the next hint for the step you are on
     python -m lab_runner watch                 # re-check on every save, from the first lab not passed
     python -m lab_runner reset lab3            # the shipped starter back (yours is kept)
-    python -m lab_runner solution lab3         # the reference solution
+    python -m lab_runner solution lab3         # the reference (asks first if lab3 has not passed)
     python -m lab_runner list                  # your progress
     python -m lab_runner ports                 # where flask and chat are published on this host
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
@@ -14,7 +14,8 @@
 
 Exit codes: 0 every step passed; 1 a step failed (or the exercise crashed or hung);
 2 the environment or the input is wrong (the message says what to run or type);
-3 a bug in lab_runner itself; 130 interrupted. `grade` exits 0 once the class is graded, whatever
+3 a bug in lab_runner itself; 4 a question with no terminal to ask it (`solution LAB` before
+the lab has passed: add --force); 130 interrupted. `grade` exits 0 once the class is graded, whatever
 the grades (they are in its results), and 2 when the input or the environment kept it from that.
 """
 
@@ -81,6 +82,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                        ("solution", "show the lab's reference solution"),
                        ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
+    sub.choices["solution"].add_argument(
+        "--force", action="store_true", help="show it before the lab has passed, without asking"
+    )
     sub.add_parser("ports", help="where this stack's flask and chat are published on this host")
     watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
     watch.add_argument(
@@ -111,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, labs.LabError, stack.StackError, OSError) as err:
         print(f"lab_runner: error: {err}", file=sys.stderr)
         return 2
+    except commands.NeedsForce as err:
+        print(f"lab_runner: error: {err}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
         print("lab_runner: interrupted", file=sys.stderr)
         return 130

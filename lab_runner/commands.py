@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 from lab_runner import labs, learner, report, stack, state
@@ -16,6 +17,10 @@ from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
 
 class UsageError(Exception):
     """Bad input on the command line (exit 2)."""
+
+
+class NeedsForce(Exception):
+    """A question only a terminal can answer, and no --force (exit 4)."""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -65,12 +70,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     for lab in found:
         entry = progress.get(lab.folder.name, {})
         total = len(lab.steps)
+        last = f"{entry.get('steps_passed')}/{total} steps   {entry.get('at', '')}"
+        since = "" if entry.get("passed") or not learner.passed(entry) else "passed before; "
+        if steps := learner.steps_of(entry):
+            last += f"   ({since}last run: {steps})"
         if "steps_passed" not in entry:
             where = "not tried yet"
-        elif entry.get("passed"):
-            where = f"passed   {total}/{total} steps   {entry.get('at', '')}"
         else:
-            where = f"started  {entry['steps_passed']}/{total} steps   {entry.get('at', '')}"
+            where = f"passed   {last}" if learner.passed(entry) else f"started  {last}"
         print(f"{lab.key:<6} {lab.title:<{width}}  {where}")
     upcoming = next_lab()
     if upcoming is None:
@@ -102,13 +109,17 @@ def cmd_hint(args: argparse.Namespace) -> int:
         return 0
     number = entry.get("failing_step") or 1
     step = lab.steps[number - 1]
-    shown = state.reveal_hint(lab.folder.name, number, len(step.hints))
+    texts = entry.get("hint_texts")  # the last run's: its first failing check's, its errors', the step's
+    hints = (
+        texts if isinstance(texts, list) and texts and all(isinstance(t, str) for t in texts) else step.hints
+    )
+    shown = state.reveal_hint(lab.folder.name, number, len(hints))
     print(f"{lab.key}, step {number}: {step.title}")
     lines = report.labelled("expected", step.goal, indent=2)
     for n in range(shown):
-        lines += report.labelled(f"hint {n + 1}/{len(step.hints)}", step.hints[n], indent=2)
+        lines += report.labelled(f"hint {n + 1}/{len(hints)}", hints[n], indent=2)
     print("\n".join(lines))
-    if shown == len(step.hints):
+    if shown == len(hints):
         print(
             f"  that is the last hint for step {number}; "
             f"the reference: python -m lab_runner solution {lab.key}"
@@ -119,12 +130,23 @@ def cmd_hint(args: argparse.Namespace) -> int:
 def cmd_solution(args: argparse.Namespace) -> int:
     lab = labs.resolve(args.lab)
     source = lab.solution_path.read_text(encoding="utf-8")
-    if not state.load().get(lab.folder.name, {}).get("ever_passed"):
-        print(
+    if not learner.passed(state.load().get(lab.folder.name, {})):
+        warning = (
             f"# You have not passed {lab.key} yet. Reading the answer first skips the part where you\n"
             f"# find it: `python -m lab_runner hint {lab.key}` gives one more hint at a time.\n"
-            f"# {lab.solution_path.relative_to(ROOT)}:\n"
         )
+        if not args.force:
+            if not sys.stdin.isatty():  # nobody to ask: a script, a pipe
+                raise NeedsForce(
+                    f"you have not passed {lab.key} yet, and with no terminal to ask: "
+                    f"`python -m lab_runner solution {lab.key} --force` shows the reference anyway"
+                )
+            print(warning, end="")
+            if input("show the reference anyway? [y/N] ").strip().lower() not in ("y", "yes"):
+                print("not shown")
+                return 0
+            warning = ""
+        print(f"{warning}# {lab.solution_path.relative_to(ROOT)}:\n")
     print(source, end="" if source.endswith("\n") else "\n")
     return 0
 

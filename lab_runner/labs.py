@@ -47,6 +47,11 @@ class Step:
     """The names of its check functions (def test_... in checks/test_*.py)."""
     hints: tuple[str, ...]
     """Shown one at a time when the step fails: what to look at first, the answer's shape last."""
+    check_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """A check's own hints, (check, hints) pairs: shown before the step's when that check fails first."""
+
+    def hints_of(self, check: str) -> tuple[str, ...]:
+        return next((hints for name, hints in self.check_hints if name == check), ())
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,9 @@ class Lab:
     serve: int = 0
     """A server lab: the TCP port the exercise listens on in the workbench; the checks then
     drive it as clients while it runs (0: the exercise runs to its end before the checks)."""
+    stall: float = 0.0
+    """Seconds the exercise may go without a socket call after a send before its checks run on what
+    it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
 
     @property
     def key(self) -> str:
@@ -120,11 +128,20 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     steps = []
     for n, step in enumerate(raw, 1):
         at = f"{where}, step {n}"
-        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints"}):
-            raise LabError(f"{at}: unknown key(s) {', '.join(unknown)}; known: checks, goal, hints, title")
+        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints", "check_hints"}):
+            raise LabError(
+                f"{at}: unknown key(s) {', '.join(unknown)}; known: check_hints, checks, goal, hints, title"
+            )
+        checks = _strings(step, "checks", at)
+        own = step.get("check_hints", {})
+        if not isinstance(own, dict):
+            raise LabError(f"{at}: [steps.check_hints] is a table: check name = [hints]")
+        if stray := sorted(set(own) - set(checks)):
+            raise LabError(f"{at}: [steps.check_hints] names checks of this step, not {', '.join(stray)}")
         steps.append(Step(
-            title=_string(step, "title", at), goal=_string(step, "goal", at),
-            checks=_strings(step, "checks", at), hints=_strings(step, "hints", at),
+            title=_string(step, "title", at), goal=_string(step, "goal", at), checks=checks,
+            hints=_strings(step, "hints", at),
+            check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
         ))  # fmt: skip
     names = [c for s in steps for c in s.checks]
     if twice := sorted({c for c in names if names.count(c) > 1}):
@@ -132,7 +149,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve"}
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
 
 
 def load(folder: Path) -> Lab:
@@ -162,6 +179,9 @@ def load(folder: Path) -> Lab:
     serve = data.get("serve", 0)
     if not isinstance(serve, int) or isinstance(serve, bool) or not 0 <= serve < 65536:
         raise LabError(f"{toml_file}: 'serve' must be a TCP port number (the port the exercise listens on)")
+    stall = data.get("stall", 0)
+    if not isinstance(stall, int | float) or isinstance(stall, bool) or not 0 <= stall < timeout:
+        raise LabError(f"{toml_file}: 'stall' must be seconds (0: never), less than the timeout")
     return Lab(
         number=int(match.group(1)),
         name=name,
@@ -173,6 +193,7 @@ def load(folder: Path) -> Lab:
         folder=folder,
         look=look,
         serve=serve,
+        stall=float(stall),
     )
 
 

@@ -14,11 +14,24 @@ from lab_runner import labs, report, stack, state, verdict
 LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
 
 
+def passed(entry: dict) -> bool:
+    """The lab passed once: it stays passed (list, next, solution agree), whatever runs came after."""
+    return bool(entry.get("ever_passed") or entry.get("passed"))
+
+
+def steps_of(entry: dict) -> str:
+    """The last run's steps, e.g. "1 ok, 2 ok, 3 FAIL" (older state files: nothing)."""
+    marks = entry.get("steps")
+    if not isinstance(marks, list) or not marks:
+        return ""
+    return ", ".join(f"{n} {'ok' if ok else 'FAIL'}" for n, ok in enumerate(marks, 1))
+
+
 def next_lab(after: labs.Lab | None = None) -> labs.Lab | None:
     """The first lab not passed yet, looking after AFTER first; None when every lab passes."""
     found = labs.discover()
     progress = state.load()
-    todo = [lab for lab in found if not progress.get(lab.folder.name, {}).get("passed")]
+    todo = [lab for lab in found if not passed(progress.get(lab.folder.name, {}))]
     if after is not None:
         later = [lab for lab in todo if lab.number > after.number]
         todo = later or [lab for lab in todo if lab.number != after.number]
@@ -48,7 +61,8 @@ def remember(result: verdict.LabResult) -> None:
     state.record(
         result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
         steps_total=result.steps_total, failing_step=result.failing_step,
-        token=result.token, exercise=result.lab.exercise_path,
+        token=result.token, exercise=result.lab.exercise_path, steps=[s.passed for s in result.steps],
+        hint_texts=result.hints(result.first_failing) if result.first_failing else [],
     )  # fmt: skip
 
 

@@ -35,6 +35,8 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lab, ex = result.lab, result.exercise
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
     status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
+    if ex.stalled and not ex.problem:  # checked early: nothing more was coming (the lab's `stall`)
+        status = f"no socket call for {lab.stall:g} s after its last {ex.stalled}(), checked then and stopped"
     lines.append(f"ran {ex.file} in the workbench: {status}, {ex.seconds:.2f} s")
     if ex.output.strip():
         shown = ex.output.rstrip().splitlines()
@@ -46,6 +48,7 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lines += ["  " + call for call in calls]
     lines += ["  strace: " + note for note in ex.notes[:3]]
     left = "its server, checked while it ran" if ex.serving else "left running by the exercise"
+    left = "still waiting for an answer when it was checked" if ex.stalled else left
     for stopped in ex.stopped:
         lines.append(f"stopped after the checks: pid {stopped} ({left})")
     if ex.removed:
@@ -61,7 +64,7 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
             for check in step.checks:
                 if not check.passed:
                     lines += labelled("observed", check.reason)
-            hints = step.step.hints
+            hints = result.hints(step)
             shown = max(1, min(hints_shown, len(hints)))
             for n in range(shown):
                 lines += labelled(f"hint {n + 1}/{len(hints)}", hints[n])
@@ -114,7 +117,7 @@ def as_dict(r: LabResult) -> dict:
                 "goal": s.step.goal,
                 "passed": s.passed,
                 "checks": [{k: v for k, v in asdict(c).items() if k != "step"} for c in s.checks],
-                "hint": None if s.passed else s.step.hints[0],
+                "hint": None if s.passed else r.hints(s)[0],
             }
             for s in r.steps
         ],
@@ -136,10 +139,11 @@ def write_junit(results: list[LabResult], path: Path) -> None:
                             problem or "", detail=r.exercise.output, output=r.exercise.output)]  # fmt: skip
         for step in r.steps:
             for c in step.checks:
+                hint = "" if c.passed else r.hints(step)[0]
                 cases.append(junit.Case(
                     f"{name}.step{step.number}", c.name, outcome="passed" if c.passed else "failure",
                     message=c.reason.splitlines()[0] if c.reason else "failed",
-                    detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {step.step.hints[0]}",
+                    detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {hint}",
                 ))  # fmt: skip
         steps = f"{r.steps_passed}/{r.steps_total}"
         suites.append(junit.Suite(name, cases, r.seconds, {"token": r.token, "steps_passed": steps}))

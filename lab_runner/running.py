@@ -22,6 +22,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from pathlib import Path
 from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
-from lab_runner.trace import Trace
+from lab_runner.trace import SEND, Trace
 
 EXIT_TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
 EXIT_STOPPED = 137  # a server lab's exercise, still running when the checks were done
@@ -69,6 +70,8 @@ class ExerciseResult:
     """Send calls it made on its sockets (sendto, write, ...), in all."""
     runaway: str = ""
     """Why the sandbox stopped it early, far past what any exercise does ("it printed over 16 MiB")."""
+    stalled: str = ""
+    """Its last socket call when its checks ran early, silent since (the lab's `stall`): "sendto"."""
 
     @property
     def flooded(self) -> str | None:
@@ -82,23 +85,24 @@ class ExerciseResult:
         return self.exit_code == EXIT_TIMED_OUT
 
     @property
-    def own_server_stopped(self) -> bool:
-        """A server lab's exercise, stopped once its checks were done: its normal end."""
-        return self.serving and self.exit_code == EXIT_STOPPED
+    def stopped_after_checks(self) -> bool:
+        """Checked while it ran (a server lab's server, or a run checked once it stalled), then
+        stopped once its checks were done: its normal end."""
+        return (self.serving or bool(self.stalled)) and self.exit_code == EXIT_STOPPED
 
     @property
     def killed_by(self) -> int | None:
         """The signal that ended it (lab-run's 128+N, or -N), when nothing of ours sent it: not its
         time limit, not a runaway stop, not a server lab's server stopped after its checks."""
         code = self.exit_code
-        if code is None or 0 <= code < 128 or self.timed_out or self.runaway or self.own_server_stopped:
+        if code is None or 0 <= code < 128 or self.timed_out or self.runaway or self.stopped_after_checks:
             return None
         return -code if code < 0 else code - 128
 
     @property
     def left_running(self) -> int:
-        """Processes it left behind, stopped after the checks (a server lab's own server is not one)."""
-        return max(0, len(self.stopped) - self.serving)
+        """Processes it left behind, stopped after the checks (not its own, checked while it ran)."""
+        return max(0, len(self.stopped) - self.stopped_after_checks)
 
     @property
     def files_left(self) -> int:
@@ -121,7 +125,7 @@ class ExerciseResult:
             return f"the exercise was stopped early: {self.runaway}"
         if self.flooded:
             return self.flooded
-        if self.exit_code in (None, 0) or self.own_server_stopped:
+        if self.exit_code in (None, 0) or self.stopped_after_checks:
             return None
         return f"the exercise exited with code {self.exit_code}"
 
@@ -145,8 +149,9 @@ class Running:
     """The container the exercise runs in: checks look at it as the workbench."""
 
     def __init__(
-        self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0
-    ) -> None:
+        self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0,
+        stall: float = 0.0,
+    ) -> None:  # fmt: skip
         try:
             self.source = path.read_bytes()
         except OSError as err:
@@ -169,6 +174,7 @@ class Running:
         self.ended = threading.Event()  # lab-run is done (cleanup included)
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.stall, self.stalled, self.last = stall, "", (0.0, "")  # last: (when, the last trace line)
 
     def __enter__(self) -> Running:
         self.started = time.monotonic()
@@ -212,6 +218,7 @@ class Running:
         with self.lock:
             if tag == "T":
                 self.trace_total += 1
+                self.last = (time.monotonic(), text)
                 if len(self.trace_head) < KEEP_TRACE[0]:
                     self.trace_head.append(text)
                 else:
@@ -244,10 +251,23 @@ class Running:
 
     def wait(self) -> None:
         """Until the exercise ends, or listens on its port (a server lab); StackError if lab-run hangs."""
-        if not self.ready.wait(self.timeout + GRACE):
-            raise stack.StackError(f"the sandbox did not stop the exercise within {self.timeout + GRACE:g} s")
-        if self.error and self.exit_code is None and not self.serving:
+        deadline = time.monotonic() + self.timeout + GRACE
+        while not self.ready.wait(0.1):
+            if self._stalled():
+                return
+            if time.monotonic() > deadline:
+                raise stack.StackError(f"the sandbox did not stop the exercise in {self.timeout + GRACE:g} s")
+        if self.error and self.exit_code is None and not self.serving and not self.stalled:
             raise stack.StackError(f"lost the exercise's run in its sandbox: {self.error}")
+
+    def _stalled(self) -> bool:
+        """STALL s and no socket call since a send: no answer comes (strace shows recv() once it returns)."""
+        with self.lock:
+            at, line = self.last
+            name = re.match(r"\d+\s+(?:[\d.]+\s+)?(\w+)\(.*\)\s+=\s+\d", line)  # with -ttt's time too
+            if self.stall and name and name.group(1) in SEND and time.monotonic() - at > self.stall:
+                self.stalled = name.group(1)
+        return bool(self.stalled)
 
     def result(self) -> ExerciseResult:
         """What the exercise did, so far (complete once the context has exited)."""
@@ -262,7 +282,7 @@ class Running:
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
                 output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
-                runaway=self.runaway,
+                runaway=self.runaway, stalled=self.stalled,
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:

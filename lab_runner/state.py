@@ -39,8 +39,10 @@ def fingerprint(path: Path) -> str:
 
 
 def record(folder: str, *, passed: bool, steps_passed: int, steps_total: int, failing_step: int | None,
-           token: str, exercise: Path) -> None:  # fmt: skip
-    """Remember a run of the learner's own exercise.py."""
+           token: str, exercise: Path, steps: list[bool] | None = None,
+           hint_texts: list[str] | None = None) -> None:  # fmt: skip
+    """Remember a run of the learner's own exercise.py: STEPS, each step passed or not; HINT_TEXTS,
+    the failing step's hints for this run (they follow its evidence)."""
     data = load()
     entry = data.get(folder, {})
     hints = entry.get("hints", {}) if isinstance(entry.get("hints"), dict) else {}
@@ -54,6 +56,8 @@ def record(folder: str, *, passed: bool, steps_passed: int, steps_total: int, fa
         "exercise": fingerprint(exercise),
         "hints": hints,
         "ever_passed": passed or bool(entry.get("ever_passed")),
+        "steps": steps or [],
+        "hint_texts": hint_texts or [],
     }
     _save(data)
 

@@ -64,6 +64,14 @@ class Call:
             return b""
         return decode(found.group(1))
 
+    @property
+    def cut(self) -> bool:
+        """strace kept only the first bytes (-s 256, shown "..."...): .data is what moved, cut short."""
+        if self.name in VECTORED:
+            return any(self.args.startswith("...", m.end()) for m in IOV.finditer(self.args))
+        found = STRING.search(self.args)
+        return bool(found and found.group(2))
+
     def __str__(self) -> str:
         result = "?" if self.ret is None else str(self.ret)
         return f"{self.name}({self.args}) = {result}" + (f" {self.errno}" if self.errno else "")
@@ -127,7 +135,8 @@ class Trace:
                 continue
             if rest.startswith("<... "):
                 resumed = re.match(r"<\.\.\. \w+ resumed>\s?(.*)", rest)
-                rest = pending.pop(pid, "") + (resumed.group(1) if resumed else "")
+                first = pending.pop(pid, "")  # "recvfrom(3," or "poll(" (strace keeps "3, " whole)
+                rest = first + (" " if first.endswith(",") else "") + (resumed.group(1) if resumed else "")
             rest, ends = unname(rest)
             found = LINE.match(f"{pid} {rest}")
             if found:
@@ -185,7 +194,7 @@ class Trace:
                 sock.peer = address(call.args)
             elif call.name == "bind" and ok:
                 sock.bound = address(call.args)
-            elif call.name == "sendto" and sock.peer is None:
+            elif call.name in ("sendto", "sendmsg") and sock.peer is None:  # an address with the data
                 sock.peer = address(call.args)
             elif call.name in ("accept", "accept4") and ok:
                 conn = Socket(call.pid, call.ret, sock.family, sock.type, [call], peer=address(call.args))  # type: ignore[arg-type]

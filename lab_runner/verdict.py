@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, labs, sandbox, stack
+from lab_runner import checks, hints, labs, sandbox, stack
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab, LabError, Step
 from lab_runner.running import ExerciseResult, Running
@@ -69,6 +69,10 @@ class LabResult:
     def passed(self) -> bool:
         return self.exercise.problem is None and self.first_failing is None and bool(self.checks)
 
+    def hints(self, step: StepResult) -> list[str]:
+        """STEP's hints for this run, in the order they are shown: they follow the evidence."""
+        return hints.for_step(self.lab, step.step, step.checks, self.exercise.calls)
+
     @property
     def verdict(self) -> str:
         """One line: PASS or FAIL, and why."""
@@ -111,9 +115,8 @@ def run_one(
     started = time.monotonic()
     token = new_token(lab.key)
     needed = labs.services_for([lab])
-    with Running(
-        containers["workbench"], exercise_file, lab.folder, token, timeout or lab.timeout, lab.serve
-    ) as running:
+    box, limit = containers["workbench"], timeout or lab.timeout
+    with Running(box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall) as running:
         running.wait()
         if untraced := running.result().untraced:  # the sandbox cannot trace: not the learner's doing
             raise stack.StackError(

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from lab_runner.stack import ROOT
+from lab_runner.paths import ROOT
 
 # The tests' runs are not the learner's: keep their results out of .lab-results.json.
 STATE = Path(tempfile.gettempdir()) / f"socketlab-test-results-{os.getpid()}.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner.stack import ROOT
+from lab_runner.paths import ROOT
 
 BOOTSTRAP = ROOT / "bootstrap.sh"
 

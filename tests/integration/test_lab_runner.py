@@ -250,7 +250,10 @@ def test_a_python_without_the_dependencies_is_told_what_to_run():
 def test_the_learners_loop_from_the_starter_to_a_pass(own_lab3):
     STATE.unlink(missing_ok=True)
     assert "lab3   " in lab_runner("list").stdout and "not tried yet" in lab_runner("list").stdout
-    before = lab_runner("solution", "lab3").stdout
+    asked = lab_runner("solution", "lab3")  # no terminal to ask "show it anyway?": --force says so
+    assert asked.returncode == 4 and asked.stdout == "" and asked.stderr.count("\n") == 1, asked
+    assert "solution lab3 --force" in asked.stderr
+    before = lab_runner("solution", "lab3", "--force").stdout
     assert before.startswith("# You have not passed lab3 yet.")
     own_lab3.write_bytes(LAB3.starter_path.read_bytes())
     assert lab_runner("lab3").returncode == 1
@@ -261,8 +264,16 @@ def test_the_learners_loop_from_the_starter_to_a_pass(own_lab3):
     own_lab3.write_bytes(LAB3.solution_path.read_bytes())  # the learner solves it
     hint = lab_runner("hint", "lab3")  # exercise.py changed: checked again first
     assert "checking lab3 first" in hint.stdout and "lab3 passes: no hint needed" in hint.stdout
-    assert re.search(r"lab3 +.* passed +2/2 steps", lab_runner("list").stdout)
+    assert re.search(r"lab3 +.* passed +2/2 steps .*\(last run: 1 ok, 2 ok\)", lab_runner("list").stdout)
     assert not lab_runner("solution", "lab3").stdout.startswith("# You have not passed")
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # an experiment after the pass
+    assert lab_runner("lab3").returncode == 1
+    listed = lab_runner("list").stdout
+    assert re.search(r"lab3 +.* passed +1/2 steps .*\(passed before; last run: 1 ok, 2 FAIL\)", listed), (
+        listed
+    )
+    assert lab_runner("solution", "lab3").returncode == 0  # passed once: no question, in list or here
+    own_lab3.write_bytes(LAB3.solution_path.read_bytes())
     reset = lab_runner("reset", "lab3")
     kept = re.search(r"your previous file is kept: (\S+)", reset.stdout).group(1)
     assert (stack.ROOT / kept).read_bytes() == LAB3.solution_path.read_bytes()

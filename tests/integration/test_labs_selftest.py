@@ -9,11 +9,12 @@
 """
 
 import json
+import re
 
 import pytest
 from runner import lab_runner
 
-from lab_runner import labs
+from lab_runner import contract, labs
 
 LABS = labs.discover()
 IDS = [lab.key for lab in LABS]
@@ -43,7 +44,14 @@ def test_the_starter_passes_step_1_and_fails_later_with_that_steps_hint(lab):
     assert f"step 1  PASS  {lab.steps[0].title}" in done.stdout, done.stdout
     failing = next(n for n, step in enumerate(lab.steps, 1) if f"step {n}  FAIL" in done.stdout)
     assert failing > 1
-    assert f"hint 1/{len(lab.steps[failing - 1].hints)}: {lab.steps[failing - 1].hints[0]}" in done.stdout
+    step = lab.steps[failing - 1]
+    # The hint follows the evidence: the first failing check's own, an error's, or the step's first.
+    shown = re.search(r"^    hint 1/\d+: (.*)$", done.stdout, re.MULTILINE)
+    assert shown, done.stdout
+    own = [h for _, hints in step.check_hints for h in hints]
+    assert shown.group(1) in (step.hints[0], *own) or re.match(
+        r"\w+\(\) = -1 E|\w+\(\) returned 0", shown.group(1)
+    )
 
 
 @pytest.mark.parametrize("lab", LABS, ids=IDS)
@@ -68,3 +76,29 @@ def test_a_forgery_of_a_passing_runs_output_fails_every_check(lab, tmp_path):
     doc = run_json(lab.key, "--exercise", str(forged))
     passed = [c["name"] for c in checks_of(doc) if c["passed"]]
     assert not passed, f"these checks believe a forged printout: {passed}"
+
+
+# --- each lab's contract: variants that must pass, mistakes that must fail at their own step -----
+
+PROGRAMS = [(lab, p) for lab in LABS for p in contract.programs(lab)]
+
+
+@pytest.mark.parametrize(
+    ("lab", "program"), PROGRAMS, ids=[f"{lab.key}-{p.path.stem}" for lab, p in PROGRAMS]
+)
+def test_the_labs_contract(lab, program):
+    doc = run_json(lab.key, "--exercise", str(program.path))
+    steps = doc["steps"]
+    said = {
+        s["number"]: [f"{c['name']}: {c['reason']}" for c in s["checks"] if not c["passed"]] for s in steps
+    }
+    earlier = {n: said[n] for n in range(1, program.step) if said[n]}
+    assert not earlier, f"{program.path.name}: an earlier step fails: {earlier}"
+    if program.kind == "pass":
+        assert not said[program.step], f"{program.path.name}: a correct program fails: {said[program.step]}"
+        return
+    assert said[program.step], f"{program.path.name}: the mistake passes step {program.step}"
+    assert any(program.says in reason for reason in said[program.step]), (
+        f"{program.path.name}: step {program.step} fails without naming the mistake ({program.says!r}):"
+        f" {said[program.step]}"
+    )

@@ -1,5 +1,6 @@
 """Running checks, judging a run and reporting it, without the stack: fake labs, real code."""
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -128,6 +129,16 @@ def test_text_report_details_only_the_first_failing_step_with_its_hints_so_far(t
     first_fails = report.text(sample(tmp_path, [False, False]))
     assert "hint 1/2: hint for one" in first_fails and "hint for two" not in first_fails
     assert "(the next hint: python -m lab_runner hint lab3)" in first_fails
+
+
+def test_the_hint_shown_is_the_first_failing_checks_own_then_the_steps_in_text_json_and_junit(tmp_path):
+    result = sample(tmp_path, [True, False])
+    two = dataclasses.replace(result.lab.steps[1], check_hints=(("test_b", ("b's own hint",)),))
+    result.lab = dataclasses.replace(result.lab, steps=(result.lab.steps[0], two))
+    assert "hint 1/3: b's own hint" in report.text(result)
+    assert json.loads(report.as_json([result]))["labs"][0]["steps"][1]["hint"] == "b's own hint"
+    report.write_junit([result], tmp_path / "j.xml")
+    assert "hint: b's own hint" in (tmp_path / "j.xml").read_text()
 
 
 def test_text_report_shows_the_socket_calls_and_escapes_control_characters(tmp_path):

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from lab_runner import checks, labs
+from lab_runner import checks, contract, labs
 from lab_runner.stack import COMPOSE_FILE, ROOT
 
 LABS = labs.discover()
@@ -69,3 +69,13 @@ def test_readme_lab_table_is_in_step_with_labs():
         for lab in LABS
     ]
     assert rows == expected, "update README.md's lab table:\n" + "\n".join(expected)
+
+
+@pytest.mark.parametrize("lab", LABS, ids=IDS)
+def test_every_step_of_the_learners_has_its_contract_as_programs(lab):
+    programs = contract.programs(lab)  # well named, each mistake saying what it must be told
+    for number in range(2, len(lab.steps) + 1):
+        variants = [p.path.name for p in programs if p.kind == "pass" and p.step == number]
+        mistakes = [p.path.name for p in programs if p.kind == "fail" and p.step == number]
+        assert len(variants) >= 3, f"step {number} has {len(variants)} variant(s) that must pass: {variants}"
+        assert len(mistakes) >= 2, f"step {number} has {len(mistakes)} mistake(s) that must fail: {mistakes}"

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from lab_runner.stack import ROOT
+from lab_runner.paths import ROOT
 
 
 @pytest.mark.parametrize("args", [["check", "."], ["format", "--check", "."]])

@@ -133,9 +133,22 @@ def in_pieces(calls, flask, token):
 
 
 def test_one_request_went_in_pieces(calls, flask, token):
-    assert in_pieces(calls, flask, token), (
-        f"no connection to flask:{PORT} sent a request with {token} in two send() calls or more, the first "
-        f"stopping before the empty line; {seen(calls, flask, token)}"
+    if in_pieces(calls, flask, token):
+        return
+    socks = to_flask(calls, flask, token)
+    why = ""
+    if len(socks) < 2:
+        why = "only one connection sent the token: step 2 is a new connection of its own. "
+    elif len([d for d in socks[-1].sent if d]) < 2:
+        why = "your last connection sent its whole request in one send(): send the request line first. "
+    elif END_OF_HEAD.search(socks[-1].sent[0]):
+        why = (
+            "the first send() of your last connection already held the empty line that ends the request: the"
+            " server answered it at once, and the rest was not part of it. "
+        )
+    raise AssertionError(
+        why + f"No connection to flask:{PORT} sent a request with {token} in two send() calls or more, the"
+        f" first stopping before the empty line; {seen(calls, flask, token)}"
     )
 
 

@@ -74,11 +74,69 @@ def test_a_datagram_with_a_pri_header_went_to_dev_log(calls, token):
     )
 
 
+# rsyslog's reading of a datagram (RFC 3164, as its default parser does it): <PRI>, then an
+# optional timestamp "Mmm dd hh:mm:ss ", then the tag (up to a space, a ':' included), then the
+# message. Its program name is the tag up to '[', ':' or '/', so lab3: and lab3[4711]: both name lab3.
+TIMESTAMP = re.compile(r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec) [ 0-9]\d \d\d:\d\d:\d\d ")
+READ = re.compile(r"<(\d+)> (\w+)\.(\w+) (\S*?:|\S*)(.*)")
+
+
+def program_name(tag):
+    return re.split(r"[\[:/]", tag, maxsplit=1)[0]
+
+
+def after_header(datagram):
+    """The text after <PRI> and an optional timestamp: what rsyslog keeps as tag and message."""
+    rest = re.sub(r"^<\d{1,3}>", "", datagram, count=1)
+    return TIMESTAMP.sub("", rest, count=1) if TIMESTAMP.match(rest) else rest
+
+
+def words_of(datagram):
+    """The learner's own words: after the header, the timestamp and the tag."""
+    rest = after_header(datagram)
+    tag = re.match(r"\S*?:|\S*", rest).group()
+    return rest[len(tag) :].strip(" \n\0")
+
+
+def read_by_rsyslog(lines):
+    """(PRI, facility.severity, tag, program name) of each line of priority.log."""
+    found = [READ.match(line) for line in lines]
+    return [(int(m[1]), f"{m[2]}.{m[3]}", m[4], program_name(m[4])) for m in found if m]
+
+
+def why_not_local0_warning(pri, names):
+    facility, severity = divmod(pri, 8)
+    said = f"PRI {pri} is facility {facility} * 8 + severity {severity}, which rsyslog reads as {names}"
+    if facility != 16:
+        said += f"; local0 is facility 16, not {facility}"
+    if severity != 4:
+        said += f"; warning is severity 4, not {severity}"
+    return said
+
+
 def test_it_was_logged_at_local0_warning_tagged_lab3(rsyslog, calls, token):
     lines = logged(rsyslog, PRIORITY, calls, token)
-    assert any(re.match(r"<132> local0\.warning lab3: ", line) for line in lines), (
+    read = read_by_rsyslog(lines)
+    if any(names == "local0.warning" and name == "lab3" for _, names, _, name in read):
+        return
+    sent = with_header(calls, token) or bare(calls, token)
+    why = []
+    for pri, names, tag, name in read:
+        if not pri:
+            continue  # step 1's bare datagram
+        if names != "local0.warning":
+            why.append(why_not_local0_warning(pri, names))
+        if name != "lab3":
+            why.append(
+                f"rsyslog took {tag!r} as the tag (program name {name!r}), not lab3: the datagram must go on"
+                " with 'lab3: ' right after the <PRI> header (or after a timestamp)"
+                if tag
+                else "rsyslog found no tag: start the message with 'lab3: ' after the <PRI> header"
+            )
+    assert not why, "; ".join(dict.fromkeys(why)) + f" (sent: {sent}; {PRIORITY}: {lines})"
+    raise AssertionError(
         f"no line tagged lab3 at local0.warning in {PRIORITY}; rsyslog read these: {lines or 'none'}"
-        f" (sent: {with_header(calls, token) or bare(calls, token)})"
+        f" (sent: {sent})"
     )
 
 
@@ -86,10 +144,26 @@ def test_the_message_arrived_whole(rsyslog, calls, token):
     headed = with_header(calls, token)
     assert headed, "no datagram with a <PRI> header was sent, so none could arrive whole"
     lines = logged(rsyslog, SYSLOG, calls, token)
+    kept = []
     for sent in headed:
-        message = HEADER.sub(b"", sent.encode(), count=1).decode(errors="replace")
-        tag, _, words = message.partition(":")
-        words = words.strip()[:200]  # strace shows 256 bytes of a datagram; enough to compare
-        if any(f" {tag}: {words}" in line for line in lines):
+        words = words_of(sent)[:200]  # strace shows 256 bytes of a datagram; enough to compare
+        if any(words in line for line in lines):
             return
-    raise AssertionError(f"sent {headed}; in {SYSLOG} the lines with the token are: {lines}")
+        kept.append(words)
+    lost = [
+        f"you sent {w!r} after the header and tag; the closest line holds {best!r}"
+        for w in kept
+        for best in [max(lines, key=lambda line, w=w: _common_tail(line, w), default="nothing")]
+    ]
+    raise AssertionError(
+        f"your words did not arrive whole in {SYSLOG}: "
+        + "; ".join(lost)
+        + " (is there text before the <PRI> header, or a header rsyslog does not read?)"
+    )
+
+
+def _common_tail(line, words):
+    n = 0
+    while n < min(len(line), len(words)) and line[-1 - n] == words[-1 - n]:
+        n += 1
+    return n

@@ -334,11 +334,20 @@ def test_your_client_ended_the_connection_itself(workbench, live, token):
     ran = settled(live)
     socks = to_chat(ran.calls, workbench, token) or to_chat(ran.calls, workbench, token, sent=False)
     assert socks, f"no connection to ('chat', {PORT}) was made; {ran.calls.story()}"
-    ended = [c for s in socks for c in s.calls if c.name in ("shutdown", "close")]
+    made = [c.name for s in socks for c in s.calls]
     until = ", until the runner stopped it" if ran.exit_code is None else ""
-    assert ended, (
+    assert "shutdown" in made or "close" in made, (
         "the trace shows no shutdown() or close() on your connection to the chat server: it stayed open"
         f" while your program went on{until}. The calls on it: {[c.name for c in socks[0].calls]}"
+    )
+    assert "shutdown" in made, (
+        "your client called close() without shutdown() first: close() alone, with the server's greeting"
+        " still unread, resets the connection (an RST) instead of ending it (a FIN), and the server may"
+        " drop your last lines. Call shutdown(socket.SHUT_WR) (or SHUT_RDWR), then close()"
+    )
+    assert "close" in made[len(made) - made[::-1].index("shutdown") :], (
+        f"your client called shutdown() but never close() on that socket{until}: close() gives it back"
+        " (a `with socket.socket(...) as s:` block does it for you)"
     )
 
 

@@ -75,7 +75,10 @@ def one_message_each(calls, sender, receiver, token):
     for all of them; else what happened instead."""
     sent, got = delivery(calls, sender, receiver, token)
     if len(sent) < 3:
-        return f"{len(sent)} message(s) with the token were sent before the first recv"
+        return (
+            f"{len(sent)} message(s) with the token were sent before the first recv(): send all three"
+            " first, so that one recv() could take them all if the boundaries were not kept"
+        )
     total = sum(c.ret for c in sent)
     if len(got) < len(sent):
         return f"{len(sent)} messages sent, but only {len(got)} recv() call(s) returned data: {shown(got)}"

@@ -2,7 +2,10 @@
 (socket, connect, the request with the token going out, the answer coming in, getsockopt), and
 Flask's own log of the requests it answered."""
 
+import re
+
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.trace import SEND as SENDS
 
 FLASK_LOG = "/var/log/flask/flask.log"
 PORT = 5000
@@ -107,10 +110,84 @@ def test_connect_returned_einprogress(calls, flask):
     )
 
 
-def so_error_reads(sock):
-    """SOCK's getsockopt(SOL_SOCKET, SO_ERROR) calls between its EINPROGRESS connect() and its first send."""
+WAITS = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait")
+
+
+def waits_for_writing(calls, sock, after, before):
+    """The calls in CALLS.calls[AFTER:BEFORE] that waited for SOCK's descriptor to be writable:
+    poll() asking POLLOUT of it, select() with it in the write set, or epoll_wait() on an epoll
+    that has it registered for EPOLLOUT. Each as (call, events asked)."""
+    fd, found, epolls = sock.fd, [], set()
+    born = calls.calls.index(sock.calls[0])
+    for n, c in enumerate(calls.calls[born:before], born):
+        if c.name == "epoll_ctl" and re.match(rf"\d+, EPOLL_CTL_(ADD|MOD), {fd}, .*EPOLLOUT", c.args):
+            epolls.add(c.fd)
+        if n < after or c.name not in WAITS or not c.ret:  # a wait that timed out saw nothing writable
+            continue
+        if c.name in ("poll", "ppoll"):
+            asked = re.search(rf"\{{fd={fd}, events=([A-Z|]+)\}}", c.args)
+            if asked and "POLLOUT" in asked.group(1):
+                found.append((c, asked.group(1)))
+        elif c.name in ("select", "pselect6"):
+            sets = re.match(r"\d+, (NULL|\[[\d ]*\]), (NULL|\[[\d ]*\])", c.args)
+            if sets and str(fd) in sets.group(2).strip("[]").split():
+                found.append((c, "the write set"))
+        elif c.fd in epolls:
+            found.append((c, "EPOLLOUT"))
+    return found
+
+
+def after_connect(calls, sock):
+    """(where its EINPROGRESS connect() is in CALLS.calls, where each SO_ERROR read after it is)."""
+    started = next(c for c in sock.calls if c.errno == "EINPROGRESS")
+    asked = [
+        c for c in sock.calls[sock.calls.index(started) :]
+        if c.name == "getsockopt" and "SO_ERROR" in c.args and c.ret == 0
+    ]  # fmt: skip
+    return calls.calls.index(started), [calls.calls.index(c) for c in asked]
+
+
+def settimeout_made(waited):
+    """Python's own wait inside connect() on a socket with a timeout: poll(POLLOUT|POLLERR)."""
+    return waited and all(events == "POLLOUT|POLLERR" for _, events in waited)
+
+
+def test_your_program_waited_until_the_socket_was_writable(calls, flask):
+    socks = nonblocking_ones(calls, flask)
+    assert socks, "no connect() returned EINPROGRESS, so there was no handshake to wait for"
+    told = []
+    for sock in socks:
+        started, reads = after_connect(calls, sock)
+        if not reads:
+            told.append("no getsockopt(SOL_SOCKET, SO_ERROR) after the connect() (the next check)")
+            continue
+        for asked in reads:  # SO_ERROR read once the wait said writable (reading it earlier too is harmless)
+            waited = waits_for_writing(calls, sock, started, asked)
+            if waited and not settimeout_made(waited):
+                return
+        waited = waits_for_writing(calls, sock, started, reads[-1])
+        if waited:
+            told.append(
+                "the only wait was Python's own, inside socket.connect(), because the socket had a"
+                " settimeout(): poll(POLLOUT|POLLERR), then SO_ERROR, then connect() returned as if it"
+                " blocked. This step is that wait written by you: setblocking(False), connect_ex() (or"
+                " connect() and its BlockingIOError), then select/poll/selectors until it is writable (a"
+                " poll() of your own that asks exactly POLLOUT|POLLERR looks like Python's: ask POLLOUT)"
+            )
+            continue
+        other = [str(c) for c in calls.calls[started : reads[-1]] if c.name in WAITS]
+        told.append(
+            "SO_ERROR was read without waiting for the socket to become writable: straight after"
+            " EINPROGRESS it reads 0 only because the handshake has not ended yet, not because it succeeded"
+            + (f"; the waits in between did not see fd {sock.fd} writable: {other}" if other else "")
+        )
+    raise AssertionError("; ".join(dict.fromkeys(told)))
+
+
+def so_error_reads(calls, sock):
+    """SOCK's getsockopt(SOL_SOCKET, SO_ERROR) after its EINPROGRESS connect() and before its first send."""
     started = next(n for n, c in enumerate(sock.calls) if c.errno == "EINPROGRESS")
-    sends = [n for n, c in enumerate(sock.calls) if c.name in ("sendto", "sendmsg", "write") and n > started]
+    sends = [n for n, c in enumerate(sock.calls) if c.name in SENDS and n > started]
     before = sock.calls[started : sends[0] if sends else None]
     return [c for c in before if c.name == "getsockopt" and "SO_ERROR" in c.args and c.ret == 0]
 
@@ -118,7 +195,7 @@ def so_error_reads(sock):
 def test_so_error_was_read_on_that_socket(calls, flask):
     socks = nonblocking_ones(calls, flask)
     assert socks, "no connect() returned EINPROGRESS, so there was no connection to ask SO_ERROR about"
-    asked = [c for s in socks for c in so_error_reads(s)]
+    asked = [c for s in socks for c in so_error_reads(calls, s)]
     made = [
         f"{c.name}() = {c.ret} {c.errno or ''}".strip() for s in socks for c in s.calls if c.name != "socket"
     ]

@@ -1,0 +1,32 @@
+"""Mistake: a plain path, not the abstract namespace (no NUL byte): a file appears.
+says: abstract"""
+
+import os
+import socket
+
+token = os.environ["LAB_TOKEN"]
+path = f"/tmp/{token}.sock"
+first = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+first.bind(path)
+first.listen()
+first.close()
+
+again = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+try:
+    again.bind(path)
+except OSError as err:
+    print("taken:", err)
+os.unlink(path)
+again.bind(path)
+again.listen()
+again.close()
+
+name = f"/tmp/abstract-{token}"
+server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+server.bind(name)
+server.listen()
+client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+client.connect(name)
+conn, _ = server.accept()
+client.sendall(f"hi {token}".encode())
+print(conn.recv(100))

@@ -1,0 +1,30 @@
+"""Mistake: a port chosen by hand, not port 0.
+says: port 0"""
+
+import os
+import socket
+
+token = os.environ["LAB_TOKEN"]
+
+
+def talk(host, port, data):
+    with socket.create_connection((host, port)) as s:
+        s.sendall(data.encode())
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(4096):
+            pass
+
+
+talk("flask", 5000, f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n")
+talk("chat", 12345, f"hello from lab 8, run {token}\n")
+
+listener = socket.create_server(("127.0.0.1", 40123))
+port = 40123
+c = socket.create_connection(("127.0.0.1", port))
+c.sendall(f"via {port} {token}".encode())
+conn, _ = listener.accept()
+print(conn.recv(100))
+conn.close()
+c.close()
+listener.close()
+print(socket.socket().connect_ex(("127.0.0.1", port)))

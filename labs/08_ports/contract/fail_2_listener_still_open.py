@@ -1,0 +1,27 @@
+"""Mistake: the listener is still open for the "refused" connect, so it connects.
+says: after the listener was closed"""
+
+import os
+import socket
+
+token = os.environ["LAB_TOKEN"]
+
+
+def talk(host, port, data):
+    with socket.create_connection((host, port)) as s:
+        s.sendall(data.encode())
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(4096):
+            pass
+
+
+talk("flask", 5000, f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n")
+talk("chat", 12345, f"hello from lab 8, run {token}\n")
+
+listener = socket.create_server(("127.0.0.1", 0))
+port = listener.getsockname()[1]
+c = socket.create_connection(("127.0.0.1", port))
+c.sendall(f"via {port} {token}".encode())
+conn, _ = listener.accept()
+print(conn.recv(100))
+print(socket.socket().connect_ex(("127.0.0.1", port)))

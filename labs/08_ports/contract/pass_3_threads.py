@@ -1,0 +1,49 @@
+"""Variant: two threads, each with its own connection, held open until both are in."""
+
+import os
+import socket
+import threading
+
+token = os.environ["LAB_TOKEN"]
+
+
+def talk(host, port, data):
+    with socket.create_connection((host, port)) as s:
+        s.sendall(data.encode())
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(4096):
+            pass
+
+
+talk("flask", 5000, f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n")
+talk("chat", 12345, f"hello from lab 8, run {token}\n")
+
+listener = socket.create_server(("127.0.0.1", 0))
+port = listener.getsockname()[1]
+c = socket.create_connection(("127.0.0.1", port))
+c.sendall(f"via {port} {token}".encode())
+conn, _ = listener.accept()
+print(conn.recv(100))
+conn.close()
+c.close()
+listener.close()
+print(socket.socket().connect_ex(("127.0.0.1", port)))
+
+both = threading.Barrier(2)
+
+
+def one(n):
+    s = socket.socket()
+    s.connect(("chat", 12345))
+    print(n, s.getsockname())
+    both.wait()
+    s.sendall(f"thread {n}, {token}\n".encode())
+    s.shutdown(socket.SHUT_WR)
+    s.close()
+
+
+threads = [threading.Thread(target=one, args=(n,)) for n in (1, 2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()

@@ -1,0 +1,29 @@
+"""Mistake: the wait asks whether the socket is readable, not writable.
+says: writable"""
+
+import os
+import select
+import socket
+
+token = os.environ["LAB_TOKEN"]
+request = f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n".encode()
+
+
+def fetch(sock):
+    sock.sendall(request)
+    answer = b""
+    while chunk := sock.recv(4096):
+        answer += chunk
+    return answer
+
+
+with socket.create_connection(("flask", 5000)) as first:
+    print(fetch(first)[:15])
+
+nb = socket.socket()
+nb.setblocking(False)
+nb.connect_ex(("flask", 5000))
+select.select([nb], [], [], 0.5)
+print(nb.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR))
+nb.setblocking(True)
+print(fetch(nb)[:15])

@@ -1,0 +1,82 @@
+"""Hints follow the evidence: the first failing check's own hints, the trace's errors, the step's."""
+
+import dataclasses
+
+from lab_runner import hints, labs
+from lab_runner.checks import CheckResult
+from lab_runner.labs import Step
+from lab_runner.trace import Trace
+
+STEP = Step("two", "goal", ("test_a", "test_b"), ("step hint 1", "step hint 2"),
+            check_hints=(("test_b", ("b's own hint",)),))  # fmt: skip
+REFUSED = Trace.parse([
+    "7 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3",
+    '7 connect(3, {sa_family=AF_INET, sin_port=htons(5001), sin_addr=inet_addr("172.18.0.3")}, 16)'
+    " = -1 ECONNREFUSED (Connection refused)",
+])  # fmt: skip
+SPIN_LINES = [
+    "7 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3",
+    '7 accept4(3, {sa_family=AF_INET, sin_port=htons(4000), sin_addr=inet_addr("127.0.0.1")}, [16], 0) = 4',
+    '7 recvfrom(4, "", 1024, 0, NULL, NULL) = 0',
+    '7 recvfrom(4, "", 1024, 0, NULL, NULL) = 0',
+]
+SPIN = Trace.parse(SPIN_LINES)
+
+
+def lab(step=STEP, goal="goal"):
+    one = Step("one", goal, ("test_0",), ("first",))
+    return labs.Lab(3, "x", "X", ("c",), ("flask",), (one, step), 5.0, folder=None)  # type: ignore[arg-type]
+
+
+def results(*failing):
+    return [CheckResult(n, 2, n not in failing, "why") for n in ("test_a", "test_b")]
+
+
+def test_the_first_failing_checks_own_hints_come_first_then_the_steps():
+    assert hints.for_step(lab(), STEP, results("test_b"), Trace.parse([])) == [
+        "b's own hint", "step hint 1", "step hint 2",
+    ]  # fmt: skip
+    assert hints.for_step(lab(), STEP, results("test_a", "test_b"), Trace.parse([]))[0] == "step hint 1"
+
+
+def test_an_error_in_the_trace_leads_to_the_hint_that_explains_it():
+    shown = hints.for_step(lab(), STEP, results("test_a"), REFUSED)
+    assert shown[0].startswith("connect() = -1 ECONNREFUSED: nothing listens"), shown
+    assert shown[1:] == ["step hint 1", "step hint 2"]
+
+
+def test_an_error_the_lab_makes_on_purpose_is_not_explained_as_a_mistake():
+    on_purpose = lab(goal="a closed port refuses: connect() = -1 ECONNREFUSED")
+    assert hints.for_step(on_purpose, STEP, results("test_a"), REFUSED) == ["step hint 1", "step hint 2"]
+
+
+def test_reading_again_after_the_end_of_the_stream_is_explained_once_the_first_zero_is_not():
+    assert hints.explain(SPIN.sockets)[0].startswith("recvfrom() returned 0 bytes: that is the end")
+    assert hints.explain(Trace.parse(SPIN_LINES[:3]).sockets) == []
+
+
+def test_lab_toml_check_hints_are_read_and_checked(tmp_path):
+    folder = tmp_path / "03_x"
+    (folder / "checks").mkdir(parents=True)
+    body = (
+        'name = "x"\ntitle = "X"\nconcepts = ["c"]\nservices = ["flask"]\n'
+        '[[steps]]\ntitle = "t"\ngoal = "g"\nchecks = ["test_a", "test_b"]\nhints = ["h"]\n'
+        '[steps.check_hints]\ntest_b = ["own"]\n'
+    )
+    (folder / "lab.toml").write_text(body)
+    step = labs.load(folder).steps[0]
+    assert step.hints_of("test_b") == ("own",) and step.hints_of("test_a") == ()
+    (folder / "lab.toml").write_text(body.replace("test_b = [", "test_c = ["))
+    try:
+        labs.load(folder)
+    except labs.LabError as err:
+        assert "names checks of this step, not test_c" in str(err)
+    else:
+        raise AssertionError("a hint for a check the step does not have was accepted")
+    assert dataclasses.is_dataclass(step)
+
+
+def test_reading_past_the_end_is_explained_only_for_a_step_about_the_end_of_the_stream():
+    assert hints.for_step(lab(), STEP, results("test_a"), SPIN) == ["step hint 1", "step hint 2"]
+    about = dataclasses.replace(STEP, goal='stop reading once recv() returns b""')
+    assert hints.for_step(lab(about), about, results("test_a"), SPIN)[0].startswith("recvfrom() returned 0")
