@@ -35,6 +35,7 @@ TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
 STOPPED = 137  # a server lab's exercise, still running when the checks were done
 KEEP_BYTES = 16 * 1024  # of the output: this much of its head, and as much of its tail
 KEEP_TRACE = (4000, 1000)  # lines of the trace: head, tail
+KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most)
 FLOOD_BYTES = 1024 * 1024  # sent on sockets in one run: more is a flood (lab 9's largest run sends ~130 KB)
 FLOOD_SENDS = 10_000  # send calls in one run (labs send a few dozen at most)
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
@@ -111,6 +112,12 @@ class ExerciseResult:
     """Bytes it sent on its sockets, in all (from the trace, counted in the sandbox)."""
     sends: int = 0
     """Send calls it made on its sockets (sendto, write, ...), in all."""
+    started_at: float = 0.0
+    """When the run began, in seconds since the epoch (the trace's -ttt and the packets count from it)."""
+    packets: list[str] = field(default_factory=list)
+    """tcpdump's lines for the run's packets (its sandbox's own network namespace, DNS left out)."""
+    capture: str = ""
+    """Why there are no packets, when the capture could not run (else empty)."""
 
     @property
     def flooded(self) -> str | None:
@@ -170,6 +177,9 @@ class Running:
         self.stopped: list[str] = []
         self.removed = 0
         self.sent = (0, 0)
+        self.started_at = 0.0
+        self.packets: list[str] = []
+        self.capture = ""
         self.exit_code: int | None = None
         self.exit_at: float | None = None
         self.serving = False
@@ -224,6 +234,9 @@ class Running:
                     self.trace_head.append(text)
                 else:
                     self.trace_tail.append(text)
+            elif tag == "P":
+                if len(self.packets) < KEEP_PACKETS:
+                    self.packets.append(text)
             elif tag == "E" and len(self.notes) < 20:
                 self.notes.append(text)
             elif tag == "C":
@@ -239,6 +252,12 @@ class Running:
                     self.stopped.append(rest)
                 elif word == "garbled":
                     self.error = "the exercise's source did not reach its sandbox whole"
+                elif word == "started":
+                    self.started_at = float(rest)
+                elif word == "nocapture":
+                    self.capture = rest or "tcpdump did not run"
+                elif word == "packets":
+                    self.capture = f"{int(rest):,} packets, the first {len(self.packets):,} kept"
                 elif word == "removed":
                     self.removed = int(rest)
                 elif word == "sent":
@@ -268,6 +287,7 @@ class Running:
                 seconds=(self.exit_at or time.monotonic()) - self.started, trace=trace, serving=self.serving,
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
                 output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
+                started_at=self.started_at, packets=list(self.packets), capture=self.capture,
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:
