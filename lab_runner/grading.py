@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, sandbox, stack
+from lab_runner import checks, exchange, sandbox, serverlogs, stack
 from lab_runner.checks import CheckResult
 from lab_runner.exercise import ExerciseResult, Running
 from lab_runner.labs import Lab, LabError, Step
@@ -39,6 +39,8 @@ class LabResult:
     exercise: ExerciseResult
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    exchange: dict = field(default_factory=dict)
+    """The run's exchange record (lab_runner/exchange.py): the JSON's, the page's and the ladder's."""
 
     @property
     def steps(self) -> list[StepResult]:
@@ -75,11 +77,11 @@ class LabResult:
 
 def judge(
     lab: Lab, token: str, ran: ExerciseResult, results: list[CheckResult], healthy: Callable[[], object],
-    seconds: float = 0.0,
+    seconds: float = 0.0, record: dict | None = None,
 ) -> LabResult:  # fmt: skip
     """The LabResult, or StackError when a failure is the stack's: HEALTHY() raises it if the
     stack is unwell now, and a check that could not reach a container is the stack's too."""
-    result = LabResult(lab=lab, token=token, exercise=ran, checks=results, seconds=seconds)
+    result = LabResult(lab, token, ran, results, seconds, record or {})
     if result.passed:
         return result
     healthy()  # a service that went down mid-run: exit 2, not a failed step
@@ -87,6 +89,20 @@ def judge(
         if check.environment:
             raise stack.StackError(f"{lab.key}, {check.name}: {check.reason}")
     return result
+
+
+def exchange_of(lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str]) -> dict:
+    """The run's exchange: its calls and packets, and the lines its servers wrote about it."""
+    try:
+        found = exchange.Exchange(ran, token, serverlogs.ips({s: containers[s] for s in lab.services}))
+        own = sorted(ip for ip in found.own_ips() if not ip.startswith("127."))
+        ports = {port for s in lab.services for port in found.ports_to(s)}
+        until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
+        found.add_logs(serverlogs.read(containers, set(lab.services), token, own[0] if own else "", ports,
+                                       ran.started_at, until))  # fmt: skip
+        return found.record()
+    except Exception as err:  # a view of the run, never its verdict: say what went wrong, go on
+        return {"error": f"{type(err).__name__}: {err}", "lanes": [], "events": []}
 
 
 def new_token(lab: Lab) -> str:
@@ -117,4 +133,7 @@ def run_one(
             raise LabError(f"{lab.key}: {err}") from err
     ran = running.result()
     sandbox.POOL.after_run(containers["workbench"])
-    return judge(lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started)
+    record = exchange_of(lab, token, ran, containers)
+    return judge(
+        lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started, record
+    )

@@ -125,6 +125,7 @@ def as_dict(r: LabResult) -> dict:
             }
             for s in r.steps
         ],
+        "exchange": r.exchange,
     }
 
 
