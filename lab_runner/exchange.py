@@ -121,7 +121,9 @@ class Exchange:
 
     def _event(self, call: Call, sock: Socket, conn: Socket | None) -> dict | None:
         lane = self.sock_lane[id(sock)]
-        ok = call.ret is not None and call.ret >= 0
+        if call.ret is None:
+            return None  # cut short when the process was stopped: it never returned
+        ok = call.ret >= 0
         # A recv() or accept() happens when it returns (it waited for its bytes or its client).
         waited = call.name in RECV or call.name.startswith("accept")
         at = call.at + call.took if waited and call.at is not None and call.took else call.at

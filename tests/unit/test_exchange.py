@@ -4,31 +4,13 @@ solution and the starter of labs 1, 3, 6 and 9; lab 6's spinning starter trimmed
 and its end)."""
 
 import json
-from pathlib import Path
 
 import pytest
+from recorded_runs import NAMES, raw, record
 
 from lab_runner import capture
-from lab_runner.exchange import LIMIT, Exchange
-from lab_runner.exercise import ExerciseResult
+from lab_runner.exchange import LIMIT
 from lab_runner.trace import Trace
-
-RUNS = Path(__file__).parent / "exchanges"
-
-
-def run(name: str) -> dict:
-    return json.loads((RUNS / f"{name}.json").read_text())
-
-
-def record(name: str) -> tuple[dict, dict]:
-    d = run(name)
-    ex = ExerciseResult(
-        file=d["file"], exit_code=d["exit_code"], output=d["output"], seconds=d["seconds"], trace=d["trace"],
-        started_at=d["started_at"], packets=d["packets"], capture=d["capture"],
-    )  # fmt: skip
-    found = Exchange(ex, d["token"], d["ips"])
-    found.add_logs(d["logs"])
-    return found.record(), d
 
 
 def of(rec: dict, **want) -> list[dict]:
@@ -39,7 +21,7 @@ def lanes(rec: dict, kind: str) -> list[dict]:
     return [lane for lane in rec["lanes"] if lane["kind"] == kind]
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in RUNS.glob("*.json")))
+@pytest.mark.parametrize("name", NAMES)
 def test_every_event_has_a_time_a_lane_and_a_kind_in_time_order(name):
     rec, _ = record(name)
     assert rec["limit"] == LIMIT == 256
@@ -180,7 +162,7 @@ def test_tcp_flags_are_spelled_as_words(letters, words):
 
 
 def test_sequence_numbers_count_from_each_sides_syn():
-    packets = capture.parse(run("lab1-solution")["packets"])
+    packets = capture.parse(raw("lab1-solution")["packets"])
     syn, synack, ack, data = packets[:4]
     assert (syn.seq, synack.seq, synack.ack, ack.ack) == (0, 0, 1, 1)
     assert data.flags == "PSH-ACK" and data.seq == 1 and data.length > 0
