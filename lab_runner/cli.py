@@ -7,6 +7,8 @@
     python -m lab_runner solution lab3         # the reference solution
     python -m lab_runner list                  # your progress
     python -m lab_runner ports                 # where flask and chat are published on this host
+    python -m lab_runner show lab3             # the latest run's exchange, as a page in the browser
+    python -m lab_runner lab3 --html lab3.html # that page, written where you say
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
     python -m lab_runner run --all --junit results.xml
     python -m lab_runner lab3 --exercise submissions/alice.py
@@ -26,9 +28,9 @@ import os
 import sys
 from pathlib import Path
 
-from lab_runner import grading, labs, learner, report, sandbox, stack, state
+from lab_runner import grading, labs, latest, learner, page, report, sandbox, stack, state
 
-COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports"}
+COMMANDS = {"list", "run", "hint", "solution", "reset", "watch", "grade", "ports", "show"}
 PARALLEL = 4  # labs checked side by side in `run`, each in a sandbox of its own
 GRADE_PARALLEL = 8  # runs side by side in `grade` (docs/benchmarks.md: 2 cores, mostly waiting)
 
@@ -62,12 +64,19 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     run.add_argument("--json", action="store_true", help="print a JSON results document instead of text")
     run.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML to FILE")
+    run.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write the run's exchange as a page to FILE"
+    )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
     for name, text in [("hint", "the next hint for the first step your exercise fails"),
                        ("solution", "show the lab's reference solution"),
                        ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
     sub.add_parser("ports", help="where this stack's flask and chat are published on this host")
+    show_page = sub.add_parser(
+        "show", help="open the latest run's page: what crossed the wire, what servers saw"
+    )
+    show_page.add_argument("lab", nargs="?", metavar="LAB", help="which lab (default: the one run last)")
     watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
     watch.add_argument(
         "lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)"
@@ -121,6 +130,17 @@ def show(result: grading.LabResult, own: bool) -> str:
     return report.text(result, shown, learner.next_lab(result.lab) if own else None, own)
 
 
+def keep_page(result: grading.LabResult, own: bool, follow: bool = False) -> Path:
+    """The run's page as its lab's latest (.lab-runs/<lab>.html), with the learner's hints."""
+    first = result.first_failing
+    shown = state.hints_shown(result.lab.folder.name, first.number) if own and first else 1
+    return latest.keep(result, shown, follow)
+
+
+def page_line(path: Path, lab: labs.Lab) -> str:
+    return f"the exchange as a page: {latest.shown_path(path)}   (python -m lab_runner show {lab.key})"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     available = labs.discover()
     if args.all == bool(args.labs):
@@ -135,8 +155,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError("--exercise goes with exactly one lab")
         if not args.exercise.is_file():
             raise UsageError(f"--exercise {args.exercise}: no such file")
-    if args.junit is not None and not args.junit.parent.is_dir():
-        raise UsageError(f"--junit {args.junit}: no such folder {args.junit.parent}")
+    for option, path in (("--junit", args.junit), ("--html", args.html)):
+        if path is not None and not path.parent.is_dir():
+            raise UsageError(f"{option} {path}: no such folder {path.parent}")
+    if args.html is not None and len(chosen) != 1:
+        raise UsageError("--html goes with exactly one lab (each lab's latest page is in .lab-runs/)")
     files = [exercise_file(lab, args) for lab in chosen]
     for path in files:
         if not path.is_file():
@@ -146,6 +169,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if own:
         for r in results:
             remember(r)
+    pages = [keep_page(r, own) for r in results]
+    if args.html is not None:
+        page.write(results[0], args.html)
     if args.json:
         print(report.as_json(results))
     elif args.all:
@@ -154,6 +180,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"{sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
     else:
         print("\n\n".join(show(r, own) for r in results))
+        print(page_line(pages[0], chosen[0]))
     if args.junit:
         report.write_junit(results, args.junit)
     return 0 if all(r.passed for r in results) else 1
@@ -173,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             from lab_runner import watch  # watchdog is only needed here
 
             return watch.main(args.lab)
+        if args.command == "show":
+            return latest.cmd_show(args)
         return learner.COMMANDS[args.command](args)
     except BrokenPipeError:  # `... | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
