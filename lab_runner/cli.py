@@ -130,14 +130,16 @@ def show(result: grading.LabResult, own: bool) -> str:
     return report.text(result, shown, learner.next_lab(result.lab) if own else None, own)
 
 
-def keep_page(result: grading.LabResult, own: bool, follow: bool = False) -> Path:
+def keep_page(result: grading.LabResult, own: bool, follow: bool = False) -> Path | None:
     """The run's page as its lab's latest (.lab-runs/<lab>.html), with the learner's hints."""
     first = result.first_failing
     shown = state.hints_shown(result.lab.folder.name, first.number) if own and first else 1
     return latest.keep(result, shown, follow)
 
 
-def page_line(path: Path, lab: labs.Lab) -> str:
+def page_line(path: Path | None, lab: labs.Lab) -> str:
+    if path is None:
+        return "the exchange as a page: not kept (cannot write .lab-runs/ here; --html FILE writes one)"
     return f"the exchange as a page: {latest.shown_path(path)}   (python -m lab_runner show {lab.key})"
 
 

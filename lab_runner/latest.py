@@ -1,5 +1,6 @@
-"""The latest run's page of each lab, kept at .lab-runs/<lab>.html (git ignores it), and
-`python -m lab_runner show [LAB]`, which opens it.
+"""The latest run's page of each lab, kept at .lab-runs/<lab>.html (git ignores it; the
+folder LAB_RUNNER_RUNS names instead, if set), and `python -m lab_runner show [LAB]`, which
+opens it. A read-only checkout keeps no page, as it keeps no progress.
 
     keep(result)          # after a learner's run: .lab-runs/lab1.html, the path returned
     cmd_show(args)        # the browser, or the file:// URL where there is none
@@ -17,17 +18,24 @@ from lab_runner import labs, page
 from lab_runner.grading import LabResult
 from lab_runner.stack import ROOT
 
-RUNS = ROOT / ".lab-runs"
 FOLLOW_MS = 1000  # how often a page of `watch` looks for a newer run of its lab
 
 
+def runs() -> Path:
+    return Path(os.environ.get("LAB_RUNNER_RUNS") or ROOT / ".lab-runs")
+
+
 def path_of(lab: labs.Lab) -> Path:
-    return RUNS / f"{lab.key}.html"
+    return runs() / f"{lab.key}.html"
 
 
-def keep(result: LabResult, hints_shown: int = 1, follow: bool = False) -> Path:
-    """Write RESULT's page as its lab's latest; FOLLOW (watch): the open page reloads on the next run."""
-    return page.write(result, path_of(result.lab), hints_shown, FOLLOW_MS if follow else 0)
+def keep(result: LabResult, hints_shown: int = 1, follow: bool = False) -> Path | None:
+    """Write RESULT's page as its lab's latest (None if it cannot be written); FOLLOW (watch):
+    an open page reloads itself once the next run lands."""
+    try:
+        return page.write(result, path_of(result.lab), hints_shown, FOLLOW_MS if follow else 0)
+    except OSError:
+        return None
 
 
 def shown_path(path: Path) -> str:
@@ -50,7 +58,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.lab:
         path = path_of(labs.resolve(args.lab))
     else:  # the page of the lab run last
-        found = sorted(RUNS.glob("lab*.html"), key=lambda p: p.stat().st_mtime)
+        found = sorted(runs().glob("lab*.html"), key=lambda p: p.stat().st_mtime)
         if not found:
             raise labs.LabError("no run's page yet: run a lab first (e.g. python -m lab_runner lab1)")
         path = found[-1]

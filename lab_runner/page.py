@@ -22,17 +22,19 @@ from lab_runner.report import readable
 
 ASSETS = Path(__file__).parent
 MAX_DIFFS = 8
-# A page that follows `watch`: it looks at its own file now and then, and reloads when the
-# run it shows is no longer the latest (file://: a fetch of itself is allowed in most browsers;
-# the poll stops quietly where it is not). Nothing leaves the machine.
+# A page that follows `watch`: every so often it loads the small script `watch` writes beside
+# it (<lab>.latest.js, naming the latest run), and reloads when that names another run. A
+# script beside a file:// page may be loaded where a fetch() of it may not; nothing leaves the
+# machine, and a page that is not watched simply finds no newer run.
 FOLLOW = """<script>
 (function () {
   const mine = document.querySelector('meta[name="lab-run"]').content;
+  window.labRunLatest = function (token) { if (token && token !== mine) location.reload(); };
   setInterval(function () {
-    fetch(location.href, {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (t) {
-      const m = t.match(/<meta name="lab-run" content="([^"]*)"/);
-      if (m && m[1] !== mine) location.reload();
-    }).catch(function () {});
+    const s = document.createElement("script");
+    s.src = "%s?" + Date.now();
+    s.onload = s.onerror = function () { s.remove(); };
+    document.head.appendChild(s);
   }, %d);
 })();
 </script>"""
@@ -115,8 +117,13 @@ def _json(value: object) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str = "") -> str:
-    """The page. FOLLOW_MS > 0: it reloads itself when its file holds a newer run (watch)."""
+def latest_script(path: Path) -> Path:
+    """The script beside a followed page that names the latest run (see FOLLOW)."""
+    return path.with_name(path.stem + ".latest.js")
+
+
+def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str = "", name: str = "") -> str:
+    """The page. FOLLOW_MS > 0: it reloads itself when a newer run of its lab lands (watch)."""
     data = _data(result)
     record = result.exchange
     ex = result.exercise
@@ -127,7 +134,9 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
         note = f"the exchange could not be built: {record['error']}"
     css = (ASSETS / "page.css").read_text(encoding="utf-8")
     js = (ASSETS / "page.js").read_text(encoding="utf-8")
-    follow = FOLLOW % follow_ms if follow_ms else ""
+    follow = (
+        FOLLOW % (h.escape(latest_script(Path(name or "page.html")).name), follow_ms) if follow_ms else ""
+    )
     title = f"{result.lab.key} · {result.lab.title}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -166,6 +175,8 @@ def write(result: LabResult, path: Path, hints_shown: int = 1, follow_ms: int = 
     """Write the page to PATH (its folder made if need be), all at once: a reader never sees half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(html(result, hints_shown, follow_ms, extra), encoding="utf-8")
+    tmp.write_text(html(result, hints_shown, follow_ms, extra, path.name), encoding="utf-8")
     tmp.replace(path)
+    if follow_ms:  # after the page: a page that reloads finds the new run in its file
+        latest_script(path).write_text(f"labRunLatest({json.dumps(result.token)});\n", encoding="utf-8")
     return path
