@@ -122,12 +122,12 @@ def remember(result: grading.LabResult) -> None:
     )  # fmt: skip
 
 
-def show(result: grading.LabResult, own: bool) -> str:
+def show(result: grading.LabResult, own: bool, page: str = "") -> str:
     """The text report; for the learner's own file, with their hints and what is next."""
     first = result.first_failing
     folder = result.lab.folder.name
     shown = state.hints_shown(folder, first.number) if own and first else 1
-    return report.text(result, shown, learner.next_lab(result.lab) if own else None, own)
+    return report.text(result, shown, learner.next_lab(result.lab) if own else None, own, page)
 
 
 def keep_page(result: grading.LabResult, own: bool, follow: bool = False) -> Path | None:
@@ -181,8 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(report.summary_line(r))
         print(f"{sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
     else:
-        print("\n\n".join(show(r, own) for r in results))
-        print(page_line(pages[0], chosen[0]))
+        print("\n\n".join(show(r, own, page_line(p, r.lab)) for r, p in zip(results, pages, strict=True)))
     if args.junit:
         report.write_junit(results, args.junit)
     return 0 if all(r.passed for r in results) else 1

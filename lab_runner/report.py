@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from pathlib import Path
 
+from lab_runner import ladder
 from lab_runner.grading import LabResult
 from lab_runner.labs import Lab
 
@@ -38,8 +39,11 @@ def labelled(label: str, text: str, indent: int = 4) -> list[str]:
     return [head + first] + [" " * len(head) + line for line in rest]
 
 
-def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, own: bool = False) -> str:
-    """The learner's report; OWN (the learner's exercise.py) adds what to do next after a pass."""
+def text(
+    result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, own: bool = False, page: str = ""
+) -> str:
+    """The learner's report; OWN (the learner's exercise.py) adds what to do next after a pass;
+    PAGE, where the run's page is (a line of its own, before the command to see it yourself)."""
     lab, ex = result.lab, result.exercise
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
     status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
@@ -53,6 +57,13 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lines.append("its socket calls (strace):" if calls else "its socket calls (strace): none")
     lines += ["  " + call for call in calls]
     lines += ["  strace: " + note for note in ex.notes[:3]]
+    if result.exchange.get("error"):  # a view of the run, not its verdict: say so, and go on
+        lines.append(f"the exchange could not be drawn: {result.exchange['error']}")
+    if drawn := ladder.lines(result.exchange):
+        lines.append(f"the exchange (the whole of it, as a page: python -m lab_runner show {lab.key}):")
+        lines += ["  " + shown_text(line) for line in drawn]
+    if again := ladder.by_hand(result.exchange):
+        lines.append("reproduce it by hand: " + shown_text(again))
     left = "its server, checked while it ran" if ex.serving else "left running by the exercise"
     for stopped in ex.stopped:
         lines.append(f"stopped after the checks: pid {stopped} ({left})")
@@ -80,6 +91,8 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
         lines.append(f"next: {next_lab.key} · {next_lab.title}   (python -m lab_runner {next_lab.key})")
     elif own and result.passed:
         lines.append("every lab passes: well done")
+    if page:
+        lines.append(page)
     if lab.look:
         lines.append("see it yourself: " + lab.look.replace("{token}", result.token))
     return "\n".join(lines)

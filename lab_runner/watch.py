@@ -47,8 +47,7 @@ def check_and_show(lab: labs.Lab) -> bool:
         return False
     cli.remember(result)
     kept = cli.keep_page(result, own=True, follow=True)  # an open page reloads itself to this run
-    print(cli.show(result, own=True), flush=True)
-    print(cli.page_line(kept, lab), flush=True)
+    print(cli.show(result, own=True, page=cli.page_line(kept, lab)), flush=True)
     print(
         f"\nwatching {lab.exercise_path.relative_to(stack.ROOT)}: save it to check again (Ctrl-C stops)",
         flush=True,

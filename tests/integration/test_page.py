@@ -137,3 +137,20 @@ def test_a_watched_page_reloads_itself_when_a_new_run_lands(tmp_path, monkeypatc
         f' labRunLatest(+sessionStorage.pages < 3 ? "lab3-another00000" : {json.dumps(result.token)});\n'
     )
     assert 'data-pages="3"' in dom(page, budget_ms=8000)
+
+
+def test_the_reports_by_hand_line_sends_the_same_bytes_again(flask):
+    """The text report's "reproduce it by hand" command, run as the learner would: Flask logs
+    the run's bytes once more."""
+    done = lab_runner("lab1", "--exercise", str(labs.resolve("lab1").starter_path))
+    line = next(
+        (x for x in done.stdout.splitlines() if x.startswith("reproduce it by hand: ")),
+        done.stdout + done.stderr,
+    )
+    token = re.search(r"hello-(lab1-[0-9a-f]{12})", line).group(1)
+    before = len(flask.check_output(f"grep -aF -- {token} /var/log/flask/flask.log").splitlines())
+    again = subprocess.run(line.removeprefix("reproduce it by hand: "), shell=True, capture_output=True,
+                           text=True, timeout=60)  # fmt: skip
+    assert again.returncode == 0 and "400" in again.stdout, again.stderr
+    after = flask.check_output(f"grep -aF -- {token} /var/log/flask/flask.log").splitlines()
+    assert len(after) == before + 2 and f"Bad request syntax ('hello-{token}')" in after[-2]
