@@ -25,6 +25,8 @@ LIMIT = 256  # bytes of each send and recv kept: strace's own (-s 256, see image
 KINDS = {"socket": "socket", "socketpair": "socket", "connect": "connect", "bind": "bind", "listen": "listen",
          "accept": "accept", "accept4": "accept", "shutdown": "shutdown", "close": "close"}  # fmt: skip
 LOCAL = ("127.", "0.0.0.0", "::")
+MAX_EVENTS = (1200, 300)  # events kept: the head and the tail (a flood's middle is counted, not kept)
+MAX_LANES = 40  # lanes of the exercise's own sockets kept (a run that made 999 is told by the first ones)
 
 
 class Exchange:
@@ -213,23 +215,33 @@ class Exchange:
     def record(self) -> dict:
         """The record, as the JSON document holds it (events numbered in time order)."""
         ordered = _runs(sorted(range(len(self.events)), key=lambda i: self.events[i]["t"]), self.events)
+        own = [lane for lane in self.lanes.values() if lane["kind"] == "socket"][MAX_LANES:]
+        dropped = {lane["id"] for lane in own}
+        kept = [i for i in ordered if not {self.events[i]["lane"], *_ends(self.events[i])} & dropped]
+        head, tail = MAX_EVENTS
+        left_out = len(ordered) - len(kept[:head]) - len(kept[head:][-tail:])
+        ordered = kept[:head] + kept[head:][-tail:]
         number = {i: n for n, i in enumerate(ordered)}
         events = []
         for i in ordered:
             event = {"id": number[i], **self.events[i]}
             if "answers" in event:
-                event["answers"] = number[event["answers"]]
+                event["answers"] = number.get(event["answers"])
             events.append(event)
         order = {"socket": 0, "wire": 1, "server": 2, "peer": 3}
         lanes = [
             {k: v for k, v in lane.items() if k != "base"}
             for lane in sorted(self.lanes.values(), key=lambda lane: order[lane["kind"]])
-            if lane["kind"] != "wire" or self.packets
+            if (lane["kind"] != "wire" or self.packets) and lane["id"] not in dropped
         ]
         return {
-            "limit": LIMIT, "started": self.origin, "lanes": lanes, "events": events,
+            "limit": LIMIT, "started": self.origin, "lanes": lanes, "events": events, "left_out": left_out,
             "capture": self.ex.capture or ("" if self.packets else "no IP packets (Unix sockets have none)"),
         }  # fmt: skip
+
+
+def _ends(event: dict) -> set:
+    return {event.get("from"), event.get("to"), event.get("conn"), event.get("of")} - {None}
 
 
 def _runs(order: list[int], events: list[dict]) -> list[int]:

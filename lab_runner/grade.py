@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import grading, labs, report, sandbox, stack
+from lab_runner import grading, labs, page, report, sandbox, stack
 from lab_runner.exercise import STOPPED
 from lab_runner.labs import Lab, LabError
 from lab_runner.trace import address
@@ -39,7 +39,7 @@ STATUSES = ("passed", "failed", "not attempted", "invalid", "error")
 MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "invalid": "?", "error": "!"}
 COLUMNS = ["learner", "lab", "title", "status", "passed", "steps_passed", "steps_total",
            "failing_step", "reason", "seconds", "token"]  # fmt: skip
-OUTPUTS = ("grades.csv", "grades.json", "junit.xml")
+OUTPUTS = ("grades.csv", "grades.json", "junit.xml", "pages")  # pages/: each run's exchange page
 MAX_BYTES = 1 << 20  # an exercise.py larger than this is not graded
 HEAL = 60.0  # seconds to wait for the stack to be healthy again after a run found it unwell
 SLOW = 5.0  # seconds: a run this long is most likely waiting (or hung): one more may start beside it
@@ -160,6 +160,7 @@ class Entry:
             "steps_total": len(self.lab.steps), "failing_step": first.number if first else None,
             "reason": self.reason, "seconds": round(r.seconds, 3) if r else 0.0,
             "token": r.token if r else "",
+            "page": self.runs[-1].get("page") if self.runs else None,
         }  # fmt: skip
 
 
@@ -274,6 +275,7 @@ class Grader:
         self.aborted: str | None = None
         self.bug = False
         self.started = time.monotonic()
+        self.pages: Path | None = None  # where each run's page goes (RESULTS/pages)
 
     def heal(self) -> None:
         """Wait until the stack is healthy again (its container ids may be new), or Abort."""
@@ -300,6 +302,7 @@ class Grader:
                 result = grading.run_one(entry.lab, entry.file, containers, self.timeout)
                 entry.span = (began, time.monotonic() - self.started)
                 entry.record(result, alone)
+                self.keep_page(entry, result)
                 return
             except stack.StackError as err:  # the environment's, not the learner's
                 entry.span = (began, time.monotonic() - self.started)
@@ -315,6 +318,18 @@ class Grader:
                 entry.status, entry.reason = "error", f"internal error: {type(err).__name__}: {err}"
                 self.bug = True
                 return
+
+    def keep_page(self, entry: Entry, result: grading.LabResult) -> None:
+        """The run's page, the instructor's evidence for its row: pages/<learner>/<lab>-<token>.html."""
+        if self.pages is None:
+            return
+        folder = "".join(c if c.isalnum() or c in "._-" else "_" for c in entry.learner) or "_"
+        name = f"{folder}/{entry.lab.folder.name}-{result.token}.html"
+        try:
+            page.write(result, self.pages / name)
+        except OSError:
+            return  # the grades do not depend on it
+        entry.runs[-1]["page"] = f"pages/{name}"
 
     def run(
         self,
@@ -576,6 +591,7 @@ def main(args: argparse.Namespace) -> int:
         raise LabError(f"--out {args.out}: not a folder")
     services = sorted({s for lab in chosen for s in lab.services} | {"workbench"})
     grader = Grader(services, args.timeout)  # StackError (exit 2) before anything is written
+    grader.pages = args.out / "pages"
     if aside := prepare(args.out):
         print(f"grade: the earlier results in {args.out} were moved to {aside}", file=sys.stderr)
 

@@ -130,6 +130,8 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
     status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
     verdict = "pass" if result.passed else "fail"
     note = record.get("capture") or ""
+    if record.get("left_out"):
+        note += f" {record['left_out']:,} events of this long run are left out (its start and end are shown)."
     if record.get("error"):
         note = f"the exchange could not be built: {record['error']}"
     css = (ASSETS / "page.css").read_text(encoding="utf-8")

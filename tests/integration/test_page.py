@@ -154,3 +154,17 @@ def test_the_reports_by_hand_line_sends_the_same_bytes_again(flask):
     assert again.returncode == 0 and "400" in again.stdout, again.stderr
     after = flask.check_output(f"grep -aF -- {token} /var/log/flask/flask.log").splitlines()
     assert len(after) == before + 2 and f"Bad request syntax ('hello-{token}')" in after[-2]
+
+
+def test_grade_keeps_each_runs_page_beside_the_results_and_names_it(tmp_path):
+    lab = labs.resolve("lab3")
+    mine = tmp_path / "submissions" / "ada" / lab.folder.name
+    mine.mkdir(parents=True)
+    (mine / "exercise.py").write_bytes(lab.starter_path.read_bytes())
+    out = tmp_path / "results"
+    done = lab_runner("grade", str(tmp_path / "submissions"), "--out", str(out), "--labs", "lab3")
+    assert done.returncode == 0, done.stderr
+    (row,) = json.loads((out / "grades.json").read_text())["results"]
+    assert row["page"] == row["runs"][-1]["page"] and row["page"].startswith("pages/ada/03_dev_log-lab3-")
+    text = (out / row["page"]).read_text()
+    assert row["token"] in text and 'id="exchange-data"' in text

@@ -166,3 +166,16 @@ def test_sequence_numbers_count_from_each_sides_syn():
     syn, synack, ack, data = packets[:4]
     assert (syn.seq, synack.seq, synack.ack, ack.ack) == (0, 0, 1, 1)
     assert data.flags == "PSH-ACK" and data.seq == 1 and data.length > 0
+
+
+def test_a_flood_is_told_by_its_start_and_its_end_and_what_was_left_out(monkeypatch):
+    from lab_runner import exchange
+
+    whole, _ = record("lab6-solution")
+    monkeypatch.setattr(exchange, "MAX_EVENTS", (20, 5))
+    monkeypatch.setattr(exchange, "MAX_LANES", 2)
+    cut, _ = record("lab6-solution")
+    assert len(cut["events"]) <= 25 and cut["left_out"] == len(whole["events"]) - len(cut["events"])
+    assert len([lane for lane in cut["lanes"] if lane["kind"] == "socket"]) == 2
+    ids = {lane["id"] for lane in cut["lanes"]}
+    assert all(e["lane"] in ids and e.get("to") in ids | {None} for e in cut["events"])
