@@ -32,6 +32,7 @@ import time
 import uuid
 from pathlib import Path
 
+import exchange_cost
 import learner_loop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "integration"))
@@ -40,7 +41,7 @@ from probes import PROBE  # noqa: E402  (the tests' look at a service's CPU and 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
 PY = sys.executable
-SECTIONS = ["build", "lab_runner", "watch", "soak", "attacks", "chat", "syslog"]
+SECTIONS = ["build", "lab_runner", "watch", "exchange", "soak", "attacks", "chat", "syslog"]
 
 
 def sh(*cmd: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -132,6 +133,9 @@ def main() -> None:
             report(*row)
     if "watch" in only:
         report(*learner_loop.watch_latency(runs)[0])
+    if "exchange" in only:
+        for row in exchange_cost.exchange_cost(runs):
+            report(*row)
     if "soak" in only:
         report(*learner_loop.soak(args.soak)[0])
     if "attacks" in only:
