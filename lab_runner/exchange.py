@@ -152,6 +152,8 @@ class Exchange:
             return {**event, "kind": "error", "errno": call.errno, "of": call.name,
                     "to": self._peer_lane(sock, address(call.args))}  # fmt: skip
         event["kind"] = kind
+        if kind in ("bind", "connect") and (where := address(call.args)) not in (None, ""):
+            event["address"] = where if isinstance(where, str) else f"{where[0]}:{where[1]}"
         if kind == "connect":
             event["to"] = self._peer_lane(sock, sock.peer)
         elif kind == "accept" and conn is not None:

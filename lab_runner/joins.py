@@ -91,5 +91,8 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
 
 
 def _line(sent: str, service: str) -> str:
-    """What a line-reading server (flask, chat) hears of SENT: the bytes up to the line end."""
-    return sent.removesuffix("\\n").removesuffix("\\r") if service in ("flask", "chat") else sent
+    """What a line-reading server hears of SENT (escaped): chat, the bytes up to the line end;
+    Flask, which logs the request line, its first line."""
+    if service == "flask":
+        return sent.split("\\n", 1)[0].removesuffix("\\r")
+    return sent.removesuffix("\\n").removesuffix("\\r") if service == "chat" else sent

@@ -7,7 +7,7 @@
   const run = JSON.parse(document.getElementById("exchange-data").textContent);
   const rec = run.exchange;
   const SVG = "http://www.w3.org/2000/svg";
-  const COL = 138, LEFT = 64, TOP = 58, ROW = 22;
+  const COL = 138, LEFT = 64, TOP = 58, ROW = 22, NOTES = 330;  // NOTES: room for the servers' lines
   const lanes = rec.lanes || [];
   const x = {};
   lanes.forEach((lane, i) => { x[lane.id] = LEFT + i * COL + COL / 2; });
@@ -30,7 +30,8 @@
     switch (e.kind) {
       case "send": return "send " + size(e.size) + " '" + e.bytes + "'" + times;
       case "recv": return (e.eof ? "recv → b'' (the end)" : "recv " + size(e.size) + " '" + e.bytes + "'") + times;
-      case "connect": return "connect()";
+      case "connect": return "connect(" + (e.address || "") + ")";
+      case "bind": return "bind(" + (e.address || "") + ")";
       case "accept": return "accept() → fd " + (e.conn || "").split(":").pop().split("#")[0];
       case "packet": {
         const seq = e.seq === null || e.seq === undefined ? "" : " seq " + e.seq;
@@ -49,7 +50,7 @@
     svg.textContent = "";
     const events = rec.events.filter((e) => showPackets || e.kind !== "packet");
     const height = TOP + events.length * ROW + 30;
-    const width = LEFT + lanes.length * COL + 260;
+    const width = pinX() + 330;
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     svg.setAttribute("viewBox", "0 0 " + width + " " + height);
@@ -69,6 +70,7 @@
     });
     events.forEach((e, row) => drawEvent(svg, e, TOP + row * ROW + ROW / 2));
   }
+  function pinX() { return LEFT + lanes.length * COL + NOTES; }
   function laneTitle(lane) {
     if (lane.kind === "socket") return "pid " + lane.id.replace(":", " fd ").replace("#", " #");
     if (lane.kind === "peer") return lane.id.includes(":") && !lane.id.startsWith("/") ? lane.id : "peer";
@@ -78,7 +80,7 @@
     if (lane.kind === "socket") return lane.label.replace(/^fd \d+ · /, "") + (lane.peer ? " → " + lane.peer : "");
     if (lane.kind === "server") return lane.path || lane.address || "server";
     if (lane.kind === "wire") return "packets (tcpdump)";
-    return lane.id.startsWith("/") ? lane.id : "a client (another end)";
+    return lane.id.startsWith("/") ? lane.id : "another end";
   }
 
   function drawEvent(svg, e, y) {
@@ -100,17 +102,17 @@
       const room = Math.max(8, Math.floor(Math.abs(x2 - x1) / 6.2));
       el("text", { x: (x1 + x2) / 2, y: y - 4, class: "arrow-label" }, cut(text, room), g);
     } else if (e.kind === "log") {
-      const lx = x[e.lane];
-      el("rect", { x: lx + 4, y: y - 9, width: Math.min(560, 8 + text.length * 6.1), height: 17, rx: 3, class: "logbox" }, null, g);
-      el("text", { x: lx + 8, y: y + 4, class: "log-text" }, cut(text, 90), g);
+      const lx = x[e.lane], room = Math.max(12, Math.floor((pinX() - lx - 24) / 6.7));
+      const shown = cut(text.replace(/^\S+ - - \[[^\]]+\] |^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ /, ""), room);
+      el("rect", { x: lx + 4, y: y - 9, width: 8 + shown.length * 6.7, height: 17, rx: 3, class: "logbox" }, null, g);
+      el("text", { x: lx + 8, y: y + 4, class: "log-text" }, shown, g);
     } else {
       const lx = x[e.lane];
       el("circle", { cx: lx, cy: y, r: 4, class: "dot" }, null, g);
       el("text", { x: lx + 8, y: y + 4, class: "mark" }, cut(text, 40), g);
     }
     if (checks.length) {
-      const last = LEFT + lanes.length * COL + 8;
-      el("text", { x: last, y: y + 4, class: bad ? "pin bad" : checks.some((c) => !c.passed) ? "pin failing" : "pin" },
+      el("text", { x: pinX(), y: y + 4, class: bad ? "pin bad" : checks.some((c) => !c.passed) ? "pin failing" : "pin" },
         checks.map((c) => (c.passed ? "✓ " : "✗ ") + c.title).join(" · ").slice(0, 60), g);
     }
     el("title", {}, text + (checks.length ? "\n" + checks.map((c) => (c.passed ? "PASS " : "FAIL ") + c.title).join("\n") : ""), g);
@@ -146,6 +148,8 @@
     return "sent:  " + d.sent + "\nheard: " + d.heard + "\n" + caret;
   }
 
+  // #nopackets in the address: start with the packets hidden (the calls and lines alone).
+  if (location.hash === "#nopackets") document.getElementById("show-packets").checked = false;
   document.getElementById("show-packets").addEventListener("change", draw);
   draw();
   document.body.dataset.drawn = String(rec.events.length);

@@ -77,7 +77,7 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
                        f'{h.escape(readable(check.name))}<span class="evs">{links}</span></li>')  # fmt: skip
         out.append("</ul>")
         if first is not None and step.number == first.number:
-            told = [f"<b>expected</b>{h.escape(step.step.goal.strip())}"]
+            told = [f"<b>expected</b>{h.escape(' '.join(step.step.goal.split()))}"]
             told += [f"<b>observed</b>{h.escape(c.reason)}" for c in step.checks if not c.passed]
             hints = step.step.hints
             for n in range(max(1, min(hints_shown, len(hints)))):
@@ -155,7 +155,7 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
 <h2>Steps</h2>
 {_steps(result, data, hints_shown)}
 {_diffs(record)}
-<h2>The exchange</h2>
+<h2 id="exchange">The exchange</h2>
 <div class="legend">Columns: your program's sockets (pid and descriptor), the wire (packets tcpdump saw in
 the sandbox), the servers (their log lines for this run) and other ends. Rows in time order, seconds since
 the run began. Hover or click a row for its bytes; ✓/✗ at the right: the checks that judged it.

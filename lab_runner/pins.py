@@ -31,6 +31,7 @@ ABOUT = [
     (("listen", "bound", "bind"), {"bind", "listen"}),
     (("emsgsize", "refused", "refuse", "error"), {"error"}),
     (("received", "read", "recv", "answer", "came"), {"recv"}),
+    (("connect",), {"connect", "error", "send"}),
 ]
 
 
@@ -68,8 +69,9 @@ def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
         if given & OWN:
             kinds = _about(check.name)
             mine = [e for e in events if kind_of.get(e["lane"]) == "socket" and e["kind"] in kinds]
-            tokened = [e for e in mine if result.token in e.get("bytes", "")]
-            judged += tokened or mine
+            moved = [e for e in mine if e["kind"] in ("send", "recv")]
+            tokened = [e for e in moved if result.token in e["bytes"]]
+            judged += [e for e in mine if e not in moved or e in tokened] if tokened else mine
         elif "workbench" in given:  # a server lab's checks, as clients of the learner's server
             judged += [
                 e for e in events if e["kind"] in ("accept", "recv") and kind_of.get(e.get("from")) == "peer"
@@ -77,8 +79,9 @@ def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
         ids = sorted({e["id"] for e in judged})
         marked = None
         if check is failing and ids:
-            quoted = [e["id"] for e in judged if _quoted(e, check.reason)]
-            marked = quoted[-1] if quoted else ids[-1]
+            quoted = sorted((e for e in judged if _quoted(e, check.reason)), key=lambda e: e["id"])
+            heard = [e for e in quoted if e["kind"] == "log"]  # what the server heard tells most
+            marked = (heard or quoted)[-1]["id"] if quoted else ids[-1]
         out[check.name] = (ids, marked)
     return out
 
@@ -86,4 +89,8 @@ def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
 def _quoted(event: dict, reason: str) -> bool:
     """The reason quotes this event: its bytes, or its line."""
     said = event.get("bytes") or (event.get("diff") or {}).get("heard") or event.get("text") or ""
+    if event["kind"] in ("shutdown", "close", "accept", "listen", "bind") and f"{event['kind']}()" in reason:
+        return True  # "... then shutdown()": the call the reason names
+    if event.get("call", "")[:50] in reason and "call" in event:
+        return True  # the call itself, as strace wrote it
     return len(said) >= 6 and (said[:60] in reason)
