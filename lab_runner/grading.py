@@ -7,6 +7,7 @@ never a failed step.
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 import uuid
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from lab_runner import checks, exchange, sandbox, serverlogs, stack
 from lab_runner.checks import CheckResult
 from lab_runner.exercise import ExerciseResult, Running
 from lab_runner.labs import Lab, LabError, Step
+
+READER = concurrent.futures.ThreadPoolExecutor(16, "server-lines")  # one read per run at a time
 
 
 @dataclass
@@ -91,15 +94,27 @@ def judge(
     return result
 
 
-def exchange_of(lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str]) -> dict:
-    """The run's exchange: its calls and packets, and the lines its servers wrote about it."""
+def server_lines(lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str]) -> tuple[dict, dict]:
+    """The services' addresses, and this run's lines of their logs (found by the token, and by the
+    sandbox's address and ports, which RAN's packets tell)."""
+    ips = serverlogs.ips({s: containers[s] for s in lab.services})
+    found = exchange.Exchange(ran, token, ips)
+    own = sorted(ip for ip in found.own_ips() if not ip.startswith("127."))
+    ports = {port for s in lab.services for port in found.ports_to(s)}
+    until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
+    lines = serverlogs.read(
+        containers, set(lab.services), token, own[0] if own else "", ports, ran.started_at, until
+    )
+    return ips, lines
+
+
+def exchange_of(lab: Lab, token: str, ran: ExerciseResult, read: concurrent.futures.Future) -> dict:
+    """The run's exchange: its calls and packets, and the lines its servers wrote about it (READ:
+    server_lines, started once the checks were done, while the sandbox was being cleaned up)."""
     try:
-        found = exchange.Exchange(ran, token, serverlogs.ips({s: containers[s] for s in lab.services}))
-        own = sorted(ip for ip in found.own_ips() if not ip.startswith("127."))
-        ports = {port for s in lab.services for port in found.ports_to(s)}
-        until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
-        found.add_logs(serverlogs.read(containers, set(lab.services), token, own[0] if own else "", ports,
-                                       ran.started_at, until))  # fmt: skip
+        ips, lines = read.result()
+        found = exchange.Exchange(ran, token, ips)
+        found.add_logs(lines)
         return found.record()
     except Exception as err:  # a view of the run, never its verdict: say what went wrong, go on
         return {"error": f"{type(err).__name__}: {err}", "lanes": [], "events": []}
@@ -131,9 +146,10 @@ def run_one(
             results = checks.run(lab, token, running.result(), where, running.result)
         except checks.ChecksError as err:
             raise LabError(f"{lab.key}: {err}") from err
+        read = READER.submit(server_lines, lab, token, running.result(), containers)  # beside the cleanup
     ran = running.result()
     sandbox.POOL.after_run(containers["workbench"])
-    record = exchange_of(lab, token, ran, containers)
+    record = exchange_of(lab, token, ran, read)
     return judge(
         lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started, record
     )
