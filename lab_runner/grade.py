@@ -421,7 +421,7 @@ def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], su
         row |= {"file": printable(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
                 "attempts": len(e.runs), "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
                 "runs": e.runs,
-                "report": report.as_dict(e.result) if e.result else None}  # fmt: skip
+                "report": report.as_dict(e.result, exchange=False) if e.result else None}  # fmt: skip
         results.append(row)
     return {
         "learners": [printable(name) for name in learners],

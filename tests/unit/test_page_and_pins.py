@@ -72,3 +72,20 @@ def test_a_watched_page_looks_for_the_latest_run_beside_it(tmp_path):
     assert "lab3.latest.js" in path.read_text()
     assert json.dumps(result.token) in (tmp_path / "lab3.latest.js").read_text()
     assert "latest.js" not in page.write(result, tmp_path / "plain.html").read_text()
+
+
+def test_the_json_holds_the_exchange_and_the_text_its_ladder_and_the_by_hand_line():
+    from lab_runner import report
+
+    result = lab_result("lab1-starter")
+    assert report.as_dict(result)["exchange"] is result.exchange
+    assert "exchange" not in report.as_dict(result, exchange=False)  # grade: the run's page holds it
+    text = report.text(result, page="the exchange as a page: .lab-runs/lab1.html")
+    lines = text.splitlines()
+    assert any(line.startswith("the exchange (the whole of it") for line in lines)
+    assert any(
+        line.startswith("reproduce it by hand: docker compose exec workbench python3 -c") for line in lines
+    )
+    assert lines[-2] == "the exchange as a page: .lab-runs/lab1.html" and lines[-1].startswith(
+        "see it yourself"
+    )
