@@ -168,3 +168,18 @@ def test_grade_keeps_each_runs_page_beside_the_results_and_names_it(tmp_path):
     assert row["page"] == row["runs"][-1]["page"] and row["page"].startswith("pages/ada/03_dev_log-lab3-")
     text = (out / row["page"]).read_text()
     assert row["token"] in text and 'id="exchange-data"' in text
+
+
+def test_clicking_an_arrow_shows_its_bytes(tmp_path):
+    record, _, _ = run_page(labs.resolve("lab1"), "solution", tmp_path)
+    send = next(e for e in record["events"] if e["kind"] == "send")
+    page = tmp_path / "lab1-solution.html"
+    click = (  # what a learner's click does, then the details it shows, where the DOM dump sees them
+        "<script>window.addEventListener('load', function () {"
+        f" const g = document.querySelector('#ladder g.ev[data-id=\"{send['id']}\"]');"
+        " g.dispatchEvent(new Event('click'));"
+        " document.body.dataset.details = document.getElementById('details').textContent; });</script>"
+    )
+    page.write_text(page.read_text().replace("</body>", click + "</body>"))
+    shown = html.unescape(re.search(r'data-details="([^"]*)"', dom(page)).group(1))
+    assert f"#{send['id']} send" in shown and send["bytes"] in shown and "flask" in shown
