@@ -89,3 +89,20 @@ def test_the_json_holds_the_exchange_and_the_text_its_ladder_and_the_by_hand_lin
     assert lines[-2] == "the exchange as a page: .lab-runs/lab1.html" and lines[-1].startswith(
         "see it yourself"
     )
+
+
+def test_show_prints_the_pages_url_where_no_browser_can_start(tmp_path, monkeypatch, capsys):
+    import argparse
+
+    from lab_runner import labs, latest
+
+    monkeypatch.setenv("LAB_RUNNER_RUNS", str(tmp_path))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(latest.sys, "platform", "linux")
+    with pytest.raises(labs.LabError, match="run it first"):
+        latest.cmd_show(argparse.Namespace(lab="lab3"))
+    kept = latest.keep(lab_result("lab3-starter"))
+    assert kept == tmp_path / "lab3.html"
+    assert latest.cmd_show(argparse.Namespace(lab=None)) == 0  # the lab run last
+    assert capsys.readouterr().out.strip() == f"no browser to open here; the page is {kept.as_uri()}"
