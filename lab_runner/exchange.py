@@ -46,6 +46,7 @@ class Exchange:
         self.lanes["wire"] = {"id": "wire", "kind": "wire", "label": "wire (packets)"}
         self._calls()
         self._packets()
+        joins.join_relays(self)
 
     # --- lanes --------------------------------------------------------------------------------
 

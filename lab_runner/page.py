@@ -101,14 +101,18 @@ def _diffs(record: dict) -> str:
     out = ["<h2>Bytes: what was sent, and what the server heard</h2>"]
     for e in differ[:MAX_DIFFS]:
         d = e["diff"]
-        pad = " " * (d["at"] + 7)
-        out.append(f'<pre class="diff" data-ev="{e["id"]}">{h.escape(e["lane"])} #{e["id"]}, answering '
-                   f'#{e.get("answers")} on {h.escape(e.get("of") or "?")}\n'
-                   f"sent:  {h.escape(d['sent'])}\nheard: {h.escape(d['heard'])}\n"
+        relay = d.get("kind") == "relay"  # a line the exercise's own server passed on
+        said, heard = ("got:  ", "sent: ") if relay else ("sent:  ", "heard: ")
+        sent = " " * d.get("offset", 0) + d["sent"]  # aligned where the two match
+        pad = " " * (d["at"] + len(heard))
+        head = f"{e['lane']} #{e['id']}, {'passed on' if relay else 'heard'}, answering #{e.get('answers')}"
+        head += f" on {e.get('of') or '?'}"
+        out.append(f'<pre class="diff" data-ev="{e["id"]}">{h.escape(head)}\n'
+                   f"{said}{h.escape(sent)}\n{heard}{h.escape(d['heard'])}\n"
                    f'<span class="caret">{pad}^ the first difference, at {d["at"]}</span></pre>')  # fmt: skip
     if same:
         links = " ".join(f'<a data-ev="{e["id"]}">#{e["id"]}</a>' for e in same[:20])
-        out.append(f'<p class="same">{len(same)} line(s) heard just as sent (line ends aside): {links}</p>')
+        out.append(f'<p class="same">{len(same)} line(s) heard or passed on just as sent: {links}</p>')
     return "\n".join(out)
 
 

@@ -179,3 +179,23 @@ def test_a_flood_is_told_by_its_start_and_its_end_and_what_was_left_out(monkeypa
     assert len([lane for lane in cut["lanes"] if lane["kind"] == "socket"]) == 2
     ids = {lane["id"] for lane in cut["lanes"]}
     assert all(e["lane"] in ids and e.get("to") in ids | {None} for e in cut["events"])
+
+
+def test_a_line_the_learners_server_passes_on_is_diffed_against_the_line_it_got():
+    rec, _ = record("lab6-solution")
+    relayed = [e for e in rec["events"] if e.get("diff", {}).get("kind") == "relay"]
+    assert len(relayed) == 2 and all(e["diff"]["at"] is None for e in relayed)  # a prefix is the server's
+    got = rec["events"][relayed[0]["answers"]]
+    assert got["kind"] == "recv" and got["lane"] == relayed[0]["of"] != relayed[0]["lane"]
+
+
+def test_a_relayed_line_that_differs_gets_its_caret(monkeypatch):
+    import recorded_runs
+
+    d = raw("lab6-solution")
+    d["trace"] = [line.replace(": A says", ": A sayz") if "sendto" in line else line for line in d["trace"]]
+    monkeypatch.setattr(recorded_runs, "raw", lambda name: d)
+    rec, _ = record("lab6-solution")
+    (bad,) = [e for e in rec["events"] if e.get("diff", {}).get("kind") == "relay" and e["diff"]["at"]]
+    diff = bad["diff"]
+    assert diff["heard"][diff["at"]] == "z" and diff["sent"][diff["at"] - diff["offset"]] == "s"
