@@ -19,7 +19,7 @@ from lab_runner.checks import CheckResult
 from lab_runner.exercise import ExerciseResult, Running
 from lab_runner.labs import Lab, LabError, Step
 
-READER = concurrent.futures.ThreadPoolExecutor(16, "server-lines")  # one read per run at a time
+READER = concurrent.futures.ThreadPoolExecutor(16, "server-lines")  # a read per run (grade: 8 at once)
 
 
 @dataclass
