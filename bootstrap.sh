@@ -12,6 +12,8 @@
 #   3. the base image exists     else: docker pull it; if no registry answers, debootstrap it
 #   4. .venv has lab_runner's    else: python3 -m venv .venv && pip install -e '.[test]'
 #      Python dependencies
+#   5. a headless Chromium       else: install Debian's chromium (root), for the tests that load
+#                                the exchange page in a real browser (CI=true: required)
 #
 # Exit codes: 0 ready; 2 cannot proceed (the message says what to do instead).
 set -euo pipefail
@@ -151,6 +153,17 @@ else
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$here[test]" \
         || die "pip install failed"
     echo "$want" >"$stamp"
+fi
+
+# 5. Chromium, for the browser tests of the exchange page (tests/integration/test_page.py).
+if have chromium || have chromium-browser; then
+    say "ok: $(chromium --version 2>/dev/null || chromium-browser --version 2>/dev/null | head -n 1)"
+elif have apt-get && is_root; then
+    apt_install chromium
+elif [ "${CI:-}" = "true" ]; then
+    die "CI needs Chromium for the page's browser tests: install Debian's chromium, or run me as root"
+else
+    say "skipped: no Chromium (the page's browser tests will skip; as root on Debian I install it)"
 fi
 
 if [ "$did" -eq 0 ]; then

@@ -32,13 +32,14 @@ import time
 import uuid
 from pathlib import Path
 
+import exchange_cost
 import learner_loop
 from probes import PROBE  # a look at a service's CPU and memory, shared with the tests
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
 PY = sys.executable
-SECTIONS = ["build", "lab_runner", "watch", "soak", "attacks", "chat", "syslog"]
+SECTIONS = ["build", "lab_runner", "watch", "exchange", "soak", "attacks", "chat", "syslog"]
 
 
 def sh(*cmd: str, input: bytes | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -130,6 +131,9 @@ def main() -> None:
             report(*row)
     if "watch" in only:
         report(*learner_loop.watch_latency(runs)[0])
+    if "exchange" in only:
+        for row in exchange_cost.exchange_cost(runs):
+            report(*row)
     if "soak" in only:
         report(*learner_loop.soak(args.soak)[0])
     if "attacks" in only:

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab_runner.exercise_result import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.labs import Lab
-from lab_runner.running import ExerciseResult
 
 CHECKS_AT_ONCE = 4  # checks of one lab at a time (times 4 labs: execs the containers' pids limits allow)
 

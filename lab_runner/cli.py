@@ -7,6 +7,8 @@
     python -m lab_runner solution lab3         # the reference (asks first if lab3 has not passed)
     python -m lab_runner list                  # your progress
     python -m lab_runner ports                 # where flask and chat are published on this host
+    python -m lab_runner show lab3             # the latest run's exchange, as a page in the browser
+    python -m lab_runner lab3 --html lab3.html # that page, written where you say
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
     python -m lab_runner run --all --junit results.xml
     python -m lab_runner lab3 --exercise submissions/alice.py
@@ -27,7 +29,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import commands, grade, labs, sandbox, stack
+from lab_runner import commands, grade, labs, latest, sandbox, stack
 from lab_runner.commands import UsageError
 
 GRADE_PARALLEL = 8  # runs side by side in `grade` (docs/benchmarks.md: 2 cores, mostly waiting)
@@ -47,6 +49,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "solution": commands.cmd_solution,
     "reset": commands.cmd_reset,
     "ports": commands.cmd_ports,
+    "show": latest.cmd_show,
     "watch": run_watch,
     "grade": grade.main,
 }
@@ -77,6 +80,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     run.add_argument("--json", action="store_true", help="print a JSON results document instead of text")
     run.add_argument("--junit", type=Path, metavar="FILE", help="also write JUnit XML to FILE")
+    run.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write the run's exchange as a page to FILE"
+    )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
     for name, text in [("hint", "the next hint for the first step your exercise fails"),
                        ("solution", "show the lab's reference solution"),
@@ -86,6 +92,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--force", action="store_true", help="show it before the lab has passed, without asking"
     )
     sub.add_parser("ports", help="where this stack's flask and chat are published on this host")
+    show_page = sub.add_parser(
+        "show", help="open the latest run's page: what crossed the wire, what servers saw"
+    )
+    show_page.add_argument("lab", nargs="?", metavar="LAB", help="which lab (default: the one run last)")
     watch = sub.add_parser("watch", help="re-check whenever you save exercise.py")
     watch.add_argument(
         "lab", nargs="?", metavar="LAB", help="where to start (default: the first lab not passed)"

@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from lab_runner import labs, learner, report, stack, state
+from lab_runner import labs, learner, page, report, stack, state
 from lab_runner.learner import next_lab
 from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
 
@@ -37,8 +37,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise UsageError("--exercise goes with exactly one lab")
         if not args.exercise.is_file():
             raise UsageError(f"--exercise {args.exercise}: no such file")
-    if args.junit is not None and not args.junit.parent.is_dir():
-        raise UsageError(f"--junit {args.junit}: no such folder {args.junit.parent}")
+    for option, path in (("--junit", args.junit), ("--html", args.html)):
+        if path is not None and not path.parent.is_dir():
+            raise UsageError(f"{option} {path}: no such folder {path.parent}")
+    if args.html is not None and len(chosen) != 1:
+        raise UsageError("--html goes with exactly one lab (each lab's latest page is in .lab-runs/)")
     files = [learner.exercise_file(lab, args.solution, args.exercise) for lab in chosen]
     for path in files:
         if not path.is_file():
@@ -48,6 +51,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if own:
         for r in results:
             learner.remember(r)
+    pages = [learner.keep_page(r, own) for r in results]
+    if args.html is not None:
+        page.write(results[0], args.html)
     if args.json:
         print(report.as_json(results))
     elif args.all:
@@ -55,7 +61,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(report.summary_line(r))
         print(f"{sum(r.passed for r in results)} passed, {sum(not r.passed for r in results)} failed")
     else:
-        print("\n\n".join(learner.show(r, own) for r in results))
+        lines = [learner.page_line(p, r.lab) for r, p in zip(results, pages, strict=True)]
+        shown = [learner.show(r, own, line) for r, line in zip(results, lines, strict=True)]
+        print("\n\n".join(shown))
     if args.junit:
         report.write_junit(results, args.junit)
     return 0 if all(r.passed for r in results) else 1

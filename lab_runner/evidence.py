@@ -16,6 +16,9 @@ import testinfra.host
 
 T = TypeVar("T")
 WAIT = 3.0  # seconds: servers write their line a moment after the client is done
+# What the checks found, kept for the run's exchange (lab_runner/serverlogs.py takes it back):
+# (service, path, needle) -> the lines. The exchange then needs no command of its own.
+SEEN: dict[tuple[str, str, str], list[str]] = {}
 
 
 def wait_lines(
@@ -31,6 +34,7 @@ def wait_lines(
     while True:
         found = host.run(cmd).stdout.splitlines()
         if len(found) >= count or time.monotonic() > deadline:
+            SEEN[(getattr(host.backend, "service", ""), path, needle)] = found
             return found
         time.sleep(0.05)
 

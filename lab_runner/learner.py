@@ -9,7 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 from pathlib import Path
 
-from lab_runner import labs, report, stack, state, verdict
+from lab_runner import labs, latest, report, stack, state, verdict
 
 LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
 
@@ -66,9 +66,22 @@ def remember(result: verdict.LabResult) -> None:
     )  # fmt: skip
 
 
-def show(result: verdict.LabResult, own: bool) -> str:
+def show(result: verdict.LabResult, own: bool, page: str = "") -> str:
     """The text report; for the learner's own file, with their hints and what is next."""
     first = result.first_failing
     folder = result.lab.folder.name
     shown = state.hints_shown(folder, first.number) if own and first else 1
-    return report.text(result, shown, next_lab(result.lab) if own else None, own)
+    return report.text(result, shown, next_lab(result.lab) if own else None, own, page)
+
+
+def keep_page(result: verdict.LabResult, own: bool, follow: bool = False) -> Path | None:
+    """The run's page as its lab's latest (.lab-runs/<lab>.html), with the learner's hints."""
+    first = result.first_failing
+    shown = state.hints_shown(result.lab.folder.name, first.number) if own and first else 1
+    return latest.keep(result, shown, follow)
+
+
+def page_line(path: Path | None, lab: labs.Lab) -> str:
+    if path is None:
+        return "the exchange as a page: not kept (cannot write .lab-runs/ here; --html FILE writes one)"
+    return f"the exchange as a page: {latest.shown_path(path)}   (python -m lab_runner show {lab.key})"

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from lab_runner import junit
+from lab_runner import junit, ladder
 from lab_runner.escaping import escaped
 from lab_runner.labs import Lab
 from lab_runner.verdict import LabResult
@@ -30,8 +30,11 @@ def labelled(label: str, text: str, indent: int = 4) -> list[str]:
     return [head + first] + [" " * len(head) + line for line in rest]
 
 
-def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, own: bool = False) -> str:
-    """The learner's report; OWN (the learner's exercise.py) adds what to do next after a pass."""
+def text(
+    result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, own: bool = False, page: str = ""
+) -> str:
+    """The learner's report; OWN (the learner's exercise.py) adds what to do next after a pass;
+    PAGE, where the run's page is (a line of its own, before the command to see it yourself)."""
     lab, ex = result.lab, result.exercise
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
     status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
@@ -47,6 +50,13 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
     lines.append("its socket calls (strace):" if calls else "its socket calls (strace): none")
     lines += ["  " + call for call in calls]
     lines += ["  strace: " + note for note in ex.notes[:3]]
+    if result.exchange.get("error"):  # a view of the run, not its verdict: say so, and go on
+        lines.append(f"the exchange could not be drawn: {result.exchange['error']}")
+    if drawn := ladder.lines(result.exchange):
+        lines.append(f"the exchange (the whole of it, as a page: python -m lab_runner show {lab.key}):")
+        lines += ["  " + escaped(line) for line in drawn]
+    if again := ladder.by_hand(result.exchange):
+        lines.append("reproduce it by hand: " + escaped(again))
     left = "its server, checked while it ran" if ex.serving else "left running by the exercise"
     left = "still waiting for an answer when it was checked" if ex.stalled else left
     for stopped in ex.stopped:
@@ -75,6 +85,8 @@ def text(result: LabResult, hints_shown: int = 1, next_lab: Lab | None = None, o
         lines.append(f"next: {next_lab.key} · {next_lab.title}   (python -m lab_runner {next_lab.key})")
     elif own and result.passed:
         lines.append("every lab passes: well done")
+    if page:
+        lines.append(page)
     if lab.look:
         lines.append("see it yourself: " + lab.look.replace("{token}", result.token))
     return "\n".join(lines)
@@ -88,7 +100,8 @@ def summary_line(result: LabResult) -> str:
     return f"{verdict}  {lab.key:<6} {lab.title:<48} {steps:<10} {result.seconds:5.1f} s"
 
 
-def as_dict(r: LabResult) -> dict:
+def as_dict(r: LabResult, exchange: bool = True) -> dict:
+    """The run as JSON; EXCHANGE: with its exchange record (grade keeps it in the run's page instead)."""
     ex = r.exercise
     return {
         "lab": r.lab.key,
@@ -121,6 +134,7 @@ def as_dict(r: LabResult) -> dict:
             }
             for s in r.steps
         ],
+        **({"exchange": r.exchange} if exchange else {}),
     }
 
 

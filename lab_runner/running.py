@@ -19,119 +19,22 @@ from __future__ import annotations
 import base64
 import collections
 import contextlib
-import functools
 import hashlib
 import json
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
-from lab_runner.trace import SEND, Trace
+from lab_runner.exercise_result import ExerciseResult
+from lab_runner.trace import SEND
 
-EXIT_TIMED_OUT = 124  # lab-run's code for an exercise stopped at its time limit
-EXIT_STOPPED = 137  # a server lab's exercise, still running when the checks were done
 KEEP_TRACE = (4000, 1000)  # lines of the trace: head, tail
-FLOOD_BYTES = 1024 * 1024  # sent on sockets in one run: more is a flood (lab 9's largest run sends ~130 KB)
-FLOOD_SENDS = 10_000  # send calls in one run (labs send a few dozen at most)
+KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most)
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
-
-
-@dataclass
-class ExerciseResult:
-    """What the exercise did."""
-
-    file: str
-    """The exercise as the workbench knows it, e.g. /labs/03_dev_log/exercise.py."""
-    exit_code: int | None
-    """Its exit status (124: stopped at the time limit); None while it still runs (a server)."""
-    output: str
-    """What it printed, stdout and stderr in order, its head and tail if it printed a lot."""
-    seconds: float
-    trace: list[str] = field(default_factory=list)
-    """strace's lines for its socket calls (head and tail if there were very many)."""
-    serving: bool = False
-    """A server lab's exercise listened on its port, and was checked while it ran."""
-    stopped: list[str] = field(default_factory=list)
-    """Processes it left running ("pid command"), stopped after the checks."""
-    removed: int = 0
-    """Files it left in /tmp and /dev/shm, removed after the checks."""
-    notes: list[str] = field(default_factory=list)
-    """What strace itself said, if anything (a failure to trace, say)."""
-    output_dropped: int = 0
-    """Bytes of output between the head and the tail that were not kept (a flood)."""
-    sent_bytes: int = 0
-    """Bytes it sent on its sockets, in all (from the trace, counted in the sandbox)."""
-    sends: int = 0
-    """Send calls it made on its sockets (sendto, write, ...), in all."""
-    runaway: str = ""
-    """Why the sandbox stopped it early, far past what any exercise does ("it printed over 16 MiB")."""
-    stalled: str = ""
-    """Its last socket call when its checks ran early, silent since (the lab's `stall`): "sendto"."""
-
-    @property
-    def flooded(self) -> str | None:
-        """What it sent, when that is a flood rather than an exercise (syslog, chat or Flask)."""
-        if self.sent_bytes > FLOOD_BYTES or self.sends > FLOOD_SENDS:
-            return f"the exercise flooded its sockets: {self.sent_bytes:,} bytes in {self.sends:,} send calls"
-        return None
-
-    @property
-    def timed_out(self) -> bool:
-        return self.exit_code == EXIT_TIMED_OUT
-
-    @property
-    def stopped_after_checks(self) -> bool:
-        """Checked while it ran (a server lab's server, or a run checked once it stalled), then
-        stopped once its checks were done: its normal end."""
-        return (self.serving or bool(self.stalled)) and self.exit_code == EXIT_STOPPED
-
-    @property
-    def killed_by(self) -> int | None:
-        """The signal that ended it (lab-run's 128+N, or -N), when nothing of ours sent it: not its
-        time limit, not a runaway stop, not a server lab's server stopped after its checks."""
-        code = self.exit_code
-        if code is None or 0 <= code < 128 or self.timed_out or self.runaway or self.stopped_after_checks:
-            return None
-        return -code if code < 0 else code - 128
-
-    @property
-    def left_running(self) -> int:
-        """Processes it left behind, stopped after the checks (not its own, checked while it ran)."""
-        return max(0, len(self.stopped) - self.stopped_after_checks)
-
-    @property
-    def files_left(self) -> int:
-        """Files it left in /tmp and /dev/shm that are not its own Unix sockets."""
-        sockets = sum(isinstance(a, str) and a.startswith("/") for a in self.calls.bound())
-        return max(0, self.removed - sockets)
-
-    @property
-    def untraced(self) -> str | None:
-        """What strace said when it could not trace the run at all (the sandbox's fault), or None."""
-        said = [n for n in self.notes if n.startswith("strace: ")]
-        return said[0] if said and not self.trace else None
-
-    @property
-    def problem(self) -> str | None:
-        """Why the exercise itself counts as failed, or None."""
-        if self.timed_out:
-            return "the exercise did not finish within its time limit and was stopped"
-        if self.runaway:
-            return f"the exercise was stopped early: {self.runaway}"
-        if self.flooded:
-            return self.flooded
-        if self.exit_code in (None, 0) or self.stopped_after_checks:
-            return None
-        return f"the exercise exited with code {self.exit_code}"
-
-    @functools.cached_property
-    def calls(self) -> Trace:
-        return Trace.parse(self.trace)
 
 
 def container_name(path: Path, lab_folder: Path) -> str:
@@ -167,6 +70,9 @@ class Running:
         self.removed = 0
         self.sent = (0, 0)
         self.runaway = ""
+        self.started_at = 0.0
+        self.packets: list[str] = []
+        self.capture = ""
         self.exit_code: int | None = None
         self.exit_at: float | None = None
         self.serving = False
@@ -223,6 +129,9 @@ class Running:
                     self.trace_head.append(text)
                 else:
                     self.trace_tail.append(text)
+            elif tag == "P":
+                if len(self.packets) < KEEP_PACKETS:
+                    self.packets.append(text)
             elif tag == "E" and len(self.notes) < 20:
                 self.notes.append(text)
             elif tag == "C":
@@ -240,6 +149,12 @@ class Running:
                     self.error = "the exercise's source did not reach its sandbox whole"
                 elif word == "runaway":
                     self.runaway = rest
+                elif word == "started":
+                    self.started_at = float(rest)
+                elif word == "nocapture":
+                    self.capture = rest or "tcpdump did not run"
+                elif word == "packets":
+                    self.capture = f"{int(rest):,} packets, the first {len(self.packets):,} kept"
                 elif word == "removed":
                     self.removed = int(rest)
                 elif word == "sent":
@@ -283,6 +198,7 @@ class Running:
                 stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
                 output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
                 runaway=self.runaway, stalled=self.stalled,
+                started_at=self.started_at, packets=list(self.packets), capture=self.capture,
             )  # fmt: skip
 
     def __exit__(self, *exc: object) -> None:

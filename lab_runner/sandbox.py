@@ -8,7 +8,7 @@ filesystem view (no labs/ folder, no solution, no other learner's file), /tmp, /
 network namespace (lab 6's port 12345 is its own), and pids, memory and CPU limits counted for
 it alone, and Docker removes all of it when the run ends, whatever the exercise did to the
 permissions of what it left. No container gains a capability for it that the workbench lacks,
-but DAC_READ_SEARCH (strace -y, see CAPS).
+but DAC_READ_SEARCH (strace -y, see CAPS); NET_RAW, tcpdump's, the workbench has too.
 
 Starting a container costs ~0.2 s, so a few spares are kept started ahead: in each, lab-run
 has already started the exercise's interpreter under strace, and waits for one run. A run
@@ -60,6 +60,7 @@ CAPS = [
     "SETUID",  # strace -u lab: the exercise runs as that user, with no capabilities ...
     "SETGID",  # ... and its group
     "DAC_READ_SEARCH",  # strace -y reads the exercise's /proc/PID/fd to tell sockets
+    "NET_RAW",  # tcpdump captures the run's packets (its own namespace's), then drops to its user
 ]
 
 

@@ -31,6 +31,8 @@ SEND = {"sendto", "sendmsg", "sendmmsg", "write", "writev", "send", "sendfile"}
 RECV = {"recvfrom", "recvmsg", "recvmmsg", "read", "readv", "recv"}
 VECTORED = {"sendmsg", "sendmmsg", "recvmsg", "recvmmsg", "writev", "readv"}  # bytes in iov_base="..."
 IOV = re.compile(r'iov_base="((?:[^"\\]|\\.)*)"')
+STAMP = re.compile(r"(\d+\.\d+)\s+")  # strace -ttt's time, when the line has one
+TOOK = re.compile(r"\s<(\d+\.\d+)>$")  # and -T's, how long the call took
 
 
 @dataclass(eq=False)  # two identical lines are still two calls
@@ -46,6 +48,10 @@ class Call:
     """E.g. ECONNREFUSED when the call failed."""
     ends: dict[int, str] = field(default_factory=dict)
     """strace -y's name of each descriptor in the call, e.g. {3: 'socket:[81234]'}."""
+    at: float | None = None
+    """When it was made (strace -ttt: seconds since the epoch), if the line says."""
+    took: float | None = None
+    """How long it took (strace -T: a recv() waits for its bytes), if the line says."""
 
     @property
     def fd(self) -> int | None:
@@ -123,20 +129,27 @@ class Trace:
     def parse(cls, lines: list[str]) -> Trace:
         calls: list[Call] = []
         exits: dict[int, str] = {}
-        pending: dict[str, str] = {}  # pid -> the first half of an <unfinished ...> call
+        pending: dict[str, tuple[str, float | None]] = {}  # pid -> an <unfinished ...> call's first half
         for raw in lines:
             pid, _, rest = raw.strip().partition(" ")
             rest = rest.strip()
+            at = None
+            if stamp := STAMP.match(rest):
+                at, rest = float(stamp.group(1)), rest[stamp.end() :]
             if rest.startswith("+++ "):
                 exits[int(pid)] = rest.strip("+ ")
                 continue
             if rest.endswith("<unfinished ...>"):
-                pending[pid] = rest.removesuffix("<unfinished ...>").rstrip()
+                pending[pid] = (rest.removesuffix("<unfinished ...>").rstrip(), at)
                 continue
             if rest.startswith("<... "):
                 resumed = re.match(r"<\.\.\. \w+ resumed>\s?(.*)", rest)
-                first = pending.pop(pid, "")  # "recvfrom(3," or "poll(" (strace keeps "3, " whole)
+                first, at = pending.pop(pid, ("", at))  # a call's time is when it was made
+                # "recvfrom(3," or "poll(" (strace keeps "3, " whole)
                 rest = first + (" " if first.endswith(",") else "") + (resumed.group(1) if resumed else "")
+            took = None
+            if timed := TOOK.search(rest):
+                took, rest = float(timed.group(1)), rest[: timed.start()]
             rest, ends = unname(rest)
             found = LINE.match(f"{pid} {rest}")
             if found:
@@ -144,6 +157,7 @@ class Trace:
                 calls.append(Call(
                     pid=int(pid), name=found.group(2), args=found.group(3),
                     ret=None if ret == "?" else int(ret, 0), errno=found.group(5), ends=ends,
+                    at=at, took=took,
                 ))  # fmt: skip
         return cls(calls, exits)
 

@@ -7,16 +7,20 @@ never a failed step.
 
 from __future__ import annotations
 
+import concurrent.futures
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, hints, labs, sandbox, stack
+from lab_runner import checks, exchange, hints, labs, sandbox, serverlogs, stack
 from lab_runner.checks import CheckResult
+from lab_runner.exercise_result import ExerciseResult
 from lab_runner.labs import Lab, LabError, Step
-from lab_runner.running import ExerciseResult, Running
+from lab_runner.running import Running
+
+READER = concurrent.futures.ThreadPoolExecutor(16, "server-lines")  # a read per run (grade: 8 at once)
 
 
 @dataclass
@@ -39,6 +43,8 @@ class LabResult:
     exercise: ExerciseResult
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    exchange: dict = field(default_factory=dict)
+    """The run's exchange record (lab_runner/exchange.py): the JSON's, the page's and the ladder's."""
 
     @property
     def steps(self) -> list[StepResult]:
@@ -89,11 +95,11 @@ class LabResult:
 
 def judge(
     lab: Lab, token: str, ran: ExerciseResult, results: list[CheckResult], healthy: Callable[[], object],
-    seconds: float = 0.0,
+    seconds: float = 0.0, record: dict | None = None,
 ) -> LabResult:  # fmt: skip
     """The LabResult, or StackError when a failure is the stack's: HEALTHY() raises it if the
     stack is unwell now, and a check that could not reach a container is the stack's too."""
-    result = LabResult(lab=lab, token=token, exercise=ran, checks=results, seconds=seconds)
+    result = LabResult(lab, token, ran, results, seconds, record or {})
     if result.passed:
         return result
     healthy()  # a service that went down mid-run: exit 2, not a failed step
@@ -101,6 +107,32 @@ def judge(
         if check.environment:
             raise stack.StackError(f"{lab.key}, {check.name}: {check.reason}")
     return result
+
+
+def server_lines(lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str]) -> tuple[dict, dict]:
+    """The services' addresses, and this run's lines of their logs (found by the token, and by the
+    sandbox's address and ports, which RAN's packets tell)."""
+    ips = serverlogs.ips({s: containers[s] for s in lab.services})
+    found = exchange.Exchange(ran, token, ips)
+    own = sorted(ip for ip in found.own_ips() if not ip.startswith("127."))
+    ports = {port for s in lab.services for port in found.ports_to(s)}
+    until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
+    lines = serverlogs.read(
+        containers, set(lab.services), token, own[0] if own else "", ports, ran.started_at, until
+    )
+    return ips, lines
+
+
+def exchange_of(lab: Lab, token: str, ran: ExerciseResult, read: concurrent.futures.Future) -> dict:
+    """The run's exchange: its calls and packets, and the lines its servers wrote about it (READ:
+    server_lines, started once the checks were done, while the sandbox was being cleaned up)."""
+    try:
+        ips, lines = read.result()
+        found = exchange.Exchange(ran, token, ips)
+        found.add_logs(lines)
+        return found.record()
+    except Exception as err:  # a view of the run, never its verdict: say what went wrong, go on
+        return {"error": f"{type(err).__name__}: {err}", "lanes": [], "events": []}
 
 
 def new_token(name: str) -> str:
@@ -128,6 +160,10 @@ def run_one(
             results = checks.run(lab, token, running.result(), where, running.result)
         except checks.ChecksError as err:
             raise LabError(f"{lab.key}: {err}") from err
+        read = READER.submit(server_lines, lab, token, running.result(), containers)  # beside the cleanup
     ran = running.result()
     sandbox.POOL.after_run(containers["workbench"])
-    return judge(lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started)
+    record = exchange_of(lab, token, ran, read)
+    return judge(
+        lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started, record
+    )

@@ -46,7 +46,8 @@ def check_and_show(lab: labs.Lab) -> bool:
         print(f"lab_runner: error: {err}", flush=True)
         return False
     learner.remember(result)
-    print(learner.show(result, own=True), flush=True)
+    kept = learner.keep_page(result, own=True, follow=True)  # an open page reloads itself to this run
+    print(learner.show(result, own=True, page=learner.page_line(kept, lab)), flush=True)
     print(
         f"\nwatching {lab.exercise_path.relative_to(stack.ROOT)}: save it to check again (Ctrl-C stops)",
         flush=True,

@@ -92,6 +92,7 @@ def main(args: argparse.Namespace) -> int:
         raise LabError(f"--out {args.out}: not a folder")
     services = labs.services_for(chosen)
     grader = Grader(services, args.timeout)  # StackError (exit 2) before anything is written
+    grader.pages = args.out / "pages"
     if aside := prepare(args.out):
         print(f"grade: the earlier results in {args.out} were moved to {aside}", file=sys.stderr)
 

@@ -114,4 +114,5 @@ class Entry:
             "steps_total": len(self.lab.steps), "failing_step": r.failing_step if r else None,
             "reason": self.reason, "seconds": round(r.seconds, 3) if r else 0.0,
             "token": r.token if r else "",
+            "page": self.runs[-1].get("page") if self.runs else None,
         }  # fmt: skip

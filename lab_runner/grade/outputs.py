@@ -15,7 +15,7 @@ from lab_runner.paths import atomic_write, fresh_name
 
 COLUMNS = ["learner", "lab", "title", "status", "passed", "steps_passed", "steps_total",
            "failing_step", "reason", "seconds", "token"]  # fmt: skip
-OUTPUTS = ("grades.csv", "grades.json", "junit.xml")
+OUTPUTS = ("grades.csv", "grades.json", "junit.xml", "pages")  # pages/: each run's exchange page
 
 
 def cell(text: str) -> str:
@@ -45,7 +45,7 @@ def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], su
         row |= {"file": one_line(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
                 "attempts": len(e.runs), "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
                 "runs": e.runs,
-                "report": report.as_dict(e.result) if e.result else None}  # fmt: skip
+                "report": report.as_dict(e.result, exchange=False) if e.result else None}  # fmt: skip
         results.append(row)
     return {
         "learners": [one_line(name) for name in learners],

@@ -6,8 +6,9 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from lab_runner import stack, verdict
+from lab_runner import page, stack, verdict
 from lab_runner.grade.entry import Entry
 from lab_runner.labs import LabError
 
@@ -31,6 +32,7 @@ class Grader:
         self.aborted: str | None = None
         self.bug = False
         self.started = time.monotonic()
+        self.pages: Path | None = None  # where each run's page goes (RESULTS/pages)
         self.noisy: set[str] = set()  # learners one of whose runs held what the runs share
 
     def heal(self) -> None:
@@ -58,6 +60,7 @@ class Grader:
                 result = verdict.run_one(entry.lab, entry.file, containers, self.timeout)
                 entry.span = (began, time.monotonic() - self.started)
                 entry.record(result, alone)
+                self.keep_page(entry, result)
                 return
             except stack.StackError as err:  # the environment's, not the learner's
                 entry.span = (began, time.monotonic() - self.started)
@@ -73,6 +76,18 @@ class Grader:
                 entry.status, entry.reason = "error", f"internal error: {type(err).__name__}: {err}"
                 self.bug = True
                 return
+
+    def keep_page(self, entry: Entry, result: verdict.LabResult) -> None:
+        """The run's page, the instructor's evidence for its row: pages/<learner>/<lab>-<token>.html."""
+        if self.pages is None:
+            return
+        folder = "".join(c if c.isalnum() or c in "._-" else "_" for c in entry.learner) or "_"
+        name = f"{folder}/{entry.lab.folder.name}-{result.token}.html"
+        try:
+            page.write(result, self.pages / name)
+        except OSError:
+            return  # the grades do not depend on it
+        entry.runs[-1]["page"] = f"pages/{name}"
 
     def next_of(self, todo: list[Entry]) -> int:
         """Which entry goes next: the first whose learner has not been noisy yet. A learner whose

@@ -12,6 +12,7 @@ from lab_runner.paths import ROOT
 
 # The tests' runs are not the learner's: keep their results out of .lab-results.json.
 STATE = Path(tempfile.gettempdir()) / f"socketlab-test-results-{os.getpid()}.json"
+PAGES = Path(tempfile.gettempdir()) / f"socketlab-test-runs-{os.getpid()}"  # and their pages
 
 
 def lab_runner(
@@ -20,5 +21,5 @@ def lab_runner(
     return subprocess.run(
         [sys.executable, "-m", "lab_runner", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "LAB_RUNNER_STATE": str(STATE), **(env or {})},
+        env={**os.environ, "LAB_RUNNER_STATE": str(STATE), "LAB_RUNNER_RUNS": str(PAGES), **(env or {})},
     )  # fmt: skip

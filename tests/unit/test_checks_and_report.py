@@ -9,8 +9,8 @@ import pytest
 
 from lab_runner import checks, report, stack, verdict
 from lab_runner.checks import CheckResult
+from lab_runner.exercise_result import ExerciseResult
 from lab_runner.labs import Lab, Step
-from lab_runner.running import ExerciseResult
 
 TRACE = [
     "7 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 3",

@@ -11,10 +11,10 @@ import pytest
 
 from lab_runner import cli, labs, verdict
 from lab_runner.escaping import one_line
+from lab_runner.exercise_result import ExerciseResult
 from lab_runner.grade import outputs, scheduler, submissions
 from lab_runner.grade.entry import Entry, misbehaved
 from lab_runner.labs import LabError
-from lab_runner.running import ExerciseResult
 
 EVERY = labs.discover()
 LAB = {lab.key: lab for lab in EVERY}

@@ -7,7 +7,8 @@ import time
 import pytest
 
 from lab_runner import labs
-from lab_runner.running import ExerciseResult, Running
+from lab_runner.exercise_result import ExerciseResult
+from lab_runner.running import Running
 
 SENT = '7 sendto(3<socket:[81]>, "hello-tok", 9, 0, NULL, 0) = 9'
 

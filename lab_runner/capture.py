@@ -1,0 +1,83 @@
+"""The run's packets, as tcpdump printed them in the sandbox (`-i any -nn -tt`), made readable.
+
+    >>> p = Packet.parse("1796171371.145253 eth0  Out IP 172.20.0.6.33384 > 172.20.0.4.5000: "
+    ...                  "Flags [S], seq 2131077678, win 64240, length 0")
+    >>> p.flags, p.src, p.dst, p.length
+    ('SYN', ('172.20.0.6', 33384), ('172.20.0.4', 5000), 0)
+
+A learner reads flags as words (SYN, SYN-ACK, ACK, PSH-ACK, FIN-ACK, RST), and sequence
+numbers counted from each side's SYN, as Wireshark shows them (`relative()`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LINE = re.compile(r"^(\d+\.\d+)\s+(\S+)\s+(In|Out|M|B|P)?\s*(IP6?) (\S+)\.(\d+) > (\S+)\.(\d+): (.*)$")
+FLAGS = re.compile(r"Flags \[([^\]]*)\]")
+SEQ = re.compile(r"\bseq (\d+)(?::(\d+))?")
+ACK = re.compile(r"\back (\d+)")
+LENGTH = re.compile(r"\blength (\d+)")
+WORDS = [("S", "SYN"), ("F", "FIN"), ("P", "PSH"), ("R", "RST"), ("U", "URG")]
+
+
+def flag_words(letters: str) -> str:
+    """tcpdump's letters as words: 'S.' -> 'SYN-ACK', 'P.' -> 'PSH-ACK', '.' -> 'ACK', 'R' -> 'RST'."""
+    if "R" in letters:
+        return "RST"  # a reset is a reset, whatever it acknowledges
+    words = [word for letter, word in WORDS if letter in letters]
+    if "." in letters:
+        words.append("ACK")
+    return "-".join(words) or letters
+
+
+@dataclass
+class Packet:
+    at: float
+    """When tcpdump saw it (seconds since the epoch)."""
+    iface: str
+    """eth0 (the stack's network) or lo (the sandbox's own loopback)."""
+    proto: str
+    """TCP or UDP."""
+    src: tuple[str, int]
+    dst: tuple[str, int]
+    flags: str
+    """SYN, SYN-ACK, ACK, PSH-ACK, FIN-ACK, RST ('' for UDP)."""
+    seq: int | None
+    ack: int | None
+    length: int
+
+    @classmethod
+    def parse(cls, line: str) -> Packet | None:
+        found = LINE.match(line.strip())
+        if not found:
+            return None
+        at, iface, _, _, sip, sport, dip, dport, rest = found.groups()
+        flags = FLAGS.search(rest)
+        seq, ack, length = SEQ.search(rest), ACK.search(rest), LENGTH.search(rest)
+        return cls(
+            at=float(at), iface=iface, proto="TCP" if flags else "UDP",
+            src=(sip, int(sport)), dst=(dip, int(dport)),
+            flags=flag_words(flags.group(1)) if flags else "",
+            seq=int(seq.group(1)) if seq else None, ack=int(ack.group(1)) if ack else None,
+            length=int(length.group(1)) if length else 0,
+        )  # fmt: skip
+
+
+def parse(lines: list[str]) -> list[Packet]:
+    """The packets of tcpdump's LINES, in order, with sequence numbers made relative."""
+    return relative([p for p in map(Packet.parse, lines) if p is not None])
+
+
+def relative(packets: list[Packet]) -> list[Packet]:
+    """Sequence and acknowledgement numbers counted from each side's SYN (tcpdump already does
+    so after the handshake; the SYN and SYN-ACK it prints in full)."""
+    isn: dict[tuple, int] = {}  # (src, dst) -> that side's first sequence number
+    for p in packets:
+        if p.flags.startswith("SYN") and p.seq is not None:
+            isn[(p.src, p.dst)] = p.seq
+            p.seq = 0
+            if p.ack is not None and (p.dst, p.src) in isn:
+                p.ack -= isn[(p.dst, p.src)]
+    return packets

@@ -1,0 +1,129 @@
+"""The servers' lines of a run, joined to the exchange's events: each line to what it answers.
+
+A server that quotes what it heard (Flask's "Bad request syntax ('...')", chat's "This is
+what the client sent: ...", rsyslog's line) is joined to the send it best matches, never
+one earlier than the last line's; a line about a connection (chat's "Accepted connection
+from: (ip, port)") to the socket with that port. A joined line carries a byte diff of what was
+sent against what was heard, with the first difference (the caret).
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from lab_runner import serverlogs
+
+
+def escaped(data: bytes) -> str:
+    """Bytes as a learner reads them in Python: b'hi\\r\\n' -> 'hi\\\\r\\\\n' (no quotes)."""
+    return repr(bytes(data))[2:-1]
+
+
+def first_difference(a: str, b: str) -> int | None:
+    """Where A and B first differ (the caret), or None when they are the same."""
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def join_logs(ex: Any, logs: dict[str, list[str]]) -> None:
+    end = max((e["t"] for e in ex.events), default=0.0)
+    for service, lines in logs.items():
+        lane = ex.lane(service, "server", service)
+        sends = [
+            (i, e) for i, e in enumerate(ex.events)
+            if e.get("kind") == "send" and e.get("to") == service
+        ]  # fmt: skip
+        sends.sort(key=lambda ie: ie[1]["t"])
+        cursor = 0  # a server's lines come in the order its bytes arrived: never join backwards
+        for n, line in enumerate(lines):
+            event = {"t": end, "lane": lane, "kind": "log", "text": line}
+            if not connection(ex, event, service, line):
+                cursor = heard(ex, event, service, line, sends, cursor)
+            event["t"] = round(event["t"] + (n + 1) * 1e-6, 6)  # after what it answers, in order
+            ex.events.append(event)
+
+
+def connection(ex: Any, event: dict, service: str, line: str) -> bool:
+    """A line about one connection (chat's "Accepted connection from: (ip, port)"): joined by port."""
+    conn = serverlogs.connection(line)
+    if conn is None:
+        return False
+    word, (_, port) = conn
+    for sock in ex.sockets:
+        lane = ex.sock_lane[id(sock)]
+        if ex.local_port.get(id(sock)) == port and ex.lanes[lane].get("peer") == service:
+            mine = [e for e in ex.events if e["lane"] == lane]
+            connects = [e for e in mine if e["kind"] == "connect"]
+            if mine:
+                pick = (connects or mine)[0] if word == "accepted" else mine[-1]
+                event.update(t=pick["t"], of=lane)
+    return True
+
+
+def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: int) -> int:
+    """A line quoting what the server heard: joined to the send it best matches, at or after
+    CURSOR; the cursor moves past it once the server is done with it."""
+    said = serverlogs.heard(line)
+    if said is None or cursor >= len(sends):
+        return cursor
+    heard_text = escaped(said.encode("utf-8", "surrogateescape"))
+    lines = [_line(e["bytes"], service) for _, e in sends[cursor:]]
+    inside = [n for n, sent in enumerate(lines) if sent and sent in heard_text]
+    if heard_text in lines:  # heard as sent
+        first = last = lines.index(heard_text)
+    elif inside:  # several sends heard as one line (no line ends between them): from the first
+        first, last = inside[0], max(n for n in inside if n >= inside[0])
+    else:
+        ratio = [difflib.SequenceMatcher(None, sent, heard_text).ratio() for sent in lines]
+        first = last = ratio.index(max(ratio))  # ties: the earliest
+    i, best = sends[cursor + first]
+    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == best["lane"]
+               and e["length"] and e["t"] >= sends[cursor + last][1]["t"]]  # fmt: skip
+    event.update(t=min(carried, default=sends[cursor + last][1]["t"]), of=best["lane"], answers=i)
+    sent = lines[first]
+    event["diff"] = {"sent": sent, "heard": heard_text, "at": first_difference(sent, heard_text)}
+    pick = cursor + last
+    # Werkzeug writes a request's error line, then the line that ends it ('"..." 400 -').
+    return pick if service == "flask" and not serverlogs.ends_request(line) else pick + 1
+
+
+def _line(sent: str, service: str) -> str:
+    """What a line-reading server hears of SENT (escaped): chat, the bytes up to the line end;
+    Flask, which logs the request line, its first line."""
+    if service == "flask":
+        return sent.split("\\n", 1)[0].removesuffix("\\r")
+    return sent.removesuffix("\\n").removesuffix("\\r") if service == "chat" else sent
+
+
+def join_relays(ex: Any) -> None:
+    """A server of the exercise's own that passes a line on (lab 6's chat room): each send to
+    another client, after a recv, that carries what was received, gets a diff of the received
+    line against the line passed on, aligned where they match (a prefix, such as the sender's
+    address, is the server's to add)."""
+    kind_of = {lane_id: lane["kind"] for lane_id, lane in ex.lanes.items()}
+    events = sorted(enumerate(ex.events), key=lambda ie: ie[1]["t"])
+    for n, (i, got) in enumerate(events):
+        if got.get("kind") != "recv" or not got.get("size") or kind_of.get(got.get("from")) != "peer":
+            continue
+        line = got["bytes"].removesuffix("\\n").removesuffix("\\r")
+        for _, out in events[n + 1 :]:
+            if out.get("kind") == "recv" and out["lane"] == got["lane"]:
+                break  # its next line: what follows is that one's
+            if (
+                out.get("kind") != "send"
+                or out["lane"] == got["lane"]
+                or kind_of.get(out.get("to")) != "peer"
+            ):
+                continue
+            passed = out["bytes"].removesuffix("\\n").removesuffix("\\r")
+            match = difflib.SequenceMatcher(None, line, passed, autojunk=False).find_longest_match()
+            if match.size < min(len(line), 8) or "diff" in out:
+                continue
+            offset = max(0, match.b - match.a)  # where the received line sits in the one passed on
+            at = first_difference(line, passed[offset:])
+            out["diff"] = {"sent": line, "heard": passed, "at": None if at is None else offset + at,
+                           "offset": offset, "kind": "relay"}  # fmt: skip
+            out.update(answers=i, of=got["lane"])

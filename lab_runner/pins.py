@@ -1,0 +1,96 @@
+"""Which events of the exchange each check judged, and where the first failing one went wrong.
+
+A check says what it looks at by its parameters (lab_runner/checks.py): a server's host
+(`flask`, `chat`, `rsyslog`) means that server's lines; `calls`, `exercise` or `live` the
+exercise's own socket calls; `workbench` alone, for a server lab, what its server accepted
+and read. Its name narrows the calls down (a check about closing looks at close(), one
+about accepting at accept()). The first failing check is marked at the event its reason
+quotes, else at the last event it looked at; with none, the evidence is missing altogether.
+
+    >>> pins(result)   # {"test_flask_logged_them_as_a_bad_request": ([12, 13], 13), ...}   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+from lab_runner import checks
+from lab_runner.labs import Lab
+from lab_runner.verdict import LabResult
+
+SERVERS = {"flask", "chat", "rsyslog"}
+# Words of a check's name that say it judges what a server wrote (else a server's host may
+# only be there to find its address).
+HEARD = ("logged", "heard", "arrived", "syslog", "accepted", "says", "log")
+OWN = {"calls", "exercise", "live"}
+# Words of a check's name -> the kinds of call it is about (the first that matches).
+ABOUT = [
+    (("close", "ended", "shutdown", "leaves"), {"close", "shutdown"}),
+    (("accept",), {"accept"}),
+    (("listen", "bound", "bind"), {"bind", "listen"}),
+    (("emsgsize", "refused", "refuse", "error"), {"error"}),
+    (("received", "read", "recv", "answer", "came"), {"recv"}),
+    (("connect",), {"connect", "error", "send"}),
+]
+
+
+@functools.cache
+def _parameters(folder: str, lab: Lab) -> dict[str, set[str]]:
+    """Each check's parameter names (the checks load once per process and lab)."""
+    try:
+        return {name: set(inspect.signature(f).parameters) for name, f in checks.load(lab).items()}
+    except checks.ChecksError:
+        return {}
+
+
+def _about(name: str) -> set[str]:
+    for words, kinds in ABOUT:
+        if any(word in name for word in words):
+            return kinds
+    return {"send", "connect", "error"}
+
+
+def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
+    """check name -> (the ids of the events it judged, the id marked for the first failing check)."""
+    record = result.exchange
+    events = record.get("events", [])
+    kind_of = {lane["id"]: lane["kind"] for lane in record.get("lanes", [])}
+    params = _parameters(str(result.lab.folder), result.lab)
+    first = result.first_failing
+    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    out: dict[str, tuple[list[int], int | None]] = {}
+    for check in result.checks:
+        given = params.get(check.name, set())
+        judged: list[dict] = []
+        servers = given & SERVERS
+        if servers and (not given & OWN or any(word in check.name for word in HEARD)):
+            judged += [e for e in events if e["kind"] == "log" and e["lane"] in servers]
+        if given & OWN:
+            kinds = _about(check.name)
+            mine = [e for e in events if kind_of.get(e["lane"]) == "socket" and e["kind"] in kinds]
+            moved = [e for e in mine if e["kind"] in ("send", "recv")]
+            tokened = [e for e in moved if result.token in e["bytes"]]
+            judged += [e for e in mine if e not in moved or e in tokened] if tokened else mine
+        elif "workbench" in given:  # a server lab's checks, as clients of the learner's server
+            judged += [
+                e for e in events if e["kind"] in ("accept", "recv") and kind_of.get(e.get("from")) == "peer"
+            ]
+        ids = sorted({e["id"] for e in judged})
+        marked = None
+        if check is failing and ids:
+            quoted = sorted((e for e in judged if _quoted(e, check.reason)), key=lambda e: e["id"])
+            heard = [e for e in quoted if e["kind"] == "log"]  # what the server heard tells most
+            marked = (heard or quoted)[-1]["id"] if quoted else ids[-1]
+        out[check.name] = (ids, marked)
+    return out
+
+
+def _quoted(event: dict, reason: str) -> bool:
+    """The reason quotes this event: its bytes, or its line."""
+    said = event.get("bytes") or (event.get("diff") or {}).get("heard") or event.get("text") or ""
+    if event["kind"] in ("shutdown", "close", "accept", "listen", "bind") and f"{event['kind']}()" in reason:
+        return True  # "... then shutdown()": the call the reason names
+    if event.get("call", "")[:50] in reason and "call" in event:
+        return True  # the call itself, as strace wrote it
+    return len(said) >= 6 and (said[:60] in reason)

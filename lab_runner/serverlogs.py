@@ -1,0 +1,125 @@
+"""What each server the run touched wrote down about it: this run's lines of its log.
+
+    lines = read(containers, {"flask", "chat"}, token, ip="172.20.0.6", since=t0, until=t1)
+
+A line is this run's when it holds the run's token, or comes from the run's sandbox (its
+address, and for chat the ports its connections used) while the run was on. The lines the
+checks found with the token are taken as they are (lab_runner/evidence.py keeps them); else
+one command per server, side by side, once the checks are done (they waited for the lines).
+The servers' own words are read here too: what a line says the server heard, and which
+connection a line is about.
+"""
+
+from __future__ import annotations
+
+import calendar
+import concurrent.futures
+import re
+import shlex
+import time
+
+from lab_runner import evidence, stack
+from lab_runner.engine import EngineError
+
+LOGS = {"flask": "/var/log/flask/flask.log", "chat": "/var/log/chat/chat.log", "rsyslog": "/var/log/syslog"}
+PATHS = {"/dev/log": "rsyslog", "/run/syslog/log": "rsyslog"}  # where rsyslog's socket is reached
+MAX_LINES = 200  # per server and run: a flood's lines are not an exchange a learner reads
+SLACK = 2.0  # seconds around the run: the servers' logs give whole seconds
+# What the server says it heard: the bytes that arrived, as each server quotes them.
+HEARD = [
+    re.compile(r"Bad request syntax \('(.*)'\)$"),  # Werkzeug, a line that is not HTTP
+    re.compile(r'\] "(.*?)" \d{3} '),  # Werkzeug, the request line it answered
+    re.compile(r"This is what the client sent: (.*)$"),  # chat
+    re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ (.*)$"),  # rsyslog's traditional line
+]
+CONNECTION = re.compile(
+    r"(Accepted connection from|Connection closed|Connection from|Dropping|Refusing|Slowing):? "
+    r"\('([0-9a-f.:]+)', (\d+)\)"
+)
+ANSWERED = re.compile(r'\] "(.*?)" \d{3} ')  # Werkzeug's last line for a request
+TOKEN = re.compile(r"\blab\d+-[0-9a-f]{12}\b")  # a run's token (verdict.new_token): another run's is not ours
+WERKZEUG = re.compile(r"^(\S+) - - \[(\d\d/\w{3}/\d{4} \d\d:\d\d:\d\d)\]")
+
+
+def heard(line: str) -> str | None:
+    """The bytes the server quotes as having heard, from one of its lines; None if it quotes none."""
+    for pattern in HEARD:
+        if found := pattern.search(line):
+            return found.group(1)
+    return None
+
+
+def ends_request(line: str) -> bool:
+    """Werkzeug's last line for one request (the status it answered), after any error line."""
+    return bool(ANSWERED.search(line))
+
+
+def connection(line: str) -> tuple[str, tuple[str, int]] | None:
+    """('accepted'|'closed'|..., (ip, port)) when LINE is about one connection (chat's lines)."""
+    if found := CONNECTION.search(line):
+        word = found.group(1).split()[0].lower()
+        return {"accepted": "accepted", "connection": "closed"}.get(word, word), (
+            found.group(2), int(found.group(3)),
+        )  # fmt: skip
+    return None
+
+
+def ips(containers: dict[str, str]) -> dict[str, str]:
+    """Each service's IPv4 address on the stack's network, from the engine (no command run)."""
+    found = {}
+    for service, cid in containers.items():
+        try:
+            info = stack.engine().request("GET", f"/containers/{cid}/json")
+        except (EngineError, stack.StackError):
+            continue
+        networks = info.get("NetworkSettings", {}).get("Networks", {}) if isinstance(info, dict) else {}
+        for net in networks.values():
+            if net.get("IPAddress"):
+                found[service] = net["IPAddress"]
+                break
+    return found
+
+
+def _mine(line: str, token: str, ip: str, ports: set[int], since: float, until: float) -> bool:
+    if token in line:
+        return True
+    if TOKEN.search(line):  # another run's line (the sandbox's address is reused once it is gone)
+        return False
+    if conn := connection(line):
+        return conn[1][0] == ip and conn[1][1] in ports
+    if (stamp := WERKZEUG.match(line)) and stamp.group(1) == ip:
+        try:
+            at = calendar.timegm(time.strptime(stamp.group(2), "%d/%b/%Y %H:%M:%S"))
+        except ValueError:
+            return False
+        return since - SLACK <= at <= until + SLACK
+    return False
+
+
+def read(
+    containers: dict[str, str], services: set[str], token: str, ip: str = "", ports: set[int] | None = None,
+    since: float = 0.0, until: float = 0.0,
+) -> dict[str, list[str]]:  # fmt: skip
+    """This run's lines of each of SERVICES' logs (a server that cannot be read has none)."""
+    ports = ports or set()
+
+    def one(service: str) -> list[str]:
+        seen = evidence.SEEN.pop((service, LOGS[service], token), None)
+        if seen and service != "chat":  # what the checks found (chat's lines by port are not in it)
+            return [line for line in seen if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
+        needles = [token] + ([f"{ip} - - [", f"('{ip}', "] if ip else [])
+        grep = " ".join(f"-e {shlex.quote(n)}" for n in needles)
+        cmd = f"grep -aF {grep} {LOGS[service]} | tail -n {MAX_LINES * 4}"
+        try:
+            done = stack.engine().exec(containers[service], ["/bin/sh", "-c", cmd], timeout=10)
+        except (EngineError, stack.StackError):
+            return []
+        lines = done.stdout.decode("utf-8", "backslashreplace").splitlines()
+        return [line for line in lines if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
+
+    wanted = sorted(s for s in services if s in LOGS and s in containers)
+    with concurrent.futures.ThreadPoolExecutor(max(1, len(wanted))) as pool:
+        found = dict(zip(wanted, pool.map(one, wanted), strict=True))
+    for key in [k for k in list(evidence.SEEN) if k[2] == token]:  # the rest of this run's (other files)
+        evidence.SEEN.pop(key, None)
+    return found
