@@ -140,4 +140,5 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 3
     finally:
+        sandbox.POOL.wait()  # a spare half made (created, not started) would outlive us: finish it
         sandbox.POOL.refill_later()  # spares for the next run, by a process that outlives this one

@@ -21,6 +21,7 @@ network.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,6 +29,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable
@@ -41,6 +43,7 @@ SPEC_LABEL = "org.socketlab.sandbox.spec"  # a digest of how it was made (image,
 IDLE = 600  # seconds a spare waits for a run before it ends by itself
 SPARES = int(os.environ.get("LAB_SANDBOX_SPARES", "2"))  # started ahead, per compose project
 CLAIM_TIMEOUT = 5.0  # seconds for lab-run to answer a claim
+STALE_CREATED = 60  # seconds a sandbox may stay made but not started before sweep() removes it
 MiB = 1024 * 1024
 
 # Each run's own limits: a run can use this much, and no other run or stack shares it.
@@ -224,6 +227,7 @@ class Pool:
 
         try:
             ready = len(self.spares(workbench))
+            self.sweep()
         except (EngineError, stack.StackError):
             return
         with self.lock:
@@ -233,6 +237,18 @@ class Pool:
             self._background(start_one)
         if wait:
             self.wait()
+
+    @staticmethod
+    def sweep() -> None:
+        """Remove this project's sandboxes that were made but never started: their maker ended
+        between the two requests (a refill thread of a process that exited). Docker removes a
+        sandbox itself once it has run (AutoRemove), never one that did not start."""
+        filters = json.dumps({"label": [f"{LABEL}={stack.project()}"], "status": ["created"]})
+        found = stack.engine().request("GET", "/containers/json?all=1&filters=" + urllib.parse.quote(filters))
+        for c in found or []:  # type: ignore[union-attr]
+            if time.time() - c["Created"] > STALE_CREATED:  # not one being started right now
+                with contextlib.suppress(EngineError):
+                    stack.engine().request("DELETE", f"/containers/{c['Id']}?force=1")
 
     def _background(self, work: Callable[[], None]) -> None:
         # A daemon: a CLI run does not wait for it at exit. The engine finishes a start it was

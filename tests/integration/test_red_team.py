@@ -5,6 +5,7 @@ run gets. After each one, another learner's good run and do-nothing run of the s
 be graded exactly as they are alone (the baseline): the attack changed no grade but its own.
 """
 
+import contextlib
 import json
 import re
 import textwrap
@@ -13,7 +14,8 @@ import threading
 import pytest
 from runner import lab_runner
 
-from lab_runner import labs
+from lab_runner import labs, sandbox, stack
+from lab_runner.engine import EngineError
 
 LAB3, LAB6, LAB9 = (labs.resolve(k) for k in ("lab3", "lab6", "lab9"))
 
@@ -380,3 +382,21 @@ def test_an_exercise_cannot_touch_lab_run_or_strace(tmp_path, baseline):
     assert "KILLED" not in doc["exercise"]["output"], doc["exercise"]["output"]
     assert doc["exercise"]["exit_code"] == 0  # kill(-1) reached nothing it may not signal
     graded_as_alone(baseline, "lab3")
+
+
+def test_a_sandbox_made_but_never_started_is_swept(monkeypatch):
+    # A refill thread of a process that exits between "create" and "start" leaves a sandbox that
+    # Docker never removes (AutoRemove acts once it has run). The next refill sweeps it.
+    workbench = stack.container_id("workbench")
+    orphan = sandbox.POOL._name("spare")
+    spec = sandbox.POOL._template(workbench)
+    cid = stack.engine().request("POST", "/containers/create?name=" + orphan, spec)["Id"]
+    try:
+        assert stack.engine().request("GET", f"/containers/{cid}/json")["State"]["Status"] == "created"
+        monkeypatch.setattr(sandbox, "STALE_CREATED", 0)  # the test's orphan is not a minute old
+        sandbox.POOL.refill(workbench, wait=True)
+        with pytest.raises(EngineError):
+            stack.engine().request("GET", f"/containers/{cid}/json")  # gone: 404
+    finally:
+        with contextlib.suppress(EngineError):
+            stack.engine().request("DELETE", f"/containers/{cid}?force=1")
