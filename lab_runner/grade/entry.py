@@ -93,9 +93,14 @@ class Entry:
         return self.status == "failed" and not self.holds and not own
 
     def disturbed_by(self, other: Entry) -> bool:
-        """OTHER ran beside this run and did what can make it fail."""
+        """OTHER ran beside this run and did what can make it fail: held what the runs share, or,
+        beside a server lab (checked while it runs), misbehaved at all; unless this run
+        misbehaved itself, which then explains its failure better than a neighbour's CPU does
+        (the article's server spins: lab 6's starter fails for that, beside anyone)."""
         beside = other is not self and other.span[0] < self.span[1] and other.span[1] > self.span[0]
-        return beside and bool(other.noisy if self.lab.serve else other.holds)
+        if not beside:
+            return False
+        return bool(other.holds or (self.lab.serve and other.noisy and not self.noisy))
 
     def record(self, result: verdict.LabResult, alone: bool) -> None:
         self.result, self.status = result, "passed" if result.passed else "failed"

@@ -261,6 +261,10 @@ def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_t
     assert server.disturbed_by(flood)  # ... but a server lab is checked while it runs
     assert not crowd.suspect  # it held something itself: its failure is its own
     assert not sleeper.suspect  # it hung without a socket: nothing beside it makes that happen
+    spinning_server = ran("lab6", (0, 4), result("lab6", trace=["1 close(3) = 0"] * 2001))
+    assert server.disturbed_by(spinning_server)  # a neighbour's spin can slow a checked server
+    assert not spinning_server.disturbed_by(flood)  # ... but this one spins itself: that is why
+    assert spinning_server.disturbed_by(crowd)  # what the runs share still counts
     crashed = ran("lab3", (0, 2), result("lab3", -6))
     runaway = ran("lab3", (0, 2), result("lab3", 137, runaway="it printed over 16 MiB"))
     assert quiet_fail.disturbed_by(crowd) and crashed.disturbed_by(crowd)
