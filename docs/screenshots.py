@@ -54,7 +54,8 @@ def run_page(key: str, which: str, folder: Path, width: int = 1280, packets: boo
     print(f"{key} {which}: {result.verdict}", flush=True)
     events = [e for e in result.exchange.get("events", []) if packets or e["kind"] != "packet"]
     rows = len(events) + 4 * len(lab.steps) + 6
-    return page.write(result, folder / f"{key}-{which}.html"), f"{width},{min(2200, 480 + 23 * rows)}"
+    # The failing step's expected, observed and hint text and the byte diffs take ~300 px more.
+    return page.write(result, folder / f"{key}-{which}.html"), f"{width},{min(2400, 780 + 23 * rows)}"
 
 
 def main(keys: list[str]) -> None:
