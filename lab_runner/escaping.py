@@ -31,6 +31,11 @@ def escaped(text: str, lines: bool = True) -> str:
     return "".join(out)
 
 
+def python_bytes(data: bytes) -> str:
+    """Bytes as a learner reads them in Python, without the quotes: b'hi\\r\\n' -> 'hi\\\\r\\\\n'."""
+    return repr(bytes(data))[2:-1]
+
+
 def one_line(text: str) -> str:
     """TEXT escaped to stay on one line: a folder name, a CSV cell, an XML attribute."""
     return escaped(text, lines=False)

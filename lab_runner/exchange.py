@@ -16,8 +16,8 @@ The text report, the JSON document and the page are views of this one record.
 from __future__ import annotations
 
 from lab_runner import capture, joins, serverlogs
+from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
-from lab_runner.joins import escaped
 from lab_runner.strace_text import address
 from lab_runner.trace import RECV, SEND, Call, Socket
 
@@ -138,7 +138,7 @@ class Exchange:
             peer = address(call.args) if call.name == "sendto" else None
             other = self._peer_lane(sock, peer)
             sending = call.name in SEND
-            event.update(kind="send" if sending else "recv", size=call.ret, bytes=escaped(data[:LIMIT]),
+            event.update(kind="send" if sending else "recv", size=call.ret, bytes=python_bytes(data[:LIMIT]),
                          cut=len(data) < (call.ret or 0))  # fmt: skip
             event["to" if sending else "from"] = other
             if not sending and call.ret == 0:

@@ -13,11 +13,7 @@ import difflib
 from typing import Any
 
 from lab_runner import serverlogs
-
-
-def escaped(data: bytes) -> str:
-    """Bytes as a learner reads them in Python: b'hi\\r\\n' -> 'hi\\\\r\\\\n' (no quotes)."""
-    return repr(bytes(data))[2:-1]
+from lab_runner.escaping import python_bytes
 
 
 def first_difference(a: str, b: str) -> int | None:
@@ -69,7 +65,7 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
     said = serverlogs.heard(line)
     if said is None or cursor >= len(sends):
         return cursor
-    heard_text = escaped(said.encode("utf-8", "surrogateescape"))
+    heard_text = python_bytes(said.encode("utf-8", "surrogateescape"))
     lines = [_line(e["bytes"], service) for _, e in sends[cursor:]]
     inside = [n for n, sent in enumerate(lines) if sent and sent in heard_text]
     if heard_text in lines:  # heard as sent

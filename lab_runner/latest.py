@@ -15,18 +15,14 @@ import webbrowser
 from pathlib import Path
 
 from lab_runner import labs, page
-from lab_runner.paths import ROOT
+from lab_runner.paths import runs_dir
 from lab_runner.verdict import LabResult
 
 FOLLOW_MS = 1000  # how often a page of `watch` looks for a newer run of its lab
 
 
-def runs() -> Path:
-    return Path(os.environ.get("LAB_RUNNER_RUNS") or ROOT / ".lab-runs")
-
-
 def path_of(lab: labs.Lab) -> Path:
-    return runs() / f"{lab.key}.html"
+    return runs_dir() / f"{lab.key}.html"
 
 
 def keep(result: LabResult, hints_shown: int = 1, follow: bool = False) -> Path | None:
@@ -58,7 +54,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.lab:
         path = path_of(labs.resolve(args.lab))
     else:  # the page of the lab run last
-        found = sorted(runs().glob("lab*.html"), key=lambda p: p.stat().st_mtime)
+        found = sorted(runs_dir().glob("lab*.html"), key=lambda p: p.stat().st_mtime)
         if not found:
             raise labs.LabError("no run's page yet: run a lab first (e.g. python -m lab_runner lab1)")
         path = found[-1]

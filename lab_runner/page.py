@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from lab_runner import pins
+from lab_runner.paths import atomic_write
 from lab_runner.report import readable
 from lab_runner.verdict import LabResult
 
@@ -180,9 +181,7 @@ the run began. Hover or click a row for its bytes; ✓/✗ at the right: the che
 def write(result: LabResult, path: Path, hints_shown: int = 1, follow_ms: int = 0, extra: str = "") -> Path:
     """Write the page to PATH (its folder made if need be), all at once: a reader never sees half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(html(result, hints_shown, follow_ms, extra, path.name), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, html(result, hints_shown, follow_ms, extra, path.name))
     if follow_ms:  # after the page: a page that reloads finds the new run in its file
-        latest_script(path).write_text(f"labRunLatest({json.dumps(result.token)});\n", encoding="utf-8")
+        atomic_write(latest_script(path), f"labRunLatest({json.dumps(result.token)});\n")
     return path

@@ -26,6 +26,11 @@ LABS_DIR = ROOT / "labs"
 BACKUPS = ROOT / ".lab-backups"  # what `reset` replaced, by lab: never lost
 
 
+def runs_dir() -> Path:
+    """Each lab's latest run as a page (LAB_RUNNER_RUNS names another folder, e.g. for the tests)."""
+    return Path(os.environ.get("LAB_RUNNER_RUNS") or ROOT / ".lab-runs")
+
+
 def state_file() -> Path:
     """The learner's progress (LAB_RUNNER_STATE names another file, e.g. for the tests)."""
     return Path(os.environ.get("LAB_RUNNER_STATE") or ROOT / ".lab-results.json")
