@@ -44,6 +44,7 @@ IDLE = 600  # seconds a spare waits for a run before it ends by itself
 SPARES = int(os.environ.get("LAB_SANDBOX_SPARES", "2"))  # started ahead, per compose project
 CLAIM_TIMEOUT = 5.0  # seconds for lab-run to answer a claim
 STALE_CREATED = 60  # seconds a sandbox may stay made but not started before sweep() removes it
+OVERTIME = 360  # seconds past a claim's own limit before sweep() removes the sandbox, whatever it does
 MiB = 1024 * 1024
 
 # Each run's own limits: a run can use this much, and no other run or stack shares it.
@@ -64,6 +65,7 @@ CAPS = [
     "SETGID",  # ... and its group
     "DAC_READ_SEARCH",  # strace -y reads the exercise's /proc/PID/fd to tell sockets
     "NET_RAW",  # tcpdump captures the run's packets (its own namespace's), then drops to its user
+    "NET_ADMIN",  # lab-run's firewall in the sandbox's own network namespace: no other run reaches it
 ]
 
 
@@ -95,7 +97,7 @@ def template(workbench: str) -> dict:
         "OpenStdin": True,  # lab_runner attaches to lab-run's stdin to claim it and send the run
         "Hostname": "workbench",  # the exercise runs "in the workbench": in a copy of its own
         "User": "0",
-        "WorkingDir": "/tmp",
+        "WorkingDir": "/",  # the checks' commands run here: never in a folder the exercise can write
         "HostConfig": {
             **LIMITS,
             "AutoRemove": True,  # once lab-run ends, nothing of the sandbox is left
@@ -117,6 +119,17 @@ def template(workbench: str) -> dict:
     # A spare made otherwise (another image, older limits) is never claimed: the digest tells.
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
     return {**spec, "Labels": {LABEL: stack.project(), SPEC_LABEL: digest}}
+
+
+def overdue(name: str, now: float) -> bool:
+    """Is NAME a claimed sandbox whose deadline (claim()'s name: ...-sandbox-run-UNTIL-id) passed?
+
+    >>> overdue("/p-sandbox-run-100-ab12", 101.0), overdue("/p-sandbox-spare-ab12", 101.0)
+    (True, False)
+    """
+    _, run, rest = name.partition("-sandbox-run-")
+    until = rest.split("-", 1)[0]
+    return bool(run) and until.isdigit() and now > int(until)
 
 
 class Pool:
@@ -163,10 +176,13 @@ class Pool:
         return names
 
     def claim(self, workbench: str, timeout: float = 30.0) -> Sandbox:
-        """A sandbox of this run's own, claimed (SandboxError if none can be had)."""
+        """A sandbox of this run's own, claimed (SandboxError if none can be had). Its new name
+        carries the time by which it must be gone (TIMEOUT + OVERTIME): sweep() removes it then,
+        from outside, whatever lab-run in it does, and whether or not this process is still there."""
+        until = int(time.time() + timeout + OVERTIME)
         try:
             for name in self.spares(workbench)[:8]:
-                mine = self._name("run")
+                mine = self._name(f"run-{until}")
                 try:  # the claim: of runners renaming one spare, the engine lets one succeed
                     stack.engine().request("POST", f"/containers/{name}/rename?name={mine}")
                 except EngineError:
@@ -174,7 +190,7 @@ class Pool:
                 if box := self._attach(mine, timeout):
                     self.used.add(workbench)
                     return box
-            cid = self._start(workbench, self._name("run"))  # none free: a cold start
+            cid = self._start(workbench, self._name(f"run-{until}"))  # none free: a cold start
             if box := self._attach(cid, timeout):
                 self.used.add(workbench)
                 return box
@@ -240,13 +256,17 @@ class Pool:
 
     @staticmethod
     def sweep() -> None:
-        """Remove this project's sandboxes that were made but never started: their maker ended
-        between the two requests (a refill thread of a process that exited). Docker removes a
-        sandbox itself once it has run (AutoRemove), never one that did not start."""
-        filters = json.dumps({"label": [f"{LABEL}={stack.project()}"], "status": ["created"]})
+        """Remove this project's sandboxes that were made but never started (their maker ended
+        between the two requests: a refill thread of a process that exited; Docker removes a
+        sandbox itself once it has run, AutoRemove, never one that did not start), and those
+        claimed by a run whose time is long over (lab-run in it did not end: the deadline in
+        its name is kept from outside the sandbox)."""
+        filters = json.dumps({"label": [f"{LABEL}={stack.project()}"]})
         found = stack.engine().request("GET", "/containers/json?all=1&filters=" + urllib.parse.quote(filters))
+        now = time.time()
         for c in found or []:  # type: ignore[union-attr]
-            if time.time() - c["Created"] > STALE_CREATED:  # not one being started right now
+            stale = c.get("State") == "created" and now - c["Created"] > STALE_CREATED  # not one starting now
+            if stale or overdue(c["Names"][0], now):
                 with contextlib.suppress(EngineError):
                     stack.engine().request("DELETE", f"/containers/{c['Id']}?force=1")
 

@@ -27,9 +27,27 @@ from lab_runner.strace_text import STRING, address, decode, unname
 __all__ = ["address", "decode", "unname"]  # labs' checks import address from here
 
 LINE = re.compile(r"^(\d+)\s+(\w+)\((.*)\)\s+=\s+(-?\d+|\?|0x[0-9a-f]+)(?:\s+(E[A-Z0-9]+))?")
-SEND = {"sendto", "sendmsg", "sendmmsg", "write", "writev", "send", "sendfile"}
-RECV = {"recvfrom", "recvmsg", "recvmmsg", "read", "readv", "recv"}
-VECTORED = {"sendmsg", "sendmmsg", "recvmsg", "recvmmsg", "writev", "readv"}  # bytes in iov_base="..."
+# Every call lab-run traces that moves bytes on a socket (its MOVERS and %network): the first
+# argument is the socket, but for splice(in, off, out, ...), whose socket may be either.
+POSITIONED = (
+    {"pwrite64", "pwritev", "pwritev2"},
+    {"pread64", "preadv", "preadv2"},
+)  # with an offset (-1 on sockets)
+SEND = {"sendto", "sendmsg", "sendmmsg", "write", "writev", "send", "sendfile"} | POSITIONED[0]
+RECV = {"recvfrom", "recvmsg", "recvmmsg", "read", "readv", "recv"} | POSITIONED[1]
+VECTORED = {
+    "sendmsg",
+    "sendmmsg",
+    "recvmsg",
+    "recvmmsg",
+    "writev",
+    "readv",
+    "pwritev",
+    "pwritev2",
+    "preadv",
+    "preadv2",
+}
+STRING_BYTES = 4096  # strace -s in lab-run: the bytes of a buffer shown; past them a call's .cut
 IOV = re.compile(r'iov_base="((?:[^"\\]|\\.)*)"')
 STAMP = re.compile(r"(\d+\.\d+)\s+")  # strace -ttt's time, when the line has one
 TOOK = re.compile(r"\s<(\d+\.\d+)>$")  # and -T's, how long the call took
@@ -61,7 +79,7 @@ class Call:
 
     @property
     def data(self) -> bytes:
-        """The bytes a send or receive carried (strace shows at most 256 of each): the buffer,
+        """The bytes a send or receive carried (strace shows at most STRING_BYTES): the buffer,
         or the iov_base of each vector, never an address (sun_path) that came with it."""
         if self.name in VECTORED:
             return b"".join(decode(m.group(1)) for m in IOV.finditer(self.args))
@@ -72,7 +90,7 @@ class Call:
 
     @property
     def cut(self) -> bool:
-        """strace kept only the first bytes (-s 256, shown "..."...): .data is what moved, cut short."""
+        """strace kept only the first bytes (STRING_BYTES, shown "..."...): .data is what moved, cut short."""
         if self.name in VECTORED:
             return any(self.args.startswith("...", m.end()) for m in IOV.finditer(self.args))
         found = STRING.search(self.args)
@@ -99,13 +117,21 @@ class Socket:
     pair: Socket | None = None
     """The other end, for a socketpair() (an accepted connection's peer is in .peer)."""
 
+    def sends(self, call: Call) -> bool:
+        """Did CALL move bytes out through this socket (a splice into it, too)?"""
+        return call.name in SEND or (call.name == "splice" and call.fd != self.fd)
+
+    def receives(self, call: Call) -> bool:
+        """Did CALL take bytes in from this socket (a splice out of it, too)?"""
+        return call.name in RECV or (call.name == "splice" and call.fd == self.fd)
+
     @property
     def sent(self) -> list[bytes]:
-        return [c.data for c in self.calls if c.name in SEND and c.ret is not None and c.ret >= 0]
+        return [c.data for c in self.calls if self.sends(c) and c.ret is not None and c.ret >= 0]
 
     @property
     def received(self) -> list[bytes]:
-        return [c.data for c in self.calls if c.name in RECV and c.ret is not None and c.ret >= 0]
+        return [c.data for c in self.calls if self.receives(c) and c.ret is not None and c.ret >= 0]
 
     def made(self, name: str) -> list[Call]:
         return [c for c in self.calls if c.name == name]
@@ -201,6 +227,8 @@ class Trace:
                     self.sockets += [a, b]
                 continue
             sock = table.get(call.fd) if call.fd is not None else None
+            if sock is None and call.name == "splice" and (out := _third_fd(call.args)) is not None:
+                sock = table.get(out)  # splice(pipe, off, socket, ...): bytes into the socket
             if sock is None:
                 continue
             sock.calls.append(call)
@@ -274,6 +302,12 @@ class Trace:
         if len(lines) > limit:
             lines = [*lines[: limit - 2], f"... {len(lines) - limit + 2} more calls ...", lines[-1]]
         return lines
+
+
+def _third_fd(args: str) -> int | None:
+    """The third argument's descriptor: splice(in, off_in, OUT, ...)."""
+    parts = args.split(", ", 3)
+    return int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
 
 
 def _family_type(args: str) -> tuple[str, str]:
