@@ -6,7 +6,10 @@ passes them in:
     def test_the_line_is_in_syslog(rsyslog, token, exercise):
         assert wait_lines(rsyslog, "/var/log/syslog", token), "no line with this run's token"
 
-- `flask`, `chat`, `rsyslog`, `workbench`: testinfra hosts of the stack's containers;
+- `flask`, `chat`, `rsyslog`, `workbench`: testinfra hosts of the stack's containers (`workbench`
+  is the run's own sandbox, where the exercise ran; `machine` the stack's workbench, where no
+  exercise runs: for facts of the machine). Their commands run from `/`, with a PATH and HOME
+  the exercise cannot write (lab_runner/hosts.py);
 - `token`: this run's token; `exercise`: what the exercise did (an ExerciseResult: its
   output, exit code, and `calls`, the socket calls strace recorded); `calls`: the same Trace;
   `live()`: a fresh ExerciseResult, for a server lab whose exercise runs during the checks.
@@ -24,6 +27,7 @@ import contextlib
 import importlib.util
 import inspect
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +38,8 @@ from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.labs import Lab
 
 CHECKS_AT_ONCE = 4  # checks of one lab at a time (times 4 labs: execs the containers' pids limits allow)
+CHECKS_TIME = 90.0  # seconds all of one run's checks may take: a run that makes them wait fails, alone
+ON_TRACE = {"calls", "exercise", "live"}  # a check with one of these parameters judges the trace
 
 
 @dataclass
@@ -92,6 +98,16 @@ def _reason(err: AssertionError) -> str:
     return f"{(frame.line or 'assert').strip()} ({Path(frame.filename).name}:{frame.lineno})"
 
 
+def cut_trace(ran: ExerciseResult, params: object) -> None:
+    """Fail closed: a check that judges the trace cannot judge one that was cut short."""
+    if ran.trace_cut and ON_TRACE & set(params):  # type: ignore[arg-type]
+        kept = len(ran.trace)
+        raise AssertionError(
+            f"the trace was cut after {kept:,} calls: this run made too many"
+            f" ({kept + ran.trace_cut:,} socket calls) to judge"
+        )
+
+
 def run(
     lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, str],
     live: Callable[[], ExerciseResult] | None = None,
@@ -102,12 +118,14 @@ def run(
     """
     functions = load(lab)
     hosts: dict[str, object] = {}
+    deadline = time.monotonic() + CHECKS_TIME
+    latest = live or (lambda: exercise)
 
     def host(service: str) -> object:
         if service not in containers:
             raise EnvironmentProblem(f"the lab does not name the service '{service}' in lab.toml")
         if service not in hosts:
-            hosts[service] = service_host(service, containers[service])
+            hosts[service] = service_host(service, containers[service], deadline)
         return hosts[service]
 
     given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,
@@ -116,9 +134,12 @@ def run(
     def one(number: int, name: str) -> CheckResult:
         func = functions[name]
         result = CheckResult(name=name, step=number, passed=True)
+        params = inspect.signature(func).parameters
         try:
-            args = {p: given[p]() if p in given else host(p) for p in inspect.signature(func).parameters}
+            cut_trace(latest(), params)
+            args = {p: given[p]() if p in given else host(p) for p in params}
             func(**args)
+            cut_trace(latest(), params)  # a server lab's trace grows while its checks run
         except AssertionError as err:
             result.passed, result.reason = False, _reason(err)
         except EnvironmentProblem as err:

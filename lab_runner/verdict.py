@@ -154,8 +154,9 @@ def run_one(
             raise stack.StackError(
                 f"the sandbox could not trace the exercise ({untraced}): run '{stack.UP_COMMAND}'"
             )
-        # The checks look at the sandbox as "the workbench": it is where the exercise ran.
-        where = {**containers, "workbench": running.sandbox}
+        # The checks look at the sandbox as "the workbench": it is where the exercise ran. The
+        # stack's own workbench, where no exercise runs, is "machine": for facts of the machine.
+        where = {**containers, "workbench": running.sandbox, "machine": containers["workbench"]}
         try:
             results = checks.run(lab, token, running.result(), where, running.result)
         except checks.ChecksError as err:

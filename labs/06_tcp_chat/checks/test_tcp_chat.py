@@ -21,8 +21,9 @@ PORT = 12345
 SPIN = 0.25  # seconds of CPU (strace slows a spinning loop down, so its CPU time alone may look low)
 WAKEUPS = 500  # times it went to sleep and woke up (a traced process sleeps at each traced call)
 
-# The checks' own client, run in the workbench: python3 -c CLIENT MODE NONCE. It prints one JSON
-# object: what happened. Every wait is bounded (3 s), and the whole script at most 12 s.
+# The checks' own client, run in the workbench: python3 -I -c CLIENT MODE NONCE (-I: nothing is
+# imported from a working directory or the environment, which the exercise could write). It
+# prints one JSON object: what happened. Every wait is bounded (3 s), and the whole script at most 12 s.
 CLIENT = r"""
 import json, os, re, signal, socket, subprocess, sys, time
 signal.alarm(12)
@@ -139,7 +140,7 @@ def client_run(workbench, token, mode):
     """Run the checks' client in the workbench once per run and MODE; what it saw, and its nonce."""
     if (token, mode) not in _clients:
         nonce = f"{token}-{mode}"
-        done = workbench.run(f"python3 -c {shlex.quote(CLIENT)} {mode} {shlex.quote(nonce)}")
+        done = workbench.run(f"python3 -I -c {shlex.quote(CLIENT)} {mode} {shlex.quote(nonce)}")
         try:
             seen = json.loads(done.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
