@@ -27,7 +27,9 @@ class ExerciseResult:
     """What it printed, stdout and stderr in order, its head and tail if it printed a lot."""
     seconds: float
     trace: list[str] = field(default_factory=list)
-    """strace's lines for its socket calls (head and tail if there were very many)."""
+    """strace's lines for its socket calls: all of them, or the first ones when trace_cut."""
+    trace_cut: int = 0
+    """Calls past what was kept (running.KEEP_TRACE): then no check that needs the trace can judge."""
     serving: bool = False
     """A server lab's exercise listened on its port, and was checked while it ran."""
     stopped: list[str] = field(default_factory=list)
