@@ -4,6 +4,7 @@ chosen lab, and a warning (never fatal) for everything else in the folder."""
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,6 +51,28 @@ def _skipped(top: Path) -> str | None:
     if top.is_symlink():
         return "a symbolic link"
     return None if top.is_dir() else "not a learner folder"
+
+
+def same_learner(name: str) -> str:
+    """NAME as a person reads it: folders whose names differ only in white space, case or Unicode
+    normal form ("bob", "bob ", "Bob", "bo\u0062") would be one row of grades.csv to a reader.
+
+    >>> same_learner(" Bob\u00a0 Smith ") == same_learner("bob smith")
+    True
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def refuse_lookalikes(names: list[str]) -> None:
+    """LabError when two learner folders read as one name: grading them would merge two people."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if (key := same_learner(name)) in seen:
+            raise LabError(
+                f"learner folders {one_line(repr(seen[key]))} and {one_line(repr(name))} differ only in"
+                " white space, case or Unicode form: rename one, so that no two learners share a row"
+            )
+        seen[key] = name
 
 
 def collect(
@@ -101,6 +124,7 @@ def collect(
             entries.append(entry)
     if not learners:
         raise LabError(f"{root} has no learner folders ({layout})")
+    refuse_lookalikes(learners)
     return learners, entries
 
 
