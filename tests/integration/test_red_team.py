@@ -10,12 +10,17 @@ import json
 import re
 import textwrap
 import threading
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 from runner import lab_runner
 
 from lab_runner import labs, sandbox, stack
 from lab_runner.engine import EngineError
+from lab_runner.hosts import CommandTimedOut, service_host
+from lab_runner.running import Running
 
 LAB3, LAB6, LAB9 = (labs.resolve(k) for k in ("lab3", "lab6", "lab9"))
 
@@ -397,6 +402,211 @@ def test_a_sandbox_made_but_never_started_is_swept(monkeypatch):
         sandbox.POOL.refill(workbench, wait=True)
         with pytest.raises(EngineError):
             stack.engine().request("GET", f"/containers/{cid}/json")  # gone: 404
+    finally:
+        with contextlib.suppress(EngineError):
+            stack.engine().request("DELETE", f"/containers/{cid}?force=1")
+
+
+# --- issue 21: evidence from outside the sandbox ------------------------------------------------
+
+# A module planted wherever the exercise may write: imported by anyone, it says so in a file the
+# exercise (a server, still running while its checks run) watches and prints.
+PLANT = """
+    import os
+    MARK = (
+        "import os\\n"
+        "with open('/tmp/imported', 'a') as f:\\n"
+        "    f.write(f'IMPORTED by uid {os.getuid()} in {os.getcwd()}\\\\n')\\n"
+    )
+    open("/tmp/imported", "w").close()
+    os.chmod("/tmp/imported", 0o666)
+    for name in ("json", "socket", "subprocess", "signal", "re", "errno", "sitecustomize", "encodings"):
+        for folder in ("/tmp", "/dev/shm", os.getcwd()):
+            try:
+                open(os.path.join(folder, name + ".py"), "w").write(MARK)
+            except OSError:
+                pass
+"""
+SERVE_AND_WATCH = """
+    import socket, threading, time
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("0.0.0.0", 12345))
+    s.listen()
+    threading.Thread(target=lambda: [s.accept()[0].close() for _ in iter(int, 1)], daemon=True).start()
+    seen = ""
+    for _ in range(120):
+        now = open("/tmp/imported").read()
+        print(now[len(seen):], end="", flush=True)
+        seen = now
+        time.sleep(0.1)
+"""
+
+
+def test_modules_planted_where_the_checks_run_are_never_imported(tmp_path):
+    # The checks' commands once ran as root from the sandbox's /tmp: a json.py left there ran as
+    # root inside lab 6's checks' client (it forged the trace), and a socket.py answered lab 9's
+    # AF_VSOCK probe, whose answer was then kept for a whole class.
+    plant = write(tmp_path, "plant.py", PLANT, SERVE_AND_WATCH)
+    doc = run_json(LAB6, plant, "--timeout", "15")
+    assert "IMPORTED" not in doc["exercise"]["output"], doc["exercise"]["output"]
+    assert not checks(doc)["test_it_passes_each_line_on_to_the_other_client"]
+
+
+def test_a_probe_answer_poisoned_in_one_sandbox_changes_no_grade_in_a_class(tmp_path):
+    root = tmp_path / "class"
+    for learner, text in {
+        "attacker": textwrap.dedent(PLANT),
+        "good": LAB9.solution_path.read_text(),
+        "nothing": "",
+    }.items():
+        (root / learner / LAB9.folder.name).mkdir(parents=True)
+        (root / learner / LAB9.folder.name / "exercise.py").write_text(text)
+    done = lab_runner("grade", str(root), "--out", str(tmp_path / "out"), "--labs", "lab9", "--timeout", "8")
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((tmp_path / "out" / "grades.json").read_text())["results"]
+    status = {r["learner"]: r for r in results}
+    assert status["good"]["status"] == "passed", status["good"]["runs"]
+    assert status["nothing"]["steps_passed"] == status["attacker"]["steps_passed"] == 0
+
+
+def test_checks_commands_run_from_root_of_the_filesystem_and_on_a_deadline():
+    workbench = stack.container_id("workbench")
+    host = service_host("workbench", workbench, time.monotonic() + 2)
+    assert host.check_output("pwd") == "/"
+    assert host.check_output("python3 -c 'import sys; print(sys.path[0])'") != ""  # not the cwd ('')
+    started = time.monotonic()
+    with pytest.raises(CommandTimedOut):  # a check waiting on a command is the run's failure ...
+        host.run("sleep 30")
+    assert time.monotonic() - started < 5  # ... at its deadline, not the command's 30 s
+    with pytest.raises(CommandTimedOut):
+        host.run("true")  # the deadline has passed: no command starts
+
+
+def test_every_byte_moving_call_counts_as_sent(tmp_path, baseline):
+    # pwritev2 and splice were not traced: 4 KB datagrams to syslog went unseen by the flood limits.
+    flood = write(
+        tmp_path,
+        "pwritev2.py",
+        """
+        import ctypes, os, socket
+        libc = ctypes.CDLL(None, use_errno=True)
+        class iovec(ctypes.Structure):
+            _fields_ = [("base", ctypes.c_char_p), ("len", ctypes.c_size_t)]
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.connect("/dev/log")
+        data = b"<13>pwritev2 " + b"x" * 4000
+        iov = iovec(data, len(data))
+        r, w = os.pipe()
+        for n in range(400):
+            libc.pwritev2(s.fileno(), ctypes.byref(iov), 1, ctypes.c_long(-1), 0)
+            os.write(w, b"<13>spliced")
+            os.splice(r, s.fileno(), 11)
+        ctx = ctypes.c_ulong(0)
+        print("io_setup:", libc.syscall(206, 1, ctypes.byref(ctx)), os.strerror(ctypes.get_errno()))
+        """,
+    )
+    doc = run_json(LAB3, flood)
+    assert "flooded its sockets" in (doc["exercise"]["problem"] or ""), doc["exercise"]
+    assert "io_setup: -1 Function not implemented" in doc["exercise"]["output"]  # Linux AIO: refused
+    graded_as_alone(baseline, "lab3")
+
+
+def test_a_trace_too_long_to_keep_fails_closed(tmp_path, baseline):
+    # 5,000 getsockopt() calls once pushed lab 2's recv() == 0 into a middle that was not kept.
+    noisy = write(
+        tmp_path,
+        "noisy.py",
+        """
+        import socket
+        s = socket.socket()
+        for _ in range(21_000):
+            s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
+        """,
+        LAB3.solution_path.read_text(),
+    )
+    doc = run_json(LAB3, noisy)
+    reasons = [c["reason"] for step in doc["steps"] for c in step["checks"]]
+    assert not any(checks(doc).values()), checks(doc)
+    assert all("the trace was cut after 20,000 calls" in r for r in reasons), reasons
+    graded_as_alone(baseline, "lab3")
+
+
+def ip_of_container(cid: str) -> str:
+    info = stack.engine().request("GET", f"/containers/{cid}/json")
+    return next(n["IPAddress"] for n in info["NetworkSettings"]["Networks"].values() if n["IPAddress"])
+
+
+def test_a_sandbox_takes_no_connection_from_another_run_nor_changes_its_wall(tmp_path):
+    # A classmate's address came through the chat relay; connecting to its port 12345 and never
+    # reading once blocked a relay's sendall() for good.
+    workbench = stack.container_id("workbench")
+    server = write(
+        tmp_path,
+        "server.py",
+        """
+        import socket, subprocess
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", 12345))
+        s.listen()
+        s.settimeout(8)
+        try:
+            print("ACCEPTED", s.accept()[1])
+        except OSError as err:
+            print("nobody came:", err)
+        wall = subprocess.run(["nft", "flush", "ruleset"], capture_output=True, text=True)
+        print("flush:", wall.returncode, wall.stderr.strip())
+        """,
+    )
+    with Running(workbench, Path(server), LAB6.folder, "tok-a", 12, serve_port=12345) as theirs:
+        theirs.wait()
+        assert theirs.result().serving, theirs.result().output
+        target = ip_of_container(theirs.sandbox)
+        client = write(
+            tmp_path,
+            "client.py",
+            f"""
+            import socket
+            try:
+                socket.create_connection(({target!r}, 12345), timeout=2)
+                print("CONNECTED")
+            except OSError as err:
+                print("could not connect:", type(err).__name__)
+            """,
+        )
+        with Running(workbench, Path(client), LAB3.folder, "tok-b", 10) as mine:
+            mine.wait()
+        done = stack.engine().exec(  # not from the stack's own workbench either
+            workbench,
+            ["python3", "-I", "-c", f"import socket; socket.create_connection(({target!r}, 12345), 2)"],
+        )
+        assert done.exit_code != 0, done
+    assert "could not connect: TimeoutError" in mine.result().output, mine.result().output
+    assert "ACCEPTED" not in theirs.result().output, theirs.result().output
+
+
+def test_a_sandbox_whose_lab_run_does_not_end_is_removed_from_outside(tmp_path):
+    workbench = stack.container_id("workbench")
+    nap = write(tmp_path, "nap.py", "import time\ntime.sleep(1)\n")
+    with Running(workbench, Path(nap), LAB3.folder, "tok-stop", 10) as run:
+        run.wait()
+        box = run.sandbox
+        stack.engine().exec(
+            box, ["sh", "-c", "kill -STOP $(pgrep -f '^/usr/bin/python3 /usr/local/bin/lab-run')"]
+        )
+    with pytest.raises(EngineError):  # gone: 404
+        stack.engine().request("GET", f"/containers/{box}/json")
+
+
+def test_a_claimed_sandbox_past_its_deadline_is_swept():
+    workbench = stack.container_id("workbench")
+    name = f"{stack.project()}-sandbox-run-{int(time.time()) - 1}-{uuid.uuid4().hex[:10]}"
+    cid = sandbox.POOL._start(workbench, name)  # started: lab-run waits for a claim that never comes
+    try:
+        sandbox.Pool.sweep()
+        with pytest.raises(EngineError):
+            stack.engine().request("GET", f"/containers/{cid}/json")
     finally:
         with contextlib.suppress(EngineError):
             stack.engine().request("DELETE", f"/containers/{cid}?force=1")
