@@ -610,3 +610,25 @@ def test_a_claimed_sandbox_past_its_deadline_is_swept():
     finally:
         with contextlib.suppress(EngineError):
             stack.engine().request("DELETE", f"/containers/{cid}?force=1")
+
+
+def test_a_head_longer_than_strace_shows_is_not_judged_by_what_follows_it(tmp_path):
+    # strace showed 256 bytes of a send: a head past them hid its own empty line, and a later
+    # send(b"\r\n\r\n") passed for the request's second piece (lab 2, step 2).
+    long_head = write(
+        tmp_path,
+        "long_head.py",
+        """
+        import os, socket, time
+        token = os.environ["LAB_TOKEN"]
+        s = socket.create_connection(("flask", 5000))
+        s.send(f"GET /?run={token} HTTP/1.1\\r\\nHost: flask\\r\\nX-Pad: {'a' * 5000}\\r\\n\\r\\n".encode())
+        time.sleep(0.3)
+        s.send(b"\\r\\n\\r\\n")
+        print(s.recv(4096))
+        """,
+    )
+    doc = run_json(labs.resolve("lab2"), long_head)
+    assert not checks(doc)["test_one_request_went_in_pieces"], checks(doc)
+    reasons = " ".join(c["reason"] for step in doc["steps"] for c in step["checks"])
+    assert "longer than the 4096 bytes strace shows" in reasons, reasons

@@ -339,3 +339,15 @@ def test_a_stack_that_stays_down_stops_the_grading(monkeypatch):
     grader.side_by_side(mine, 1, lambda: None)
     assert grader.aborted and "service 'chat' is exited" in grader.aborted
     assert [e.status for e in mine] == ["error", "to grade"]  # the second was never started
+
+
+@pytest.mark.parametrize(
+    "pair", [("bob", "bob "), ("bob", "Bob"), ("bob", " bob"), ("bob", "ｂｏｂ"), ("caf\u00e9", "cafe\u0301")]
+)
+def test_learner_folders_that_read_as_one_name_are_refused_not_merged(tmp_path, pair):
+    for name in pair:
+        (tmp_path / name).mkdir(exist_ok=True)
+    if len(list(tmp_path.iterdir())) < 2:
+        pytest.skip("one name on this filesystem")
+    with pytest.raises(LabError, match="differ only in white space, case or Unicode form"):
+        submissions.collect(tmp_path, [], labs.discover(), lambda _: None)
