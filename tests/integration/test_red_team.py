@@ -443,7 +443,7 @@ SERVE_AND_WATCH = """
 """
 
 
-def test_modules_planted_where_the_checks_run_are_never_imported(tmp_path):
+def test_modules_planted_where_the_checks_run_are_never_imported(tmp_path, baseline):
     # The checks' commands once ran as root from the sandbox's /tmp: a json.py left there ran as
     # root inside lab 6's checks' client (it forged the trace), and a socket.py answered lab 9's
     # AF_VSOCK probe, whose answer was then kept for a whole class.
@@ -451,6 +451,7 @@ def test_modules_planted_where_the_checks_run_are_never_imported(tmp_path):
     doc = run_json(LAB6, plant, "--timeout", "15")
     assert "IMPORTED" not in doc["exercise"]["output"], doc["exercise"]["output"]
     assert not checks(doc)["test_it_passes_each_line_on_to_the_other_client"]
+    graded_as_alone(baseline, "lab6")
 
 
 def test_a_probe_answer_poisoned_in_one_sandbox_changes_no_grade_in_a_class(tmp_path):
