@@ -16,6 +16,7 @@ from testinfra.backend import base
 
 from lab_runner import stack
 from lab_runner.engine import EngineError
+from lab_runner.identity import Identity
 
 COMMAND_TIMEOUT = 30.0
 
@@ -27,8 +28,9 @@ class EnvironmentProblem(Exception):
 class EngineBackend(base.BaseBackend):
     NAME = "socketlab"
 
-    def __init__(self, service: str, container: str, **kwargs: Any) -> None:
+    def __init__(self, service: str, container: str, identity: Identity | None = None, **kwargs: Any) -> None:
         self.service, self.container = service, container
+        self.identity = identity  # the run whose lines lab_runner.evidence reads (None: every line)
         super().__init__(service, **kwargs)
 
     def run(self, command: str, *args: str, **kwargs: Any) -> base.CommandResult:
@@ -44,8 +46,10 @@ class EngineBackend(base.BaseBackend):
         return self.result(done.exit_code, self.encode(cmd), done.stdout, done.stderr)
 
 
-def service_host(service: str, container: str) -> testinfra.host.Host:
-    backend = EngineBackend(service, container)
+def service_host(service: str, container: str, identity: Identity | None = None) -> testinfra.host.Host:
+    """A host for SERVICE's CONTAINER; IDENTITY, the run its checks judge: the log lines
+    lab_runner.evidence reads on it are that run's alone."""
+    backend = EngineBackend(service, container, identity)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
     return host
