@@ -16,8 +16,9 @@ Idle connections cannot take the server away, nor make a new client wait:
   all in HEAD_DEADLINE seconds after it was accepted, however it trickles them.
 - A head longer than HEAD_LIMIT is answered by the loop (414 for a request line that long,
   431 for headers) and closed: it never gets a thread, as it did when one client held all 64
-  threads with 64 KiB heads and then a header line every 3 s (issue 21). In a thread, the
-  next request of a kept-alive connection has HEAD_DEADLINE seconds too.
+  threads with 64 KiB heads and then a header line every 3 s (issue 21). In a thread, what is
+  read from the connection (a body; a next request, were it kept alive: Werkzeug 2.2 answers
+  with Connection: close) must come within HEAD_DEADLINE seconds of the request's start too.
 - The threads are shared fairly between clients' addresses (every lab run is a sandbox with
   an address of its own): one address has at most SOURCE_SHARE of the MAX_CONNECTIONS threads
   at once. Its other complete requests wait in the loop, with no thread, and the next free
@@ -217,8 +218,8 @@ class Handler(WSGIRequestHandler):
         self.rfile = io.BufferedReader(HeadFirst(head, Deadlined(self)))
 
     def handle_one_request(self) -> None:
-        # A kept-alive connection's next request has HEAD_DEADLINE seconds too: it cannot hold
-        # the thread by trickling its head (its first one came whole from the loop).
+        # What a request reads in its thread (a body; a kept-alive connection's next head) comes
+        # within HEAD_DEADLINE: a client cannot hold the thread by trickling it.
         self.deadline = time.monotonic() + HEAD_DEADLINE
         super().handle_one_request()
 
