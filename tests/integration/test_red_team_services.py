@@ -182,6 +182,45 @@ def test_chat_a_classmates_token_never_reaches_another_address_and_lines_carryin
     assert not others, f"lines of other clients reached the attacker: {others[:5]}"
 
 
+FILL_ROOM = """
+    import json, select, socket, time
+    held, refused, evicted = [], 0, 0
+    for n in range({count}):  # the whole room, from one address (and then some)
+        try:
+            s = socket.create_connection(("chat", 12345), timeout=5)
+        except OSError:
+            continue
+        held.append(s)
+    end = time.monotonic() + {seconds}
+    said = {{}}
+    while time.monotonic() < end and held:
+        readable, _, _ = select.select(held, [], [], 0.5)
+        for s in readable:
+            try:
+                data = s.recv(4096)
+            except OSError:
+                data = b""
+            said[s] = said.get(s, b"") + data
+            if not data:
+                held.remove(s)
+                s.close()
+    words = b"".join(said.values())
+    print(json.dumps({{"held_at_end": len(held), "full": words.count(b"the room is full, try again"),
+                      "evicted": words.count(b"your address holds the most places")}}))
+"""
+
+
+def test_chat_one_address_that_fills_the_room_does_not_keep_a_classmate_out(tmp_path, baseline, nothing):
+    attack = write(tmp_path, "attack.py", FILL_ROOM.format(count=1000, seconds=16))
+    result = side_by_side((LAB3, attack, 40), [LAB6], baseline, nothing, delay=6)
+    seen = summary(result)
+    print(f"\nthe room-filler: {seen}")
+    # It filled the room (its 1000 connections, with the 1000th turned away only if others were
+    # in), and gave up a place for each classmate's connection that came in meanwhile.
+    assert seen["evicted"] >= 1, seen
+    assert seen["held_at_end"] + seen["evicted"] + seen["full"] == 1000, seen
+
+
 # --- Flask: no thread for a long head, a deadline for every head, a fair share per address -----
 
 FLASK_ATTACK = """
