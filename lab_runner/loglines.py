@@ -124,11 +124,14 @@ def read_command(path: str, needles: list[str], before: int = 0, whole: bool = F
     import shlex  # only here: the rest of this module is pure text
 
     f = shlex.quote(source(path))
-    grep = "grep -aF" + (f" -n -B{before}" if before else "") + (" -x" if whole else "")
-    grep += "".join(f" -e {shlex.quote(n)}" for n in needles)
     files = f"{f}.1 {f}"
+    patterns = (" -x" if whole else "") + "".join(f" -e {shlex.quote(n)}" for n in needles)
+    if before:  # numbered across both files, as one: through cat
+        grep = f"cat {files} 2>/dev/null | grep -aF -n -B{before}{patterns}"
+    else:  # -h: no file names; -s: a missing .1 is no error (grep reads both, in order)
+        grep = f"grep -ahsF{patterns} {files}"
     return (
-        f"a=$(stat -c %i {files} 2>/dev/null); cat {files} 2>/dev/null | {grep};"
+        f"a=$(stat -c %i {files} 2>/dev/null); {grep};"
         f' b=$(stat -c %i {files} 2>/dev/null); [ "$a" = "$b" ] || exit {UNSTABLE}'
     )
 
