@@ -92,7 +92,7 @@ token = verdict.new_token(lab.key)
 with Running(ids["workbench"], lab.solution_path, lab.folder, token, 20) as r:
     r.wait()
     t3 = time.perf_counter()
-    results = checks.run(lab, token, r.result(), ids)
+    results = checks.run(lab, token, r.result(), ids, identity=verdict.identity_of(r.sandbox))
     t4 = time.perf_counter()
 t5 = time.perf_counter()
 assert all(c.passed for c in results), results

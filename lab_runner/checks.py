@@ -35,6 +35,7 @@ from pathlib import Path
 
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
+from lab_runner.identity import Identity
 from lab_runner.labs import Lab
 
 CHECKS_AT_ONCE = 4  # checks of one lab at a time (times 4 labs: execs the containers' pids limits allow)
@@ -110,11 +111,13 @@ def cut_trace(ran: ExerciseResult, params: object) -> None:
 
 def run(
     lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, str],
-    live: Callable[[], ExerciseResult] | None = None,
+    live: Callable[[], ExerciseResult] | None = None, identity: Identity | None = None,
 ) -> list[CheckResult]:  # fmt: skip
     """Every check of LAB for this run, in step order; one CheckResult each.
 
     LIVE gives what the exercise did so far (a server lab's exercise still runs during checks).
+    IDENTITY is the run's sandbox: the hosts' log readers (lab_runner/evidence.py) return only
+    the lines it sent.
     """
     functions = load(lab)
     hosts: dict[str, object] = {}
@@ -125,7 +128,7 @@ def run(
         if service not in containers:
             raise EnvironmentProblem(f"the lab does not name the service '{service}' in lab.toml")
         if service not in hosts:
-            hosts[service] = service_host(service, containers[service], deadline)
+            hosts[service] = service_host(service, containers[service], identity, deadline)
         return hosts[service]
 
     given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,

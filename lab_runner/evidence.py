@@ -2,17 +2,23 @@
 
 lines = wait_lines(rsyslog, "/var/log/syslog", token)            # at least one
 lines = wait_lines(chat, "/var/log/chat/chat.log", token, count=3)
+
+A host made for a run (lab_runner/checks.py) carries the run's identity (its sandbox's
+address): wait_lines returns only the lines that identity sent, split at "\\n" only, from the
+log and its previous generation (lab_runner/loglines.py says how each server's lines are told).
 """
 
 from __future__ import annotations
 
-import shlex
 import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 import testinfra.host
+
+from lab_runner import loglines
+from lab_runner.identity import Identity
 
 T = TypeVar("T")
 WAIT = 3.0  # seconds: servers write their line a moment after the client is done
@@ -21,22 +27,71 @@ WAIT = 3.0  # seconds: servers write their line a moment after the client is don
 SEEN: dict[tuple[str, str, str], list[str]] = {}
 
 
+def identity_of(host: testinfra.host.Host) -> Identity | None:
+    """The run HOST was made for (None: a host of the project's own tests, which see every line)."""
+    return getattr(host.backend, "identity", None)
+
+
+def _grep(
+    host: testinfra.host.Host, path: str, needles: list[str], before: int = 0, whole: bool = False
+) -> bytes:
+    """What read_command prints on HOST, read again if the log rotated under it."""
+    cmd = loglines.read_command(path, needles, before, whole)
+    for _ in range(5):
+        done = host.run(cmd)
+        if done.rc != loglines.UNSTABLE:
+            break
+    return done.stdout_bytes
+
+
+def lines_of(host: testinfra.host.Host, path: str, needle: str) -> list[str]:
+    """The lines of log PATH on HOST that contain NEEDLE and came from HOST's run, once."""
+    return loglines.of(path, loglines.split(_grep(host, path, [needle])), identity_of(host))
+
+
 def wait_lines(
     host: testinfra.host.Host, path: str, needle: str, count: int = 1, timeout: float = WAIT
 ) -> list[str]:
-    """The lines of the log PATH on HOST that contain NEEDLE (plain text, not a regex).
+    """The lines of the log PATH on HOST that contain NEEDLE (plain text, not a regex) and came
+    from HOST's run (its identity).
 
     Returns as soon as there are COUNT of them, or what there is when TIMEOUT runs out.
     """
-    # -a: logs may hold bytes that are not text (a learner's raw bytes); -F: no regex.
-    cmd = f"grep -aF -- {shlex.quote(needle)} {shlex.quote(path)}"
     deadline = time.monotonic() + timeout
     while True:
-        found = host.run(cmd).stdout.splitlines()
+        found = lines_of(host, path, needle)
         if len(found) >= count or time.monotonic() > deadline:
             SEEN[(getattr(host.backend, "service", ""), path, needle)] = found
             return found
         time.sleep(0.05)
+
+
+def before(host: testinfra.host.Host, path: str, line: str, lines: int = 40) -> list[list[str]]:
+    """For each time LINE (a whole line, found by wait_lines: it came from HOST's run) is in log
+    PATH, the LINES lines before it, whoever wrote them (the server's own lines, such as Flask's
+    "Done !", name no client)."""
+    windows: list[list[str]] = []
+    current: list[str] = []
+    last = None
+    for text in loglines.split(_grep(host, path, [line], before=lines, whole=True)):
+        number, sep, rest = _numbered(text)
+        if number is None:
+            continue  # grep's "--" between groups
+        if last is not None and number != last + 1:
+            current = []
+        last = number
+        if sep == ":" and rest == line:
+            windows.append(current[-lines:])
+        current.append(rest)
+    return windows
+
+
+def _numbered(text: str) -> tuple[int | None, str, str]:
+    """grep -n's "12:line" (a match) or "11-line" (context): (12, ":", "line")."""
+    digits = len(text) - len(text.lstrip("0123456789"))
+    if not digits or digits >= len(text) or text[digits] not in ":-":
+        return None, "", text
+    return int(text[:digits]), text[digits], text[digits + 1 :]
 
 
 _facts: dict[object, object] = {}  # what once() found, for the life of this process

@@ -17,6 +17,7 @@ from testinfra.backend import base
 
 from lab_runner import stack
 from lab_runner.engine import EngineError
+from lab_runner.identity import Identity
 
 COMMAND_TIMEOUT = 30.0
 # Where a check's command runs, in any container (the run's sandbox included): a working
@@ -43,8 +44,12 @@ class CommandTimedOut(AssertionError):
 class EngineBackend(base.BaseBackend):
     NAME = "socketlab"
 
-    def __init__(self, service: str, container: str, deadline: float | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, service: str, container: str, identity: Identity | None = None, deadline: float | None = None,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
         self.service, self.container, self.deadline = service, container, deadline
+        self.identity = identity  # the run whose lines lab_runner.evidence reads (None: every line)
         super().__init__(service, **kwargs)
 
     def run(self, command: str, *args: str, **kwargs: Any) -> base.CommandResult:
@@ -71,9 +76,13 @@ class EngineBackend(base.BaseBackend):
         return self.result(done.exit_code, self.encode(cmd), done.stdout, done.stderr)
 
 
-def service_host(service: str, container: str, deadline: float | None = None) -> testinfra.host.Host:
-    """A testinfra host whose commands run in CONTAINER; none starts after DEADLINE (monotonic)."""
-    backend = EngineBackend(service, container, deadline)
+def service_host(
+    service: str, container: str, identity: Identity | None = None, deadline: float | None = None
+) -> testinfra.host.Host:
+    """A host for SERVICE's CONTAINER; IDENTITY, the run its checks judge: the log lines
+    lab_runner.evidence reads on it are that run's alone. No command starts after DEADLINE
+    (monotonic)."""
+    backend = EngineBackend(service, container, identity, deadline)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
     return host

@@ -1,11 +1,12 @@
 """What each server the run touched wrote down about it: this run's lines of its log.
 
-    lines = read(containers, {"flask", "chat"}, token, ip="172.20.0.6", since=t0, until=t1)
+    lines = read(containers, {"flask", "chat"}, token, Identity("172.20.0.6"), since=t0, until=t1)
 
-A line is this run's when it holds the run's token, or comes from the run's sandbox (its
-address, and for chat the ports its connections used) while the run was on. The lines the
-checks found with the token are taken as they are (lab_runner/evidence.py keeps them); else
-one command per server, side by side, once the checks are done (they waited for the lines).
+A line is this run's when it came from the run's sandbox (its address, or its uid for rsyslog:
+lab_runner/loglines.py), and holds the run's token or (for chat, the ports its connections
+used; for Flask, while the run was on) names no other run's. The lines the checks found with
+the token are taken as they are (lab_runner/evidence.py keeps them); else one command per
+server, side by side, once the checks are done (they waited for the lines).
 The servers' own words are read here too: what a line says the server heard, and which
 connection a line is about.
 """
@@ -15,11 +16,11 @@ from __future__ import annotations
 import calendar
 import concurrent.futures
 import re
-import shlex
 import time
 
-from lab_runner import evidence, stack
+from lab_runner import evidence, loglines, stack
 from lab_runner.engine import EngineError
+from lab_runner.identity import Identity
 
 LOGS = {"flask": "/var/log/flask/flask.log", "chat": "/var/log/chat/chat.log", "rsyslog": "/var/log/syslog"}
 PATHS = {"/dev/log": "rsyslog", "/run/syslog/log": "rsyslog"}  # where rsyslog's socket is reached
@@ -28,21 +29,22 @@ SLACK = 2.0  # seconds around the run: the servers' logs give whole seconds
 # What the server says it heard: the bytes that arrived, as each server quotes them.
 HEARD = [
     re.compile(r"Bad request syntax \('(.*)'\)$"),  # Werkzeug, a line that is not HTTP
-    re.compile(r'\] "(.*?)" \d{3} '),  # Werkzeug, the request line it answered
     re.compile(r"This is what the client sent: (.*)$"),  # chat
     re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ (.*)$"),  # rsyslog's traditional line
 ]
+# At the start of the line, where the server puts it: never inside what a client said.
 CONNECTION = re.compile(
-    r"(Accepted connection from|Connection closed|Connection from|Dropping|Refusing|Slowing):? "
+    r"^(Accepted connection from|Connection closed|Connection from|Dropping|Refusing|Slowing):? "
     r"\('([0-9a-f.:]+)', (\d+)\)"
 )
-ANSWERED = re.compile(r'\] "(.*?)" \d{3} ')  # Werkzeug's last line for a request
 TOKEN = re.compile(r"\blab\d+-[0-9a-f]{12}\b")  # a run's token (verdict.new_token): another run's is not ours
 WERKZEUG = re.compile(r"^(\S+) - - \[(\d\d/\w{3}/\d{4} \d\d:\d\d:\d\d)\]")
 
 
 def heard(line: str) -> str | None:
     """The bytes the server quotes as having heard, from one of its lines; None if it quotes none."""
+    if answered := loglines.access(line):  # Werkzeug, the request line it answered
+        return answered.request
     for pattern in HEARD:
         if found := pattern.search(line):
             return found.group(1)
@@ -51,7 +53,7 @@ def heard(line: str) -> str | None:
 
 def ends_request(line: str) -> bool:
     """Werkzeug's last line for one request (the status it answered), after any error line."""
-    return bool(ANSWERED.search(line))
+    return loglines.access(line) is not None
 
 
 def connection(line: str) -> tuple[str, tuple[str, int]] | None:
@@ -97,24 +99,30 @@ def _mine(line: str, token: str, ip: str, ports: set[int], since: float, until: 
 
 
 def read(
-    containers: dict[str, str], services: set[str], token: str, ip: str = "", ports: set[int] | None = None,
-    since: float = 0.0, until: float = 0.0,
+    containers: dict[str, str], services: set[str], token: str, identity: Identity,
+    ports: set[int] | None = None, since: float = 0.0, until: float = 0.0,
 ) -> dict[str, list[str]]:  # fmt: skip
-    """This run's lines of each of SERVICES' logs (a server that cannot be read has none)."""
-    ports = ports or set()
+    """This run's lines of each of SERVICES' logs (a server that cannot be read has none): the
+    lines IDENTITY sent, from the log and its previous generation."""
+    ports, ip = ports or set(), identity.ip
 
     def one(service: str) -> list[str]:
-        seen = evidence.SEEN.pop((service, LOGS[service], token), None)
+        path = LOGS[service]
+        seen = evidence.SEEN.pop((service, path, token), None)
         if seen and service != "chat":  # what the checks found (chat's lines by port are not in it)
             return [line for line in seen if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
-        needles = [token] + ([f"{ip} - - [", f"('{ip}', "] if ip else [])
-        grep = " ".join(f"-e {shlex.quote(n)}" for n in needles)
-        cmd = f"grep -aF {grep} {LOGS[service]} | tail -n {MAX_LINES * 4}"
+        needles = [token] + ([f"{ip} - - [", f"('{ip}', "] if service != "rsyslog" else [])
+        # The last lines only; "unstable" on stderr when the log rotated while it was read.
+        grep = loglines.read_command(path, needles)
+        cmd = f"{{ ({grep}) || echo unstable >&2; }} | tail -n {MAX_LINES * 4}"
         try:
-            done = stack.engine().exec(containers[service], ["/bin/sh", "-c", cmd], timeout=10)
+            for _ in range(5):  # again, if the log rotated while it was read
+                done = stack.engine().exec(containers[service], ["/bin/sh", "-c", cmd], timeout=10)
+                if b"unstable" not in done.stderr:
+                    break
         except (EngineError, stack.StackError):
             return []
-        lines = done.stdout.decode("utf-8", "backslashreplace").splitlines()
+        lines = loglines.of(path, loglines.split(done.stdout), identity)
         return [line for line in lines if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
 
     wanted = sorted(s for s in services if s in LOGS and s in containers)

@@ -17,6 +17,7 @@ from pathlib import Path
 from lab_runner import checks, exchange, hints, labs, sandbox, serverlogs, stack
 from lab_runner.checks import CheckResult
 from lab_runner.exercise_result import ExerciseResult
+from lab_runner.identity import Identity
 from lab_runner.labs import Lab, LabError, Step
 from lab_runner.running import Running
 
@@ -109,18 +110,27 @@ def judge(
     return result
 
 
-def server_lines(lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str]) -> tuple[dict, dict]:
-    """The services' addresses, and this run's lines of their logs (found by the token, and by the
-    sandbox's address and ports, which RAN's packets tell)."""
+def server_lines(
+    lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str], identity: Identity
+) -> tuple[dict, dict]:
+    """The services' addresses, and this run's lines of their logs (those IDENTITY, the run's
+    sandbox, sent: with the token, or on the ports RAN's packets tell, while it ran)."""
     ips = serverlogs.ips({s: containers[s] for s in lab.services})
     found = exchange.Exchange(ran, token, ips)
-    own = sorted(ip for ip in found.own_ips() if not ip.startswith("127."))
     ports = {port for s in lab.services for port in found.ports_to(s)}
     until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
-    lines = serverlogs.read(
-        containers, set(lab.services), token, own[0] if own else "", ports, ran.started_at, until
-    )
+    lines = serverlogs.read(containers, set(lab.services), token, identity, ports, ran.started_at, until)
     return ips, lines
+
+
+def identity_of(sandbox: str) -> Identity:
+    """The run's identity to the services: its sandbox's address, from the engine."""
+    ip = serverlogs.ips({"sandbox": sandbox}).get("sandbox")
+    if not ip:
+        raise stack.StackError(
+            f"cannot read the address of the run's sandbox {sandbox}: run '{stack.UP_COMMAND}'"
+        )
+    return Identity(ip)
 
 
 def exchange_of(lab: Lab, token: str, ran: ExerciseResult, read: concurrent.futures.Future) -> dict:
@@ -154,14 +164,17 @@ def run_one(
             raise stack.StackError(
                 f"the sandbox could not trace the exercise ({untraced}): run '{stack.UP_COMMAND}'"
             )
-        # The checks look at the sandbox as "the workbench": it is where the exercise ran. The
+        # The checks look at the sandbox as "the workbench": it is where the exercise ran; the
+        # services' lines are the run's when they came from its address (or its uid). The
         # stack's own workbench, where no exercise runs, is "machine": for facts of the machine.
         where = {**containers, "workbench": running.sandbox, "machine": containers["workbench"]}
+        identity = identity_of(running.sandbox)
         try:
-            results = checks.run(lab, token, running.result(), where, running.result)
+            results = checks.run(lab, token, running.result(), where, running.result, identity)
         except checks.ChecksError as err:
             raise LabError(f"{lab.key}: {err}") from err
-        read = READER.submit(server_lines, lab, token, running.result(), containers)  # beside the cleanup
+        # The exchange's lines are read beside the cleanup.
+        read = READER.submit(server_lines, lab, token, running.result(), containers, identity)
     ran = running.result()
     sandbox.POOL.after_run(containers["workbench"])
     record = exchange_of(lab, token, ran, read)

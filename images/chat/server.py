@@ -2,9 +2,23 @@
 
 Like the article's server it binds, listens, accepts and prints
     Accepted connection from: ('172.18.0.5', 40312)
-    This is what the client sent: hi
+    ('172.18.0.5', 40312) This is what the client sent: hi
 but it serves many clients at once and relays every line to the other clients, fairly, and
 survives what the article's server does not. The rules (README.md says the same):
+
+- one room per source address: a line is relayed to the other clients connected from the
+  same IP address as its sender, and to no one else. Every lab run is a sandbox with an
+  address of its own, so a run hears its own clients and never a classmate's line (nor the
+  run's token it carries); two clients from one workbench, or from the host through the
+  published port (one address too), talk as in the article;
+- the sender's (ip, port) comes first on the line "... This is what the client sent: TEXT",
+  before anything the client wrote: the lab checks attribute a line to a run by that address
+  (lab_runner/loglines.py), and no text can forge it;
+- the room's MAX_CLIENTS slots are shared fairly between addresses: when every slot is
+  taken, a newcomer from an address that holds fewer connections than the busiest address
+  takes the slot of that address's oldest connection (which is told and dropped); a
+  newcomer from the busiest address itself is told the room is full. So one address, or a
+  few, can fill the room only while nobody else wants in;
 
 - a line ends at "\\n"; what a client sends before closing without a final "\\n" is a line too,
   so the article's client (which sends no line ends) is heard when it says bye and closes.
@@ -22,9 +36,10 @@ survives what the article's server does not. The rules (README.md says the same)
 - a client that does not read: what waits for it is kept, up to MAX_BACKLOG bytes. Once
   more than HIGH_WATER bytes have waited for STALL_SECONDS without it reading them down, or
   MAX_BACKLOG is exceeded, it is dropped. No one waits for it;
-- at most MAX_CLIENTS clients: the newcomer is told the room is full.
+- at most MAX_CLIENTS clients in all (above).
 
-Each client is greeted with one line, "welcome: you are ('ip', port), N in the room".
+Each client is greeted with one line, "welcome: you are ('ip', port), N in the room" (N: the
+clients in its address's room).
 Everything is logged to stdout (`docker compose logs chat`) and to LOG_FILE, which checks read.
 """
 
@@ -56,7 +71,8 @@ READ_AHEAD = MAX_LINE + 64 * 1024  # bytes read from a client before its lines a
 HEARTBEAT_SECONDS = 5
 
 log = logging.getLogger("chat")
-room: dict[Client, None] = {}  # the clients in the room, in the order they came (a dict keeps it)
+room: dict[Client, None] = {}  # every client, in the order they came (a dict keeps it)
+rooms: dict[str, dict[Client, None]] = {}  # source IP -> its clients, in the order they came
 
 
 class LineTooLong(Exception):
@@ -93,6 +109,7 @@ class Client(asyncio.Protocol):
         self.transport = transport
         peer = transport.get_extra_info("peername")
         self.name = str(tuple(peer[:2])) if peer else "(unknown)"  # ('ip', port), as the article
+        self.source = str(peer[0]) if peer else ""  # its room: the clients of the same address
         self.inbox = bytearray()
         self.ended = False  # the client will send no more (EOF, or the connection is gone)
         self.broke: BaseException | None = None
@@ -101,18 +118,20 @@ class Client(asyncio.Protocol):
         self.stall: asyncio.TimerHandle | None = None
         loop = asyncio.get_running_loop()
         self.tokens, self.refilled, self.slowed_since = float(FLOOD_BURST), loop.time(), None
-        if len(room) >= MAX_CLIENTS:
+        if len(room) >= MAX_CLIENTS and not make_room_for(self.source):
             log.info("Refusing %s: the room is full (%d clients)", self.name, MAX_CLIENTS)
             transport.write(b"error: the room is full, try again later\n")
             transport.close()
             self.ended = True
             return
         room[self] = None
+        mine = rooms.setdefault(self.source, {})
+        mine[self] = None
         transport.set_write_buffer_limits(high=HIGH_WATER)  # pause_writing() above this
         log.info("Accepted connection from: %s", self.name)
         # A greeting, like an SMTP or IRC banner: a client that has read it knows it is in the
         # room and hears every line sent from then on.
-        self.send(f"welcome: you are {self.name}, {len(room)} in the room\n".encode())
+        self.send(f"welcome: you are {self.name}, {len(mine)} in the room\n".encode())
         self.task = loop.create_task(self.serve())
 
     # Bytes in: kept until serve() takes the lines; reading pauses when enough waits.
@@ -133,7 +152,7 @@ class Client(asyncio.Protocol):
             self.inbox += unread(self.transport)
         self.ended, self.broke = True, exc
         self.arrived.set()
-        room.pop(self, None)
+        leave(self)
         if self.stall:
             self.stall.cancel()
 
@@ -161,7 +180,7 @@ class Client(asyncio.Protocol):
             waiting = self.transport.get_write_buffer_size()
             log.info("Dropping %s: %s (%d bytes waiting)", self.name, reason, waiting)
             self.dropped = True
-            room.pop(self, None)
+            leave(self)
             self.transport.abort()
 
     # The client's task: one line at a time, each paced by flood control, then relayed.
@@ -209,7 +228,8 @@ class Client(asyncio.Protocol):
                     continue
                 await self.pace(line)
                 text = line.rstrip(b"\r").decode("utf-8", "backslashreplace")
-                log.info("This is what the client sent: %s", text)
+                # The address first, from the server: nothing the client writes comes before it.
+                log.info("%s This is what the client sent: %s", self.name, text)
                 await relay(self, f"{self.name}: {text}\n".encode())
                 if b"\n" not in self.inbox:
                     self.slowed_since = None  # no line of its own waits for its turn: not slowed
@@ -218,18 +238,42 @@ class Client(asyncio.Protocol):
             log.info("Dropping %s: %s", self.name, err)
             self.send(f"error: {err}; bye\n".encode())
         finally:
-            room.pop(self, None)
+            leave(self)
             self.transport.close()  # after what is queued for it has been sent
             if self.broke is not None:
                 log.info("Connection from %s broke: %s", self.name, self.broke.__class__.__name__)
             log.info("Connection closed: %s", self.name)
 
 
+def leave(client: Client) -> None:
+    """CLIENT is out of the room (and of its address's room) for good."""
+    room.pop(client, None)
+    mine = rooms.get(client.source)
+    if mine is not None:
+        mine.pop(client, None)
+        if not mine:
+            del rooms[client.source]
+
+
+def make_room_for(source: str) -> bool:
+    """The room is full: free a slot for a newcomer from SOURCE, if that is fair. The busiest
+    address gives up its oldest connection, unless SOURCE is (one of) the busiest itself."""
+    busiest = max(rooms, key=lambda ip: len(rooms[ip]), default=None)
+    if busiest is None or len(rooms.get(source, ())) + 1 >= len(rooms[busiest]):
+        return False
+    oldest = next(iter(rooms[busiest]))
+    oldest.send(b"error: the room is full and your address holds the most places; bye\n")
+    oldest.drop(f"the room is full and {busiest} holds the most places ({len(rooms[busiest])})")
+    leave(oldest)  # its slot is free now, even if it was already closing
+    return True
+
+
 async def relay(sender: Client, data: bytes) -> None:
-    """Give DATA to every other client, a turn's worth at a time (RELAY_BATCH clients, or fewer
-    when the line is big: about RELAY_BYTES), yielding to the loop between turns."""
+    """Give DATA to every other client of the sender's address, a turn's worth at a time
+    (RELAY_BATCH clients, or fewer when the line is big: about RELAY_BYTES), yielding to the
+    loop between turns."""
     per_turn = max(1, min(RELAY_BATCH, RELAY_BYTES // len(data)))
-    others = [c for c in room if c is not sender]
+    others = [c for c in rooms.get(sender.source, ()) if c is not sender]
     for start in range(0, len(others), per_turn):
         if start:
             await asyncio.sleep(0)

@@ -12,7 +12,17 @@ Idle connections cannot take the server away, nor make a new client wait:
   own, as in Werkzeug's threaded server: at most MAX_CONNECTIONS at once.
 - At most MAX_WAITING connections wait at once: one more closes the oldest waiting one (a
   connection busy with a request is never closed). A connection that sends nothing for
-  IDLE_TIMEOUT seconds is closed too.
+  IDLE_TIMEOUT seconds is closed too, and so is one whose request line and headers are not
+  all in HEAD_DEADLINE seconds after it was accepted, however it trickles them.
+- A head longer than HEAD_LIMIT is answered by the loop (414 for a request line that long,
+  431 for headers) and closed: it never gets a thread, as it did when one client held all 64
+  threads with 64 KiB heads and then a header line every 3 s (issue 21). In a thread, what is
+  read from the connection (a body; a next request, were it kept alive: Werkzeug 2.2 answers
+  with Connection: close) must come within HEAD_DEADLINE seconds of the request's start too.
+- The threads are shared fairly between clients' addresses (every lab run is a sandbox with
+  an address of its own): one address has at most SOURCE_SHARE of the MAX_CONNECTIONS threads
+  at once. Its other complete requests wait in the loop, with no thread, and the next free
+  thread goes to the address that waited longest (round robin).
 - A connection that closes its side before its request line ends (lab 1's `hello`) is
   answered, as Werkzeug answers it. One that closes its side after an HTTP request line but
   before the empty line that ends the headers is closed unanswered and logged (Werkzeug would
@@ -30,6 +40,7 @@ dropped now and then (1 in 3 waited 1.05 s in issue 15); with a deeper queue eve
 behind ~2,000 thread starts (1.1 s median).
 """
 
+import collections
 import contextlib
 import errno
 import io
@@ -50,8 +61,10 @@ PORT = int(os.environ.get("PORT", "5000"))
 MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "64"))  # threads: requests served at once
 MAX_WAITING = int(os.environ.get("MAX_WAITING", "1024"))  # connections whose request is not in yet
 IDLE_TIMEOUT = float(os.environ.get("IDLE_TIMEOUT", "10"))
+HEAD_DEADLINE = float(os.environ.get("HEAD_DEADLINE", "10"))  # from accept to the end of the headers
+SOURCE_SHARE = int(os.environ.get("SOURCE_SHARE", str(MAX_CONNECTIONS // 4)))  # threads per address
 BACKLOG = int(os.environ.get("BACKLOG", "4096"))  # listen(); the kernel caps it at net.core.somaxconn
-HEAD_LIMIT = 65536  # a request head longer than this goes to a thread as it is (http.server's limits)
+HEAD_LIMIT = 65536  # a request head longer than this is answered by the loop (http.server's limits)
 ACCEPTS_PER_TURN = 256  # then the loop reads what the waiting ones sent, and comes back
 log = logging.getLogger("serve")
 
@@ -120,6 +133,26 @@ def reads_headers(request_line: bytes) -> bool:
         return False
 
 
+def head_too_long(head: bytes) -> tuple[int, str] | None:
+    """(status, reason) when HEAD is longer than http.server reads, and still not complete.
+
+    >>> head_too_long(b"GET /" + b"x" * HEAD_LIMIT)
+    (414, 'Request-URI Too Long')
+    """
+    if len(head) <= HEAD_LIMIT:
+        return None
+    line, newline, rest = head.partition(b"\n")
+    if not newline:
+        return 414, "Request-URI Too Long"
+    if not reads_headers(line) or _headers_end(rest):
+        return None  # complete: http.server answers it (an error line, or what it read)
+    return 431, "Request Header Fields Too Large"
+
+
+def _headers_end(rest: bytes) -> bool:
+    return rest[:1] == b"\n" or rest[:2] == b"\r\n" or b"\n\n" in rest or b"\n\r\n" in rest
+
+
 def head_complete(head: bytes) -> bool:
     """Has HEAD all that http.server reads before it answers (or more than it would wait for)?
 
@@ -128,12 +161,10 @@ def head_complete(head: bytes) -> bool:
     """
     line, newline, rest = head.partition(b"\n")
     if not newline:
-        return len(head) > HEAD_LIMIT  # then http.server answers 414
+        return False  # the request line goes on (over HEAD_LIMIT: head_too_long)
     if not reads_headers(line):
         return True
-    if rest[:1] == b"\n" or rest[:2] == b"\r\n" or b"\n\n" in rest or b"\n\r\n" in rest:
-        return True  # the blank line that ends the headers
-    return len(head) > HEAD_LIMIT
+    return _headers_end(rest)  # the blank line that ends the headers
 
 
 class HeadFirst(io.RawIOBase):
@@ -151,11 +182,29 @@ class HeadFirst(io.RawIOBase):
             n = min(len(buffer), len(self.head))
             buffer[:n], self.head = self.head[:n], self.head[n:]
             return n
-        return self.rest.readinto1(buffer)
+        return self.rest.readinto(buffer)
 
     def close(self) -> None:
         self.rest.close()
         super().close()
+
+
+class Deadlined(io.RawIOBase):
+    """The connection's bytes, each read bounded by the handler's deadline for its request."""
+
+    def __init__(self, handler: "Handler") -> None:
+        super().__init__()
+        self.handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self.handler.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"the request was not in within {HEAD_DEADLINE:g} s")
+        self.handler.connection.settimeout(min(IDLE_TIMEOUT, left))
+        return self.handler.connection.recv_into(buffer)
 
 
 class Handler(WSGIRequestHandler):
@@ -164,23 +213,32 @@ class Handler(WSGIRequestHandler):
 
     def setup(self) -> None:
         super().setup()
-        if head := self.server.heads.pop(self.connection, b""):
-            self.rfile = io.BufferedReader(HeadFirst(head, self.rfile))
+        self.deadline = time.monotonic() + HEAD_DEADLINE
+        head = self.server.heads.pop(self.connection, b"")
+        self.rfile = io.BufferedReader(HeadFirst(head, Deadlined(self)))
+
+    def handle_one_request(self) -> None:
+        # What a request reads in its thread (a body; a kept-alive connection's next head) comes
+        # within HEAD_DEADLINE: a client cannot hold the thread by trickling it.
+        self.deadline = time.monotonic() + HEAD_DEADLINE
+        super().handle_one_request()
 
 
 class Waiting:
     """A connection in the event loop: who, what it sent so far, and when it last sent."""
 
-    __slots__ = ("address", "head", "since")
+    __slots__ = ("accepted", "address", "head", "since")
 
     def __init__(self, address) -> None:
         self.address, self.head, self.since = address, bytearray(), time.monotonic()
+        self.accepted = self.since
 
 
 class BoundedServer(ThreadedWSGIServer):
     """Werkzeug's threaded server whose connections get a thread once their request is in.
 
-    At most MAX_WAITING wait for that (the oldest goes first) and MAX_CONNECTIONS have a thread.
+    At most MAX_WAITING wait for that (the oldest goes first) and MAX_CONNECTIONS have a thread,
+    SOURCE_SHARE of them at most for one client address.
     """
 
     request_queue_size = BACKLOG
@@ -191,6 +249,15 @@ class BoundedServer(ThreadedWSGIServer):
         self.serving: set[socket.socket] = set()  # connections with a thread: busy with a request
         self.heads: dict[socket.socket, bytes] = {}  # what was read for them, for Handler.setup
         self.waiting: dict[socket.socket, Waiting] = {}  # oldest first
+        # Requests that are in, waiting for a thread, per client address (the next to get one first).
+        self.ready: dict[str, collections.deque[tuple[socket.socket, Waiting]]] = {}
+        self.queued = 0  # connections in self.ready
+        self.threads: collections.Counter[str] = collections.Counter()  # address -> threads it holds
+        self.source_of: dict[socket.socket, str] = {}
+        # A thread that ends wakes the loop through this pair, to give its place to a ready request.
+        self.wake_loop, self.woken = socket.socketpair()
+        self.wake_loop.setblocking(False)
+        self.woken.setblocking(False)
         self.selector = selectors.DefaultSelector()
         self.unanswered: list[tuple[tuple, str, str, str]] = []  # (address, time, why, line)
         self.closed_idle, self.reported, self.swept = 0, 0.0, 0.0
@@ -198,11 +265,16 @@ class BoundedServer(ThreadedWSGIServer):
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         self.socket.setblocking(False)
         self.selector.register(self.socket, selectors.EVENT_READ)
+        self.selector.register(self.woken, selectors.EVENT_READ)
         try:
             while True:
                 for key, _ in self.selector.select(timeout=poll_interval):
                     if key.fileobj is self.socket:
                         self.accept_queued()
+                    elif key.fileobj is self.woken:
+                        with contextlib.suppress(OSError):
+                            self.woken.recv(4096)
+                        self.start_ready()
                     else:
                         self.read_some(key.fileobj)
                 self.sweep()
@@ -226,7 +298,7 @@ class BoundedServer(ThreadedWSGIServer):
                     return
                 self.make_room()
                 continue
-            if len(self.waiting) >= MAX_WAITING:
+            if len(self.waiting) + self.queued >= MAX_WAITING:
                 self.make_room()
             conn.setblocking(False)
             self.waiting[conn] = Waiting(address)
@@ -246,7 +318,9 @@ class BoundedServer(ThreadedWSGIServer):
         if data:
             waiting.head += data
             waiting.since = time.monotonic()
-            if head_complete(waiting.head):
+            if too_long := head_too_long(waiting.head):
+                self.refuse(conn, waiting, *too_long)
+            elif head_complete(waiting.head):
                 self.start_serving(conn)
             return
         # It closed its side (b"") or reset (None). With a line that has no end yet, http.server
@@ -262,13 +336,52 @@ class BoundedServer(ThreadedWSGIServer):
             line = waiting.head.split(b"\n", 1)[0].rstrip(b"\r").decode("iso-8859-1")
             self.quietly_closed(waiting, "closed its side before the empty line that ends the headers", line)
 
+    def refuse(self, conn: socket.socket, waiting: Waiting, code: int, reason: str) -> None:
+        """Answer a head too long for http.server with CODE, here in the loop, and close it."""
+        self.stop_waiting(conn)
+        body = f"{code} {reason}: the request head is over {HEAD_LIMIT} bytes\n".encode()
+        answer = (
+            f"HTTP/1.0 {code} {reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        with contextlib.suppress(OSError):
+            conn.send(answer)
+            conn.shutdown(socket.SHUT_WR)
+        conn.close()
+        line = waiting.head.split(b"\n", 1)[0][:80].rstrip(b"\r").decode("iso-8859-1")
+        self.quietly_closed(waiting, f"code {code}, message {reason}: answered by the loop and closed", line)
+
     def start_serving(self, conn: socket.socket) -> None:
+        """CONN's request is in: it gets a thread as soon as its address has one to spare."""
         waiting = self.stop_waiting(conn)
-        with self.lock:
-            if len(self.serving) >= MAX_CONNECTIONS:
-                conn.close()  # every thread is busy with a request: come back later
-                return
-            self.serving.add(conn)
+        self.ready.setdefault(waiting.address[0], collections.deque()).append((conn, waiting))
+        self.queued += 1
+        self.start_ready()
+
+    def start_ready(self) -> None:
+        """Give free threads to ready requests, one address after the other (round robin), each
+        address below its SOURCE_SHARE."""
+        started = True
+        while started and self.ready:
+            started = False
+            for source in list(self.ready):
+                with self.lock:
+                    if len(self.serving) >= MAX_CONNECTIONS:
+                        return
+                    if self.threads[source] >= SOURCE_SHARE:
+                        continue
+                    queue = self.ready.pop(source)
+                    conn, waiting = queue.popleft()
+                    if queue:
+                        self.ready[source] = queue  # at the back: the other addresses go first
+                    self.serving.add(conn)
+                    self.threads[source] += 1
+                    self.source_of[conn] = source
+                self.queued -= 1
+                started = True
+                self.hand_over(conn, waiting)
+
+    def hand_over(self, conn: socket.socket, waiting: Waiting) -> None:
         conn.setblocking(True)
         self.heads[conn] = bytes(waiting.head)
         try:
@@ -282,9 +395,17 @@ class BoundedServer(ThreadedWSGIServer):
         return self.waiting.pop(conn)
 
     def make_room(self) -> None:
-        """Close the oldest connection still waiting for its request."""
-        oldest = next(iter(self.waiting))
-        self.stop_waiting(oldest)
+        """Close the oldest connection still waiting for its request (or, if none, the oldest
+        ready one of the address with the most waiting for a thread)."""
+        if self.waiting:
+            oldest = next(iter(self.waiting))
+            self.stop_waiting(oldest)
+        else:
+            source = max(self.ready, key=lambda ip: len(self.ready[ip]))
+            oldest, _ = self.ready[source].popleft()
+            if not self.ready[source]:
+                del self.ready[source]
+            self.queued -= 1
         with contextlib.suppress(OSError):
             oldest.shutdown(socket.SHUT_RDWR)
         oldest.close()
@@ -306,6 +427,11 @@ class BoundedServer(ThreadedWSGIServer):
         for conn in [conn for conn, w in self.waiting.items() if now - w.since > IDLE_TIMEOUT]:
             conn.close()
             self.quietly_closed(self.stop_waiting(conn), "Request timed out: TimeoutError('timed out')")
+        late = [conn for conn, w in self.waiting.items() if now - w.accepted > HEAD_DEADLINE]
+        for conn in late:
+            conn.close()
+            why = f"Request timed out: its head was not in {HEAD_DEADLINE:g} s after it was accepted"
+            self.quietly_closed(self.stop_waiting(conn), why)
         if len(self.unanswered) <= 10:  # one line each, as Werkzeug's handler writes its errors
             for address, stamp, why, line in self.unanswered:
                 what = f"{line!r} {why}" if line else why
@@ -323,8 +449,14 @@ class BoundedServer(ThreadedWSGIServer):
     def shutdown_request(self, request: socket.socket) -> None:
         with self.lock:
             self.serving.discard(request)
+            if (source := self.source_of.pop(request, None)) is not None:
+                self.threads[source] -= 1
+                if not self.threads[source]:
+                    del self.threads[source]
         self.heads.pop(request, None)
         super().shutdown_request(request)
+        with contextlib.suppress(OSError):  # full: the loop is woken already
+            self.wake_loop.send(b"x")
 
 
 def main() -> None:

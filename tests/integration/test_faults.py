@@ -209,7 +209,7 @@ def flood_numbers(rsyslog, path: str, token: str) -> tuple[int, int, int, int]:
 
 def test_a_flood_of_dev_log_keeps_the_log_volume_bounded(workbench, rsyslog, token):
     limits = size_limits()
-    assert set(limits) == {SYSLOG, PRIORITY}
+    assert set(limits) == {SYSLOG, PRIORITY, "/var/log/lab/syslog", "/var/log/lab/priority.log"}
     # Each file and one previous generation of it, a batch over each limit, and the image's own
     # install logs (about 140 KB) in the volume.
     bound = sum(2 * limit for limit in limits.values()) + 1_000_000
@@ -217,9 +217,11 @@ def test_a_flood_of_dev_log_keeps_the_log_volume_bounded(workbench, rsyslog, tok
     before_size = int(rsyslog.check_output("du -sb /var/log").split()[0])
 
     flood = run_workload("syslog_flood", token, FLOOD_SECONDS, timeout=FLOOD_SECONDS + 120)
-    # More than the volume may hold, or this test shows nothing (issue 15's flood wrote ~1.3 GB
-    # a file; 466 MB in all here, on a busy machine).
-    assert flood["bytes"] > bound, f"the flood wrote only {flood['bytes']:,} bytes: {flood}"
+    # Every file gets every byte of the flood: more than twice what it and its .1 may hold, or
+    # this test shows nothing (issue 15's flood wrote ~1.3 GB a file; 466 MB in all here, on a
+    # busy machine, before the evidence copies halved rsyslog's rate).
+    per_file = max(2 * limit for limit in limits.values())
+    assert flood["bytes"] > 2 * per_file, f"the flood wrote only {flood['bytes']:,} bytes: {flood}"
     # A fresh line right after the flood is in the current files, where the checks grep.
     workbench.check_output("logger -t socketlab-test after-flood-%s", token)
     assert wait_lines(rsyslog, SYSLOG, f"after-flood-{token}", timeout=60)

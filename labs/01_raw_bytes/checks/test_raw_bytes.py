@@ -4,6 +4,7 @@ calls, recorded by strace), what came back on the same socket, and what the serv
 import re
 
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.loglines import access, werkzeug
 
 LOG = "/var/log/flask/flask.log"
 PORT = 5000
@@ -60,8 +61,9 @@ def logged_as_bad(flask, socks, token, every=True):
     missing = []
     for line in {request_line(s) for s in socks}:
         times = sum(request_line(s) == line for s in socks) if every else 1
-        syntax = sum(f"code 400, message Bad request syntax ({line!r})" in got for got in lines)
-        answered = sum(f'"{line}" 400 -' in got for got in lines)
+        said = [werkzeug(got) for got in lines]
+        syntax = sum(bool(s) and s[2] == f"code 400, message Bad request syntax ({line!r})" for s in said)
+        answered = sum(bool(a) and a.request == line and a.status == 400 for a in map(access, lines))
         if min(syntax, answered) < times:
             missing.append(line)
     return missing if every or len(missing) == len({request_line(s) for s in socks}) else [], lines

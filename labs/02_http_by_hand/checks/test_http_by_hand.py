@@ -2,17 +2,17 @@
 calls, recorded by strace), the answers it really read from it, and what the server logged."""
 
 import re
-import shlex
 from urllib.parse import unquote
 
-from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.evidence import before, ip_of, wait_lines
+from lab_runner.loglines import access
 from lab_runner.trace import STRING_BYTES
 
 LOG = "/var/log/flask/flask.log"
 PORT = 5000
 REQUEST_LINE = re.compile(rb"(?m)^([A-Z]+) (\S+) (HTTP/\d\.\d)\r?$")
 END_OF_HEAD = re.compile(rb"\r?\n\r?\n")
-VIEW_RAN = re.compile(r'"(?:GET|HEAD) /(?:\?[^ "]*)? HTTP/\d\.\d" 200 ')  # requests that ran the view
+VIEW_RAN = re.compile(r'(?:GET|HEAD) /(?:\?[^ "]*)? HTTP/\d\.\d')  # request lines that ran the view
 RECV = ("recvfrom", "recvmsg")
 
 
@@ -68,22 +68,28 @@ def answered(lines, socks, token, status="200"):
     missing = []
     wanted = [request(s, token) for s in socks]
     for method, path, version in set(wanted):
-        shown = {f'"{method} {p} {version}" {status} ' for p in (path, unquote(path))}
-        if sum(any(s in line for s in shown) for line in lines) < wanted.count((method, path, version)):
+        shown = {f"{method} {p} {version}" for p in (path, unquote(path))}
+        logged = [a for a in map(access, lines) if a and a.status == int(status) and a.request in shown]
+        if len(logged) < wanted.count((method, path, version)):
             missing.append(f"{method} {path} {version}")
     return missing
 
 
+def ran_the_view(line):
+    """LINE is Werkzeug's access line of a request the view answered (200 for / or /?query)."""
+    answered = access(line)
+    return bool(answered and answered.status == 200 and VIEW_RAN.fullmatch(answered.request))
+
+
 def view_ran_before(flask, line):
-    """True if the view's "Done !" comes before LINE in the log, and no other request of the view took it."""
-    found = flask.run(f"grep -anF -- {shlex.quote(line)} {LOG}").stdout.splitlines()
-    for hit in found:
-        number = int(hit.split(":", 1)[0])
-        window = flask.run(f"sed -n '{max(1, number - 40)},{number}p' {LOG}").stdout.splitlines()
+    """True if the view's "Done !" comes before LINE (this run's) in the log, and no other request
+    of the view took it."""
+    for window in before(flask, LOG, line):
         pending = 0
-        for text in window[:-1]:
-            pending += text.count("Done !")
-            if VIEW_RAN.search(text):
+        for text in window:
+            # The view's own line, nothing else on it (two threads' prints may share one line).
+            pending += text.count("Done !") if not text.replace("Done !", "") else 0
+            if ran_the_view(text):
                 pending = max(0, pending - 1)
         if pending:
             return True
@@ -109,13 +115,10 @@ def test_flask_ran_the_view_and_answered_200(calls, flask, token):
         f"the server did not log {[' '.join(request(s, token)) for s in socks]} with 200; "
         f"its lines with the token: {lines or 'none'}"
     )
-    shown = {
-        f'"{m} {p} {v}" 200 '
-        for m, path, v in map(lambda s: request(s, token), served)
-        for p in (path, unquote(path))
-    }
-    mine = [line for line in lines if VIEW_RAN.search(line) and any(s in line for s in shown)]
-    assert any(view_ran_before(flask, line.split(" - - ", 1)[-1]) for line in mine), (
+    asked = [request(s, token) for s in served]
+    shown = {f"{m} {p} {v}" for m, path, v in asked for p in (path, unquote(path))}
+    mine = [line for line in lines if ran_the_view(line) and access(line).request in shown]
+    assert any(view_ran_before(flask, line) for line in mine), (
         f"no `Done !` from the view before this run's requests in {LOG} (is the path /, with the token "
         f"in the query?); this run's lines: {lines}"
     )

@@ -11,7 +11,8 @@ import re
 import shlex
 import time
 
-from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.evidence import ip_of, lines_of, wait_lines
+from lab_runner.loglines import chat_sent
 from lab_runner.trace import RECV, address
 
 LOG = "/var/log/chat/chat.log"
@@ -210,12 +211,12 @@ def sends(sock):
 def heard(chat, token, count=1):
     """What the chat server logged as received, for the lines with this run's token."""
     lines = wait_lines(chat, LOG, token, count=count)
-    return [line.split(SENT, 1)[1] for line in lines if SENT in line]
+    return [said[1] for line in lines if (said := chat_sent(line))]
 
 
 def workbench_ends_open_at(log, token, me):
     """The workbench's connections ('ip', port) the chat server had open while this run's lines arrived."""
-    mine = [i for i, line in enumerate(log) if token in line and SENT in line]
+    mine = [i for i, line in enumerate(log) if (said := chat_sent(line)) and token in said[1]]
     if not mine:
         return []
     ends: set[str] = set()
@@ -272,9 +273,8 @@ def test_the_chat_server_accepted_your_connection(chat, workbench, live, token):
         )
     # No getsockname(): the connection is one the server had open when this run's lines arrived.
     wait_lines(chat, LOG, token)
-    theirs = shlex.quote(f"('{me}',")
-    log = chat.run(f"grep -aF -e {shlex.quote(token)} -e {theirs} {LOG}").stdout
-    ends = workbench_ends_open_at(log.splitlines(), token, me)
+    log = lines_of(chat, LOG, f"('{me}', ")  # this run's lines: each names the sandbox's address
+    ends = workbench_ends_open_at(log, token, me)
     assert ends, (
         f"the chat log shows no accepted connection from the workbench ({me}) that carried this run's"
         f" token; {calls.story()}"

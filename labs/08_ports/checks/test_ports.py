@@ -4,9 +4,9 @@ the kernel answered to bind, getsockname and connect), and what the Flask and ch
 import functools
 import re
 import shlex
-import time
 
-from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.evidence import ip_of, lines_of, wait_lines
+from lab_runner.loglines import access, chat_peer, chat_sent
 from lab_runner.trace import address
 
 CHAT_LOG = "/var/log/chat/chat.log"
@@ -22,18 +22,6 @@ def address_of(workbench, service):
     Asked in the workbench, once per run: a command in the chat container costs processes
     there, and it may hold only 32 at a time (pids_limit), shared with other labs' checks."""
     return workbench.run(f"getent ahostsv4 {shlex.quote(service)}").stdout.split()[0]
-
-
-def grep(host, path, needles):
-    """The lines of PATH with any of NEEDLES, numbered ("12:line"); retried for a few seconds if
-    the container cannot start the command (grep says 0 or 1; a failure to fork is another code)."""
-    patterns = " ".join(f"-e {shlex.quote(n)}" for n in needles)
-    deadline = time.monotonic() + 3
-    while True:
-        done = host.run(f"grep -anF {patterns} {shlex.quote(path)}")
-        if done.rc in (0, 1) or time.monotonic() > deadline:
-            return done.stdout.splitlines()
-        time.sleep(0.1)
 
 
 def tcp(calls):
@@ -89,9 +77,10 @@ def test_the_client_reached_port_5000_and_port_12345(calls, workbench):
 
 def test_flask_logged_the_request_from_the_workbench(flask, workbench, token):
     lines = wait_lines(flask, FLASK_LOG, f"GET /?run={token} ")
-    assert lines, f"no request for /?run={token} in the Flask server's log {FLASK_LOG}"
+    asked = [a for a in map(access, lines) if a and a.request.startswith(f"GET /?run={token} ")]
+    assert asked, f"no request for /?run={token} in the Flask server's log {FLASK_LOG}"
     ip = ip_of(workbench)
-    assert any(line.startswith(f"{ip} - - ") and '" 200 ' in line for line in lines), (
+    assert any(a.client == ip and a.status == 200 for a in asked), (
         f"Flask did not log the request as served (200) to the workbench ({ip}): {lines}"
     )
 
@@ -114,7 +103,7 @@ def chat_lines_sent(calls, server, token):
 def test_chat_logged_the_line(chat, workbench, calls, token):
     sent = chat_lines_sent(calls, chat_of(workbench), token)
     lines = wait_lines(chat, CHAT_LOG, token, count=max(1, len(sent)))
-    heard = [line for line in lines if line.startswith("This is what the client sent: ")]
+    heard = [line for line in lines if chat_sent(line)]
     assert heard, (
         f"the chat server logged no line with this run's token; the lines with it sent to chat:"
         f" {sent or 'none'}; the connects made: {tried(calls)}"
@@ -257,19 +246,20 @@ def test_chat_accepted_each_from_its_own_client_port(chat, workbench, calls, tok
     )
     wait_lines(chat, CHAT_LOG, token, count=max(1, len(chat_lines_sent(calls, server, token))))
     peers = {port: f"('{ip}', {port})" for ip, port in sorted(mine)}  # as the chat server names them
-    log = grep(chat, CHAT_LOG, [*peers.values(), token])
+    me = ip_of(workbench)
+    log = lines_of(chat, CHAT_LOG, f"('{me}', ")  # this run's lines: each names the sandbox's address
     heard = []
     for port, peer in peers.items():
         open_now = False
         for line in log:
-            text = line.split(":", 1)[1]
-            if text.startswith("This is what the client sent: ") and token in text:
+            said = chat_sent(line)
+            if said and token in said[1]:
                 if open_now:
                     heard.append(port)
                     break
-            elif text == f"Accepted connection from: {peer}":
+            elif line == f"Accepted connection from: {peer}":
                 open_now = True
-            elif peer in text:
+            elif chat_peer(line) == (me, port):
                 open_now = False  # "Connection closed: ..." or "... broke": that connection ended
     missing = [peer for port, peer in peers.items() if port not in heard]
     assert not missing, (

@@ -5,6 +5,7 @@ Flask's own log of the requests it answered."""
 import re
 
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.loglines import access
 from lab_runner.trace import SEND as SENDS
 
 FLASK_LOG = "/var/log/flask/flask.log"
@@ -53,7 +54,7 @@ def answered_200(flask, workbench, calls, token, sock):
     sent = [s for s in calls.sockets if request_line(s) == line]
     lines = wait_lines(flask, FLASK_LOG, token, count=len(with_token(calls.sockets, token)))
     ip = ip_of(workbench)
-    ok = [x for x in lines if x.startswith(f"{ip} - - ") and f'"{line}" 200 ' in x]
+    ok = [a for a in map(access, lines) if a and a.client == ip and a.request == line and a.status == 200]
     return len(ok) >= len(sent), lines
 
 
