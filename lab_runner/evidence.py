@@ -27,7 +27,7 @@ WAIT = 3.0  # seconds: servers write their line a moment after the client is don
 SEEN: dict[tuple[str, str, str], list[str]] = {}
 
 
-def identity_of(host: testinfra.host.Host) -> Identity | None:
+def whose(host: testinfra.host.Host) -> Identity | None:
     """The run HOST was made for (None: a host of the project's own tests, which see every line)."""
     return getattr(host.backend, "identity", None)
 
@@ -46,7 +46,7 @@ def _grep(
 
 def lines_of(host: testinfra.host.Host, path: str, needle: str) -> list[str]:
     """The lines of log PATH on HOST that contain NEEDLE and came from HOST's run, once."""
-    return loglines.of(path, loglines.split(_grep(host, path, [needle])), identity_of(host))
+    return loglines.of(path, loglines.split(_grep(host, path, [needle])), whose(host))
 
 
 def wait_lines(
