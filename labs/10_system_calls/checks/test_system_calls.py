@@ -5,6 +5,7 @@ Flask's own log of the requests it answered."""
 import re
 
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.trace import RECV as RECVS
 from lab_runner.trace import SEND as SENDS
 
 FLASK_LOG = "/var/log/flask/flask.log"
@@ -80,11 +81,7 @@ def test_its_answer_was_read_to_the_end(calls, flask, token):
     assert socks, "no request with the token went out on a connected socket, so no answer could come back"
     seen = []
     for sock in socks:
-        got = [
-            c
-            for c in sock.calls
-            if c.name in ("recvfrom", "recvmsg", "read") and c.ret is not None and c.ret >= 0
-        ]
+        got = [c for c in sock.calls if c.name in RECVS and c.ret is not None and c.ret >= 0]
         status = got[0].data.split(b"\r\n", 1)[0] if got else b""
         if status.startswith(b"HTTP/1.") and b" 200 " in status + b" " and got[-1].ret == 0:
             return
