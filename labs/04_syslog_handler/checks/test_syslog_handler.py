@@ -89,8 +89,15 @@ def test_the_info_record_is_in_syslog_whole_tagged_lab4(rsyslog, calls, token):
     for datagram in info:
         if any(re.search(rf" {LAB4_TAG}", line) for line in whole_in(lines, datagram)):
             return
+    untagged = [str(d) for d in info if not re.match(LAB4_TAG, d.body)]
     raise AssertionError(
-        f"sent {[str(d) for d in info]}; no line in {SYSLOG} holds it whole, tagged lab4. "
+        (
+            f"the INFO record went out with no lab4 tag after its header: {untagged}; the handler puts"
+            " its ident there as it sends each record, so set handler.ident = 'lab4: ' before logging. "
+            if untagged
+            else ""
+        )
+        + f"Sent {[str(d) for d in info]}; no line in {SYSLOG} holds it whole, tagged lab4. "
         f"The lines with the token: {lines or 'none'}"
     )
 
