@@ -4,7 +4,7 @@ there, and a SO_ERROR read after a sleep is not told it came before the handshak
 
 from pathlib import Path
 
-from test_trace_forms import lab10_checks
+from lab_checks import load
 
 from lab_runner.trace import Trace, address
 
@@ -15,7 +15,7 @@ def judged(sent_first: bytes | None):
     """Lab 10's wait check on the one non-blocking connect of styles.trace that sent SENT_FIRST
     (None: the one that sent nothing), the other connects left out; its message, or "" if it passes."""
     trace = Trace.parse(LINES)
-    lab10 = lab10_checks()
+    lab10 = load("10_system_calls", "test_system_calls")
     waiting = [
         s for s in trace.of("AF_INET", "SOCK_STREAM") if any(c.errno == "EINPROGRESS" for c in s.calls)
     ]
