@@ -4,7 +4,7 @@ connected, which process sent and which received), and the socket file left in t
 import re
 import shlex
 
-from lab_runner.trace import Trace
+from lab_runner.trace import RECV, SEND, Trace  # every call that moves bytes: writev, readv...
 
 FORKS = ("clone", "clone3", "fork", "vfork")
 # strace shows the struct ucred it read: whole ({pid=1, uid=2, gid=3}) or as much as the buffer
@@ -107,7 +107,7 @@ def test_another_process_connected_to_that_file(calls, token):
 
 def test_the_token_went_from_the_client_process_to_the_server(calls, token):
     calls = followed(calls)
-    sent = [c.pid for s, _ in clients(calls, token) for c in by(s, ("sendto", "sendmsg", "write"), token)]
+    sent = [c.pid for s, _ in clients(calls, token) for c in by(s, SEND, token)]
     assert sent, (
         f"no connection to {path_of(token)} sent bytes with this run's token; "
         f"what the clients sent: {[s.sent for s, _ in clients(calls, token)]}"
@@ -115,7 +115,7 @@ def test_the_token_went_from_the_client_process_to_the_server(calls, token):
     conns = [conn for listener in listeners(calls, token) for conn in accepted(calls, listener)]
     assert conns, f"the server never accepted a connection on {path_of(token)}; {calls.story()}"
     process = processes(calls)
-    received = {process[c.pid] for conn in conns for c in by(conn, ("recvfrom", "recvmsg", "read"))}
+    received = {process[c.pid] for conn in conns for c in by(conn, RECV)}
     data = b"".join(d for conn in conns for d in conn.received)
     assert token.encode() in data, (
         f"the server's accepted connection(s) received {data[:300]!r}, without this run's token"
@@ -197,8 +197,8 @@ def pairs(calls):
 def crossings(calls, token, one, other, carrying=None):
     """(sender pid, receiver pid) where a process sent on ONE and another process received on OTHER."""
     process = processes(calls)
-    senders = {process[c.pid] for c in by(one, ("sendto", "sendmsg", "write"), carrying)}
-    receivers = {process[c.pid] for c in by(other, ("recvfrom", "recvmsg", "read"), carrying)}
+    senders = {process[c.pid] for c in by(one, SEND, carrying)}
+    receivers = {process[c.pid] for c in by(other, RECV, carrying)}
     return [(s, r) for s in senders for r in receivers if s != r]
 
 
