@@ -304,8 +304,9 @@ def test_each_message_arrived_as_its_own_line(chat, workbench, live, token):
     *ended, tail = stream.split(b"\n")
     if whole and tail.strip():
         raise AssertionError(
-            f"your client's last message had no '\\n' at the end: {tail.decode(errors='replace')!r} never"
-            f" became a line; the server, which reads lines, heard {len(got)} line(s): {got}"
+            f"what your client sent had no '\\n' at the end: {tail.decode(errors='replace')!r}"
+            + ("" if ended else " (and no '\\n' anywhere before it)")
+            + f"; the server, which reads lines, heard {len(got)} line(s): {got}"
         )
     mine = [line.rstrip(b"\r").decode("utf-8", "backslashreplace") for line in ended if line.strip()]
     missing = [text for text in mine if token not in text]
