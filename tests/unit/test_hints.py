@@ -140,3 +140,15 @@ def test_the_first_failing_check_names_the_crash():
     assert named[1].reason.startswith("your program crashed: TypeError: a bytes-like object is required")
     assert named[1].reason.endswith("; no line was sent")
     assert named_crash(results, "fine\n") == results
+
+
+def test_localhost_refused_where_the_lab_refuses_on_purpose_is_not_that_hint():
+    assert not hints.refused_at_home(AT_HOME.learners(), ["chat"], expected="connect fails with ECONNREFUSED")
+    port_0 = Trace.parse([
+        "22 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 4",
+        '22 bind(4, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+        '22 getsockname(4, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("127.0.0.1")},'
+        " [16]) = 0",
+        *AT_HOME_LINES,
+    ])  # fmt: skip
+    assert not hints.refused_at_home(port_0.learners(), ["flask"])  # its own port 0 listener, closed
