@@ -142,7 +142,8 @@ def test_a_socket_was_bound_to_an_abstract_name_with_the_token(calls, token):
             if files
             else ""
         )
-        + 'No Unix stream socket was bound to an abstract name (strace shows sun_path=@"...") with '
+        + ("No" if files else "no")
+        + ' Unix stream socket was bound to an abstract name (strace shows sun_path=@"...") with '
         f"this run's token, and listened; {binds_seen(calls)}"
     )
 
