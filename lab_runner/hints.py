@@ -16,7 +16,7 @@ import re
 
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab, Step
-from lab_runner.trace import RECV, Socket, Trace
+from lab_runner.trace import RECV, Socket, Trace, address
 
 ERRORS = {
     "ECONNREFUSED": "nothing listens on that address and port (the port picks the program: is it the"
@@ -56,10 +56,91 @@ def explain(sockets: list[Socket], expected: str = "", about_eof: bool = True) -
     return list(said.values())
 
 
-def for_step(lab: Lab, step: Step, results: list[CheckResult], trace: Trace) -> list[str]:
-    """The hints for LAB's failing STEP, whose checks came out as RESULTS, for a run that left TRACE."""
+LOOPBACK = ("127.", "::1", "localhost")
+# The last line of a Python traceback: "TypeError: a bytes-like object is required, not 'str'".
+RAISED = re.compile(r"^([A-Za-z_][\w.]*)(?::\s?(.*))?$")  # the first unindented line after the frames
+WHERE = re.compile(r'^  File "([^"]+)", line (\d+)')
+CRASHES = {
+    "EOFError": "input() found no terminal: under the runner your program has no keyboard to read, so"
+    " input() gets EOFError at once. Put what you would type into the program itself (a constant,"
+    " or LAB_TOKEN from os.environ)",
+    "TypeError": "a socket sends and receives bytes, not str: .encode() a str before send() or sendall(),"
+    " .decode() what recv() returns before treating it as text",
+}
+
+
+def crash(output: str) -> str | None:
+    """The exception that ended the program, with its line, from the traceback in OUTPUT, e.g.
+    "TypeError: a bytes-like object is required, not 'str' (exercise.py, line 12)"; None if none.
+
+    >>> crash('Traceback (most recent call last):\\n  File "ex.py", line 3, in <module>\\nEOFError: EOF')
+    'EOFError: EOF (ex.py, line 3)'
+    """
+    lines = output.splitlines()
+    # a line's end: input()'s prompt has no line end, so "your name: Traceback (most recent ..."
+    starts = [n for n, line in enumerate(lines) if line.endswith("Traceback (most recent call last):")]
+    if not starts:
+        return None
+    tail = lines[starts[-1] + 1 :]
+    raised = next((m for line in tail if not line[:1].isspace() and (m := RAISED.match(line))), None)
+    if raised is None:
+        return None
+    where = [m for line in tail if (m := WHERE.match(line))]
+    at = f" ({where[-1].group(1).rsplit('/', 1)[-1]}, line {where[-1].group(2)})" if where else ""
+    said = (raised.group(2) or "").strip()
+    return f"{raised.group(1)}{': ' + said if said else ''}{at}"
+
+
+def crashed(output: str) -> list[str]:
+    """A hint for a program that crashed: what ended it, and what that error usually means here."""
+    ended = crash(output)
+    if ended is None:
+        return []
+    kind = ended.split(":", 1)[0].split(" ", 1)[0].rsplit(".", 1)[-1]
+    why = CRASHES.get(kind)
+    if kind == "TypeError" and "bytes" not in ended:
+        why = None
+    said = f"your program crashed with {ended}, so nothing after that line ran"
+    return [said + (f": {why}." if why else ".")]
+
+
+def refused_at_home(sockets: list[Socket], services: list[str], expected: str = "") -> list[str]:
+    """A hint for a connect() to localhost that was refused where the program itself listened
+    nowhere on that port: inside the sandbox, localhost is the sandbox, not a server of the lab.
+    Not where the lab refuses on purpose (ECONNREFUSED in EXPECTED, its own text: lab 8)."""
+    if "ECONNREFUSED" in expected:
+        return []
+    own_ports = {  # the ports it bound, port 0's included (getsockname() tells which it got)
+        where[1]
+        for s in sockets
+        if isinstance(s.bound, tuple)
+        for where in [s.bound, *(address(c.args) for c in s.made("getsockname") if c.ret == 0)]
+        if isinstance(where, tuple)
+    }
+    for sock in sockets:
+        for call in sock.made("connect"):
+            where = address(call.args)
+            if (
+                call.errno == "ECONNREFUSED" and isinstance(where, tuple)
+                and where[0].startswith(LOOPBACK) and where[1] not in own_ports
+            ):  # fmt: skip
+                names = ", ".join(services) or "the lab's servers"
+                first = services[0] if services else "flask"
+                return [
+                    f"connect() to {where[0]}:{where[1]} was refused: inside the sandbox, localhost is the"
+                    f" sandbox itself, where nothing listens on port {where[1]}; the lab's servers are other"
+                    f" hosts, reached by name: {names} (e.g. connect(('{first}', {where[1]})))."
+                ]
+    return []
+
+
+def for_step(lab: Lab, step: Step, results: list[CheckResult], trace: Trace, output: str = "") -> list[str]:
+    """The hints for LAB's failing STEP, whose checks came out as RESULTS, for a run that left TRACE
+    and printed OUTPUT (a crash's traceback is the first thing to fix)."""
     failed = next((r for r in results if not r.passed), None)
     own = list(step.hints_of(failed.name)) if failed else []
     expected = " ".join(text for s in lab.steps for text in (s.goal, *s.hints))
     eof = bool(EOF_WORDS.search(" ".join((step.goal, *step.hints, *own))))
-    return list(dict.fromkeys([*own, *explain(trace.learners(), expected, eof), *step.hints]))
+    mine = trace.learners()
+    found = [*crashed(output), *refused_at_home(mine, list(lab.services), expected), *own]
+    return list(dict.fromkeys([*found, *explain(mine, expected, eof), *step.hints]))

@@ -81,14 +81,31 @@ def unname(text: str) -> tuple[str, dict[int, str]]:
 
 
 def address(args: str) -> str | tuple[str, int] | None:
-    """The socket address in a call's arguments: a path ("@name" if abstract), or (ip, port)."""
+    """The socket address in a call's arguments: a path ("@name" if abstract), or (ip, port).
+
+    "@" starts only an abstract name: a file whose name starts with "@" (strace: sun_path="@x",
+    quotes first) reads "./@x", the same file, so the two never compare equal. An IPv4 address
+    mapped into IPv6 (a dual-stack socket's peer, ::ffff:127.0.0.1) reads as the IPv4 one it is.
+
+    >>> address('{sa_family=AF_UNIX, sun_path=@"x"}'), address('{sa_family=AF_UNIX, sun_path="@x"}')
+    ('@x', './@x')
+    >>> address('{sa_family=AF_INET6, sin6_port=htons(9), sin6_flowinfo=htonl(0), '
+    ...         'inet_pton(AF_INET6, "::ffff:10.0.0.2", &sin6_addr), sin6_scope_id=0}')
+    ('10.0.0.2', 9)
+    """
     if found := re.search(r'sun_path=(@?)"((?:[^"\\]|\\.)*)"', args):
-        return found.group(1) + decode(found.group(2)).decode(errors="replace")
+        path = decode(found.group(2)).decode(errors="replace")
+        if found.group(1):
+            return "@" + path
+        return "./" + path if path.startswith("@") else path
     if found := re.search(
         r'sin6?_port=htons\((\d+)\), (?:sin_addr=inet_addr\("([^"]+)"\)|.*?inet_pton\(AF_INET6, "([^"]+)")',
         args,
     ):
-        return (found.group(2) or found.group(3), int(found.group(1)))
+        ip = found.group(2) or found.group(3)
+        if ip.lower().startswith("::ffff:") and "." in ip:
+            ip = ip[7:]  # v4-mapped: the peer is an IPv4 host, as its server logs it
+        return (ip, int(found.group(1)))
     if "sa_family=AF_UNIX" in args:
         return ""  # an unnamed Unix socket
     return None

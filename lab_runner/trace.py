@@ -89,6 +89,12 @@ class Call:
         return decode(found.group(1))
 
     @property
+    def unseen(self) -> int:
+        """Bytes the call moved that strace does not show: sendfile() copies from a file to the
+        socket inside the kernel, so its line has the count, never the bytes (.data is b"")."""
+        return self.ret if self.name == "sendfile" and self.ret and self.ret > 0 else 0
+
+    @property
     def cut(self) -> bool:
         """strace kept only the first bytes (STRING_BYTES, shown "..."...): .data is what moved, cut short."""
         if self.name in VECTORED:
@@ -132,6 +138,18 @@ class Socket:
     @property
     def received(self) -> list[bytes]:
         return [c.data for c in self.calls if self.receives(c) and c.ret is not None and c.ret >= 0]
+
+    @property
+    def unseen(self) -> int:
+        """How many bytes it sent that the trace cannot show (sendfile()'s): judge those by what
+        the other end heard."""
+        return sum(c.unseen for c in self.calls)
+
+    @property
+    def ended(self) -> bool:
+        """A read of it returned 0 bytes on a stream: the end of the stream, whichever call read it
+        (recv, recvmsg, os.read's read, readv...). A datagram of 0 bytes is no end, so only streams."""
+        return self.type != "SOCK_DGRAM" and any(c.name in RECV and c.ret == 0 for c in self.calls)
 
     def made(self, name: str) -> list[Call]:
         return [c for c in self.calls if c.name == name]

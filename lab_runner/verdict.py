@@ -8,6 +8,7 @@ never a failed step.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable
@@ -78,7 +79,7 @@ class LabResult:
 
     def hints(self, step: StepResult) -> list[str]:
         """STEP's hints for this run, in the order they are shown: they follow the evidence."""
-        return hints.for_step(self.lab, step.step, step.checks, self.exercise.calls)
+        return hints.for_step(self.lab, step.step, step.checks, self.exercise.calls, self.exercise.output)
 
     @property
     def verdict(self) -> str:
@@ -100,6 +101,7 @@ def judge(
 ) -> LabResult:  # fmt: skip
     """The LabResult, or StackError when a failure is the stack's: HEALTHY() raises it if the
     stack is unwell now, and a check that could not reach a container is the stack's too."""
+    results = named_crash(results, ran.output)
     result = LabResult(lab, token, ran, results, seconds, record or {})
     if result.passed:
         return result
@@ -108,6 +110,18 @@ def judge(
         if check.environment:
             raise stack.StackError(f"{lab.key}, {check.name}: {check.reason}")
     return result
+
+
+def named_crash(results: list[CheckResult], output: str) -> list[CheckResult]:
+    """RESULTS with the first failing check saying how the program ended, when a traceback did:
+    the learner reads that check's message first, and the crash is usually why it failed."""
+    ended = hints.crash(output)
+    first = next((n for n, r in enumerate(results) if not r.passed and not r.environment), None)
+    if ended is None or first is None:
+        return results
+    said = f"your program crashed: {ended}; {results[first].reason}"
+    named = dataclasses.replace(results[first], reason=said)
+    return [*results[:first], named, *results[first + 1 :]]
 
 
 def server_lines(

@@ -2,12 +2,19 @@
 
 Like rustlings' watch: it starts at LAB (default: the first lab not passed yet), shows the
 same report as `python -m lab_runner LAB` on every save, and once the lab passes, moves on to
-the next one. File events come from watchdog (inotify on Linux, FSEvents on macOS), so a save
-is seen at once, with no polling loop of ours. Ctrl-C stops it.
+the next one. Once every lab passes it stays open on the last one it checked: a learner keeps
+experimenting. Ctrl-C stops it.
+
+File events come from watchdog (inotify on Linux, FSEvents on macOS), so a save is usually
+seen at once. Where inotify never sees a save (WSL2's /mnt/c, NFS, some Docker Desktop mounts:
+the file changes beneath the kernel's view of that mount), a stat of the file every POLL
+seconds sees it anyway; and where no inotify observer can start at all, watchdog's polling one
+does the watching.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -15,18 +22,39 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
 
 from lab_runner import labs, learner, stack
 
 SETTLE = 0.05  # seconds: an editor's save can be several events (write, rename); take them as one
+POLL = 1.0  # seconds between two stats of the file: the fallback where no file event comes
 
 
 class Saved(FileSystemEventHandler):
-    """Sets .event when FILE is written, created or renamed into place."""
+    """Sets .event when FILE is written, created or renamed into place; .wait() also notices a
+    save no event told of, by the file's stat (a stat a second costs nothing)."""
 
     def __init__(self, file: Path) -> None:
         self.file = str(file)
         self.event = threading.Event()
+        self.seen = self.stamp()
+
+    def stamp(self) -> tuple[int, int, int] | None:
+        """What changes when the file is saved: its mtime, size and inode (an editor's rename)."""
+        try:
+            st = os.stat(self.file)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def wait(self, poll: float = POLL) -> None:
+        """Until the file is saved: an event at once, or, with none, a changed stat within POLL s."""
+        while not self.event.wait(poll) and self.stamp() == self.seen:
+            pass
+        time.sleep(SETTLE)
+        self.event.clear()
+        self.seen = self.stamp()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("modified", "created", "moved", "closed") and self.file in (
@@ -55,35 +83,48 @@ def check_and_show(lab: labs.Lab) -> bool:
     return result.passed
 
 
+def started_observer() -> BaseObserver:
+    """inotify's observer (or the platform's), or watchdog's polling one where it cannot start
+    (no inotify, or its limit of instances reached)."""
+    try:
+        observer = Observer()
+        observer.start()
+    except OSError as err:
+        print(
+            f"file events are not available here ({err.strerror or err}): checking the file for saves instead"
+        )
+        observer = PollingObserver(timeout=POLL)
+        observer.start()
+    return observer
+
+
 def main(name: str | None) -> int:
     lab = labs.resolve(name) if name else learner.next_lab()
+    done = lab is None  # every lab passes already: watch the last one, for experiments
     if lab is None:
-        print("every lab passes: nothing to watch (python -m lab_runner watch LAB watches one anyway)")
-        return 0
-    observer = Observer()
-    observer.start()
+        lab = labs.discover()[-1]
+        print(f"every lab passes: watching {lab.key} for your experiments (python -m lab_runner watch LAB)")
+    observer = started_observer()
     try:
-        while lab is not None:
+        while True:
             if not lab.exercise_path.exists():
                 raise labs.LabError(f"{lab.exercise_path} is missing (python -m lab_runner reset {lab.key})")
             saved = Saved(lab.exercise_path)
             watched = observer.schedule(saved, str(lab.folder), recursive=False)
             passed = check_and_show(lab)
-            while not passed:
-                saved.event.wait()
-                time.sleep(SETTLE)
-                saved.event.clear()
+            while not passed or done:  # every lab passes: keep checking each save, stay open
+                saved.wait()
                 passed = check_and_show(lab)
             observer.unschedule(watched)
             upcoming = learner.next_lab(lab)
-            if upcoming is not None:
-                print(
-                    f"\n{lab.key} passes. Next: {upcoming.key} · {upcoming.title} (watching it now)\n",
-                    flush=True,
-                )
+            if upcoming is None:
+                print(f"\nevery lab passes: well done. Still watching {lab.key}: save it to check again\n")
+                done = True
+                continue
+            print(
+                f"\n{lab.key} passes. Next: {upcoming.key} · {upcoming.title} (watching it now)\n", flush=True
+            )
             lab = upcoming
-        print("\nevery lab passes: well done")
-        return 0
     except KeyboardInterrupt:
         print("\nstopped watching")
         return 0

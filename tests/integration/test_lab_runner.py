@@ -308,6 +308,34 @@ def test_watch_checks_again_on_every_save_and_moves_on_when_the_lab_passes(own_l
         proc.wait(10)
 
 
+def test_watch_stays_open_once_every_lab_passes_and_checks_each_save(own_lab3):
+    STATE.write_text(json.dumps({lab.folder.name: {"ever_passed": True} for lab in labs.discover()}))
+    own_lab3.write_bytes(LAB3.solution_path.read_bytes())
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "lab_runner", "watch", "lab3"], cwd=stack.ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, env={**os.environ, "LAB_RUNNER_STATE": str(STATE)},
+    )  # fmt: skip
+    seen: list[str] = []
+
+    def read_until(text: str) -> None:
+        for line in proc.stdout:
+            seen.append(line)
+            if text in line:
+                return
+        raise AssertionError(f"watch ended before printing {text!r}: {''.join(seen)}")
+
+    try:
+        read_until("PASS: lab3 (all 2 steps)")
+        read_until("every lab passes: well done. Still watching lab3")
+        own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # the learner experiments on
+        read_until("FAIL: lab3 (1 of 2 steps passed; step 2 is next)")
+        assert proc.poll() is None  # still open
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        STATE.unlink(missing_ok=True)
+
+
 def test_a_wedged_engine_is_exit_2_within_its_timeout_not_a_hang(tmp_path):
     # An engine socket that accepts and never answers, like a wedged dockerd.
     path = str(tmp_path / "wedged.sock")

@@ -80,3 +80,75 @@ def test_reading_past_the_end_is_explained_only_for_a_step_about_the_end_of_the_
     assert hints.for_step(lab(), STEP, results("test_a"), SPIN) == ["step hint 1", "step hint 2"]
     about = dataclasses.replace(STEP, goal='stop reading once recv() returns b""')
     assert hints.for_step(lab(about), about, results("test_a"), SPIN)[0].startswith("recvfrom() returned 0")
+
+
+# Outputs and trace lines as real runs of lab 1 gave them (lab_runner lab1 --exercise ... --json).
+NO_ENCODE = (
+    'Traceback (most recent call last):\n  File "noencode.py", line 4, in <module>\n'
+    "    s.send(f\"hello-{token}\")\nTypeError: a bytes-like object is required, not 'str'\n"
+)
+NO_TERMINAL = (
+    'your name: Traceback (most recent call last):\n  File "eof.py", line 1, in <module>\n'
+    "EOFError: EOF when reading a line\n"
+)
+AT_HOME = Trace.parse([
+    "22 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3",
+    '22 connect(3, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("127.0.0.1")}, 16)'
+    " = -1 ECONNREFUSED (Connection refused)",
+])  # fmt: skip
+
+
+def test_a_crash_is_named_first_with_its_line_and_what_it_means_here():
+    said = hints.for_step(lab(), STEP, [CheckResult("test_a", 2, False)], Trace.parse([]), NO_ENCODE)
+    assert said[0].startswith("your program crashed with TypeError: a bytes-like object is required")
+    assert "(noencode.py, line 4)" in said[0] and ".encode()" in said[0]
+    eof = hints.for_step(lab(), STEP, [CheckResult("test_a", 2, False)], Trace.parse([]), NO_TERMINAL)
+    assert "EOFError" in eof[0] and "no terminal" in eof[0]  # the prompt has no line end before it
+    assert hints.crash("all went well\n") is None
+
+
+def test_localhost_refused_is_told_it_is_the_sandbox_not_the_server():
+    said = hints.for_step(lab(), STEP, [CheckResult("test_a", 2, False)], AT_HOME)
+    assert said[0].startswith("connect() to 127.0.0.1:5000 was refused: inside the sandbox, localhost is")
+    assert "connect(('flask', 5000))" in said[0]
+    elsewhere = hints.for_step(lab(), STEP, [CheckResult("test_a", 2, False)], REFUSED)
+    assert not any("localhost" in h for h in elsewhere)  # refused by another host: not this hint
+
+
+def test_localhost_refused_on_a_port_the_program_served_itself_is_not_that_hint():
+    served = Trace.parse([
+        "22 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 4",
+        '22 bind(4, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+        *AT_HOME_LINES,
+    ])  # fmt: skip
+    assert not hints.refused_at_home(served.learners(), ["flask"])
+
+
+AT_HOME_LINES = [
+    "22 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 3",
+    '22 connect(3, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("127.0.0.1")}, 16)'
+    " = -1 ECONNREFUSED (Connection refused)",
+]
+
+
+def test_the_first_failing_check_names_the_crash():
+    from lab_runner.verdict import named_crash
+
+    results = [CheckResult("test_0", 1, True), CheckResult("test_a", 2, False, "no line was sent")]
+    named = named_crash(results, NO_ENCODE)
+    assert named[0] == results[0]
+    assert named[1].reason.startswith("your program crashed: TypeError: a bytes-like object is required")
+    assert named[1].reason.endswith("; no line was sent")
+    assert named_crash(results, "fine\n") == results
+
+
+def test_localhost_refused_where_the_lab_refuses_on_purpose_is_not_that_hint():
+    assert not hints.refused_at_home(AT_HOME.learners(), ["chat"], expected="connect fails with ECONNREFUSED")
+    port_0 = Trace.parse([
+        "22 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = 4",
+        '22 bind(4, {sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+        '22 getsockname(4, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("127.0.0.1")},'
+        " [16]) = 0",
+        *AT_HOME_LINES,
+    ])  # fmt: skip
+    assert not hints.refused_at_home(port_0.learners(), ["flask"])  # its own port 0 listener, closed

@@ -49,3 +49,18 @@ def test_by_hand_sends_the_same_bytes_to_the_same_server(name, server):
 def test_bytes_literals_survive_any_quotes():
     for data in [b'it\'s "x" \\ \r\n\x00\xff', b"plain", b"'", b'"']:
         assert ast.literal_eval(ladder._literal(data)) == data
+
+
+def test_by_hand_sends_each_datagram_alone_and_reads_a_stream_to_its_end():
+    rec, d = record("lab3-solution")
+    datagrams = [e for e in rec["events"] if e["kind"] == "send"]
+    first = datagrams[0]["lane"]
+    code = shlex.split(ladder.by_hand(rec))[6]
+    assert code.count("s.send(") == len([e for e in datagrams if e["lane"] == first]) >= 2
+    stream = shlex.split(ladder.by_hand(record("lab1-solution")[0]))[6]
+    assert 'iter(lambda: s.recv(65536), b"")' in stream and "print(s.recv(" not in stream
+    assert "shutdown" in stream  # lab 1's first connection shut down its side: so does the line
+    rec = record("lab1-solution")[0]
+    lane = next(e["lane"] for e in rec["events"] if e["kind"] == "shutdown")
+    rec["events"] = [e for e in rec["events"] if not (e["lane"] == lane and e["kind"] == "shutdown")]
+    assert "shutdown" not in shlex.split(ladder.by_hand(rec))[6]  # a run with no shutdown(): none

@@ -2,9 +2,11 @@
 calls, recorded by strace), what came back on the same socket, and what the server logged."""
 
 import re
+import shlex
 
 from lab_runner.evidence import ip_of, wait_lines
 from lab_runner.loglines import access, werkzeug
+from lab_runner.trace import SEND
 
 LOG = "/var/log/flask/flask.log"
 PORT = 5000
@@ -12,17 +14,42 @@ PORT = 5000
 ANSWER_400 = re.compile(rb"Error code: 400|^HTTP/\d\.\d 400 ")
 
 
+_copied: dict[int, tuple[object, bytes]] = {}  # id(a sendfile call) -> (the call, the bytes it copied)
+
+
+def read_sendfiles(calls, workbench):
+    """The bytes each sendfile() copied to a socket, read from its file in the sandbox (strace shows
+    a sendfile's count, never its bytes). The file is the exercise's, so it could have changed
+    since: these bytes are believed only with Flask's log, which every step also checks."""
+    for call in calls.named("sendfile"):
+        if not call.unseen or _copied.get(id(call), (None,))[0] is call:
+            continue
+        parts = [p.strip() for p in call.args.split(",")]
+        path = call.ends.get(int(parts[1])) if len(parts) > 1 and parts[1].isdigit() else None
+        start = re.match(r"\[(\d+)\]", parts[2]) if len(parts) > 2 else None  # "[0] => [17]", or NULL
+        data = b""
+        if path and path.startswith("/") and start:
+            found = workbench.run(f"head -c {int(start.group(1)) + call.unseen} {shlex.quote(path)}")
+            data = found.stdout.encode("utf-8", "surrogateescape")[int(start.group(1)) :]
+        _copied[id(call)] = (call, data)
+
+
 def to_flask(calls, flask, token):
     """The exercise's TCP connections to the Flask server that sent this run's token."""
     where = (ip_of(flask), PORT)
     return [
         s for s in calls.of("AF_INET", "SOCK_STREAM")
-        if s.peer == where and token.encode() in b"".join(s.sent)
+        if s.peer == where and token.encode() in sent(s)
     ]  # fmt: skip
 
 
 def sent(sock):
-    return b"".join(sock.sent)
+    """What SOCK sent, sendfile()'s bytes included (read_sendfiles), in order."""
+    return b"".join(
+        _copied[id(c)][1] if c.name == "sendfile" and id(c) in _copied else c.data
+        for c in sock.calls
+        if c.name in SEND and c.ret is not None and c.ret >= 0
+    )
 
 
 def bare(calls, flask, token):
@@ -53,14 +80,17 @@ def request_line(sock):
     return sent(sock).split(b"\n", 1)[0].decode("iso-8859-1").rstrip("\r\n")
 
 
-def logged_as_bad(flask, socks, token, every=True):
+def logged_as_bad(flask, socks, token, every=True, among=None):
     """Which of SOCKS' request lines the server did not log as a bad request (with EVERY, each as
-    often as it was sent; else once is enough), and this run's log lines."""
+    often as it was sent by any of AMONG, the connections that sent the token: step 1's line
+    without its line end logs the same words as step 2's; else once is enough), and this run's
+    log lines."""
+    among = socks if among is None else among
     # Two lines per bad request: "code 400, message Bad request syntax ('...')" and '"..." 400 -'.
-    lines = wait_lines(flask, LOG, token, count=2 * (len(socks) if every else 1))
+    lines = wait_lines(flask, LOG, token, count=2 * (len(among) if every else 1))
     missing = []
     for line in {request_line(s) for s in socks}:
-        times = sum(request_line(s) == line for s in socks) if every else 1
+        times = sum(request_line(s) == line for s in among) if every else 1
         said = [werkzeug(got) for got in lines]
         syntax = sum(bool(s) and s[2] == f"code 400, message Bad request syntax ({line!r})" for s in said)
         answered = sum(bool(a) and a.request == line and a.status == 400 for a in map(access, lines))
@@ -69,13 +99,15 @@ def logged_as_bad(flask, socks, token, every=True):
     return missing if every or len(missing) == len({request_line(s) for s in socks}) else [], lines
 
 
-def test_the_articles_bytes_went_into_flasks_socket(calls, flask, token):
+def test_the_articles_bytes_went_into_flasks_socket(calls, flask, workbench, token):
+    read_sendfiles(calls, workbench)
     assert bare(calls, flask, token), (
         f"no connection to flask:{PORT} sent hello-{token} without a line end; {seen(calls, flask, token)}"
     )
 
 
-def test_flask_logged_them_as_a_bad_request(calls, flask, token):
+def test_flask_logged_them_as_a_bad_request(calls, flask, workbench, token):
+    read_sendfiles(calls, workbench)
     socks = bare(calls, flask, token)
     assert socks, (
         "the article's bytes were not sent (the step's first check), so the server could not log them"
@@ -88,7 +120,8 @@ def test_flask_logged_them_as_a_bad_request(calls, flask, token):
     )
 
 
-def test_a_line_ending_in_a_line_end_went_without_shutdown(calls, flask, token):
+def test_a_line_ending_in_a_line_end_went_without_shutdown(calls, flask, workbench, token):
+    read_sendfiles(calls, workbench)
     if line_ended(calls, flask, token):
         return
     socks = to_flask(calls, flask, token)
@@ -109,13 +142,14 @@ def test_a_line_ending_in_a_line_end_went_without_shutdown(calls, flask, token):
     )
 
 
-def test_the_400_answer_was_read_until_the_server_closed(calls, flask, token):
+def test_the_400_answer_was_read_until_the_server_closed(calls, flask, workbench, token):
+    read_sendfiles(calls, workbench)
     socks = line_ended(calls, flask, token)
     assert socks, "no line ending in a line end was sent without shutdown() (this step's first check)"
     told = []
     for s in socks:
         got = b"".join(s.received)
-        closed = any(c.ret == 0 for c in s.calls if c.name in ("recvfrom", "recvmsg"))
+        closed = s.ended  # a read of 0 bytes by any call: recv(), os.read(), recvmsg()...
         if ANSWER_400.search(got) and closed:
             return
         told.append(
@@ -128,10 +162,11 @@ def test_the_400_answer_was_read_until_the_server_closed(calls, flask, token):
     )
 
 
-def test_flask_logged_that_line_as_a_bad_request(calls, flask, token):
+def test_flask_logged_that_line_as_a_bad_request(calls, flask, workbench, token):
+    read_sendfiles(calls, workbench)
     socks = line_ended(calls, flask, token)
     assert socks, "no line ending in a line end was sent without shutdown() (this step's first check)"
-    missing, lines = logged_as_bad(flask, socks, token)
+    missing, lines = logged_as_bad(flask, socks, token, among=to_flask(calls, flask, token))
     assert not missing, (
         f"the server did not log {missing} as a bad request in {LOG}; "
         f"its lines with the token: {lines or 'none'}"

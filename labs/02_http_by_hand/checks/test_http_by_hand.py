@@ -13,7 +13,6 @@ PORT = 5000
 REQUEST_LINE = re.compile(rb"(?m)^([A-Z]+) (\S+) (HTTP/\d\.\d)\r?$")
 END_OF_HEAD = re.compile(rb"\r?\n\r?\n")
 VIEW_RAN = re.compile(r'(?:GET|HEAD) /(?:\?[^ "]*)? HTTP/\d\.\d')  # request lines that ran the view
-RECV = ("recvfrom", "recvmsg")
 
 
 def sent(sock):
@@ -191,7 +190,7 @@ def kept_open(calls, flask, token):
 def read_by_length(sock):
     """(whole, no_eof, what): the answer was read up to its Content-Length, and recv() never gave b''."""
     got = received(sock)
-    eof = any(c.ret == 0 for c in sock.calls if c.name in RECV)
+    eof = sock.ended
     end = END_OF_HEAD.search(got)
     length = re.search(rb"(?im)^content-length:\s*(\d+)\s*$", got[: end.start()] if end else b"")
     whole = bool(end and length and len(got) - end.end() >= int(length.group(1)))

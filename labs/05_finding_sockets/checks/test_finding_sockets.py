@@ -132,8 +132,18 @@ def test_after_removing_the_file_a_new_socket_bound_the_path(calls, token):
 
 
 def test_a_socket_was_bound_to_an_abstract_name_with_the_token(calls, token):
+    # A file named "@..." is the look-alike: ss shows an abstract name with "@", but bind() made
+    # a file there (strace: sun_path="@...", the quote first; the trace reads it "./@...").
+    files = [str(s.bound) for s in calls.of("AF_UNIX") if str(s.bound).startswith("./@") and token in s.bound]
     assert abstract_listeners(calls, token), (
-        'no Unix stream socket was bound to an abstract name (strace shows sun_path=@"...") with '
+        (
+            f"{files} is a file whose name starts with @, not an abstract name: an abstract name starts"
+            ' with a NUL byte, "\\0name" (ss and /proc/net/unix show that NUL as @). '
+            if files
+            else ""
+        )
+        + ("No" if files else "no")
+        + ' Unix stream socket was bound to an abstract name (strace shows sun_path=@"...") with '
         f"this run's token, and listened; {binds_seen(calls)}"
     )
 

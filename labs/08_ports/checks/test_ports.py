@@ -7,7 +7,7 @@ import shlex
 
 from lab_runner.evidence import ip_of, lines_of, wait_lines
 from lab_runner.loglines import access, chat_peer, chat_sent
-from lab_runner.trace import address
+from lab_runner.trace import SEND, address
 
 CHAT_LOG = "/var/log/chat/chat.log"
 FLASK_LOG = "/var/log/flask/flask.log"
@@ -44,7 +44,7 @@ def connected(sock):
             outcome = "ok" if call.ret == 0 else call.errno
         elif call.name == "getsockopt" and outcome in PENDING and (m := SO_ERROR.search(call.args)):
             outcome = "ok" if m.group(1) == "0" else m.group(1)
-        elif call.name in ("sendto", "sendmsg") and outcome in PENDING and call.ret and call.ret > 0:
+        elif call.name in SEND and outcome in PENDING and call.ret and call.ret > 0:
             outcome = "ok"
     return outcome
 

@@ -5,6 +5,7 @@ now, and where each recv() drew the line between messages on streams, datagrams 
 import re
 
 from lab_runner.evidence import once
+from lab_runner.trace import RECV, SEND
 
 # The exercise's AF_VSOCK probe, run again in the workbench: "ok" or the errno's name.
 PROBE = (
@@ -18,8 +19,7 @@ PROBE = (
 LAB_RUN = "/usr/local/bin/lab-run"  # traces every exercise; with --seccomp-bpf, see vsock_answer
 SIZE = re.compile(r'^\d+, (?:"(?:[^"\\]|\\.)*"(?:\.\.\.)?|0x[0-9a-f]+), (\d+)')
 UDP_MAX = 65507  # 65535 - 8 (UDP header) - 20 (IPv4 header)
-SENDS = ("sendto", "sendmsg", "write")
-RECVS = ("recvfrom", "recvmsg", "read")
+SENDS, RECVS = SEND, RECV  # every call that moves bytes (os.write, writev, readv too)
 
 
 def size_of(call):

@@ -6,6 +6,7 @@ import re
 
 from lab_runner.evidence import ip_of, wait_lines
 from lab_runner.loglines import access
+from lab_runner.trace import RECV as RECVS
 from lab_runner.trace import SEND as SENDS
 
 FLASK_LOG = "/var/log/flask/flask.log"
@@ -81,11 +82,7 @@ def test_its_answer_was_read_to_the_end(calls, flask, token):
     assert socks, "no request with the token went out on a connected socket, so no answer could come back"
     seen = []
     for sock in socks:
-        got = [
-            c
-            for c in sock.calls
-            if c.name in ("recvfrom", "recvmsg", "read") and c.ret is not None and c.ret >= 0
-        ]
+        got = [c for c in sock.calls if c.name in RECVS and c.ret is not None and c.ret >= 0]
         status = got[0].data.split(b"\r\n", 1)[0] if got else b""
         if status.startswith(b"HTTP/1.") and b" 200 " in status + b" " and got[-1].ret == 0:
             return
@@ -148,9 +145,33 @@ def after_connect(calls, sock):
     return calls.calls.index(started), [calls.calls.index(c) for c in asked]
 
 
-def settimeout_made(waited):
-    """Python's own wait inside connect() on a socket with a timeout: poll(POLLOUT|POLLERR)."""
-    return waited and all(events == "POLLOUT|POLLERR" for _, events in waited)
+def settimeout_made(calls, sock, waited):
+    """Whether the trace shows settimeout(), not only a wait that looks like its: Python's wait
+    inside connect() on a socket with a timeout is poll(POLLOUT|POLLERR), which a program may
+    also ask itself; but under a timeout Python polls again before every send, so the first send
+    after the connect comes right after a poll() asking POLLOUT of that one descriptor, with the
+    socket's mode never set again (ioctl FIONBIO, fcntl) in between. A program that waited itself
+    sends without that second wait (or put the socket back into blocking mode first)."""
+    if not waited or any(events != "POLLOUT|POLLERR" for _, events in waited):
+        return False
+    started = next(c for c in sock.calls if c.errno == "EINPROGRESS")
+    first_send = next((c for c in sock.calls[sock.calls.index(started) :] if c.name in SENDS), None)
+    if first_send is None:
+        return False
+    begin, end = calls.calls.index(started), calls.calls.index(first_send)
+    mine = {id(c) for c in sock.calls}
+    touching = [
+        c for c in calls.calls[begin + 1 : end]
+        if c.pid == sock.pid and (id(c) in mine or re.search(rf"\{{fd={sock.fd}, ", c.args))
+    ]  # fmt: skip
+    if any(c.name in ("ioctl", "fcntl") for c in touching):
+        return False
+    last = touching[-1] if touching else None
+    return bool(
+        last
+        and last.name in ("poll", "ppoll")
+        and re.match(rf"\[\{{fd={sock.fd}, events=POLLOUT\}}\], 1,", last.args)
+    )
 
 
 def test_your_program_waited_until_the_socket_was_writable(calls, flask):
@@ -162,24 +183,29 @@ def test_your_program_waited_until_the_socket_was_writable(calls, flask):
         if not reads:
             told.append("no getsockopt(SOL_SOCKET, SO_ERROR) after the connect() (the next check)")
             continue
+        timed = settimeout_made(calls, sock, waits_for_writing(calls, sock, started, reads[-1]))
         for asked in reads:  # SO_ERROR read once the wait said writable (reading it earlier too is harmless)
-            waited = waits_for_writing(calls, sock, started, asked)
-            if waited and not settimeout_made(waited):
+            if waits_for_writing(calls, sock, started, asked) and not timed:
                 return
-        waited = waits_for_writing(calls, sock, started, reads[-1])
-        if waited:
+        if timed:
             told.append(
-                "the only wait was Python's own, inside socket.connect(), because the socket had a"
-                " settimeout(): poll(POLLOUT|POLLERR), then SO_ERROR, then connect() returned as if it"
-                " blocked. This step is that wait written by you: setblocking(False), connect_ex() (or"
-                " connect() and its BlockingIOError), then select/poll/selectors until it is writable (a"
-                " poll() of your own that asks exactly POLLOUT|POLLERR looks like Python's: ask POLLOUT)"
+                "the only wait was Python's own, because the socket had a settimeout(): inside"
+                " socket.connect(), poll(POLLOUT|POLLERR) then SO_ERROR, and again a poll(POLLOUT) before"
+                " each send. This step is that wait written by you: setblocking(False), connect_ex() (or"
+                " connect() and its BlockingIOError), then select/poll/selectors until it is writable"
             )
             continue
         other = [str(c) for c in calls.calls[started : reads[-1]] if c.name in WAITS]
+        connected, first_read = calls.calls[started], calls.calls[reads[0]]
+        gap = (
+            f" {first_read.at - connected.at:.3f} s after the connect()"
+            if first_read.at is not None and connected.at is not None
+            else ""
+        )
         told.append(
-            "SO_ERROR was read without waiting for the socket to become writable: straight after"
-            " EINPROGRESS it reads 0 only because the handshake has not ended yet, not because it succeeded"
+            f"SO_ERROR was read{gap} without waiting for the socket to become writable: SO_ERROR reads 0"
+            " while the handshake is still going too, so without that wait its 0 does not say the"
+            " connection succeeded; a sleep is not that wait (select/poll/selectors asking for writable is)"
             + (f"; the waits in between did not see fd {sock.fd} writable: {other}" if other else "")
         )
     raise AssertionError("; ".join(dict.fromkeys(told)))
