@@ -243,6 +243,18 @@ class Exchange:
         }  # fmt: skip
 
 
+def seen_from(ex: ExerciseResult, ips: dict[str, str]) -> tuple[str, set[int]]:
+    """The sandbox's own address and the ports it used towards the services at IPS, as its packets
+    tell (what the servers' logs name): enough to find the run's lines before its Exchange is
+    built, once, from the run's final result."""
+    services = set(ips.values())
+    packets = capture.parse(ex.packets)
+    own = sorted({p.src[0] for p in packets if p.src[0] not in services} - {""})
+    own = [ip for ip in own if not ip.startswith("127.")]
+    ports = {p.src[1] for p in packets if p.dst[0] in services and p.src[0] not in services}
+    return (own[0] if own else ""), ports
+
+
 def _ends(event: dict) -> set:
     return {event.get("from"), event.get("to"), event.get("conn"), event.get("of")} - {None}
 

@@ -16,7 +16,6 @@ import html as h
 import json
 from pathlib import Path
 
-from lab_runner import pins
 from lab_runner.paths import atomic_write
 from lab_runner.report import readable
 from lab_runner.verdict import LabResult
@@ -42,9 +41,7 @@ FOLLOW = """<script>
 
 
 def _data(result: LabResult) -> dict:
-    pinned = pins.pins(result)
-    first = result.first_failing
-    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    pinned, failing = result.decided.pins, result.decided.failing_check
     return {
         "lab": result.lab.key,
         "token": result.token,
@@ -53,7 +50,7 @@ def _data(result: LabResult) -> dict:
             {
                 "name": c.name, "title": readable(c.name), "step": c.step, "passed": c.passed,
                 "reason": c.reason, "events": pinned.get(c.name, ([], None))[0],
-                "marked": pinned.get(c.name, ([], None))[1] if c is failing else None,
+                "marked": pinned.get(c.name, ([], None))[1] if c.name == failing else None,
             }
             for c in result.checks
         ],
@@ -62,8 +59,7 @@ def _data(result: LabResult) -> dict:
 
 def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
     marks = {c["name"]: c for c in data["checks"]}
-    first = result.first_failing
-    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    decided = result.decided
     out = ['<ol class="steps">']
     for step in result.steps:
         word = "PASS" if step.passed else "FAIL"
@@ -73,16 +69,16 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
         for check in step.checks:
             mark = marks[check.name]
             links = "".join(f'<a data-ev="{i}">#{i}</a>' for i in mark["events"][:12])
-            css = ("pass" if check.passed else "fail") + (" first" if check is failing else "")
+            first = check.name == decided.failing_check
+            css = ("pass" if check.passed else "fail") + (" first" if first else "")
             out.append(f'<li class="check {css}" data-check="{check.name}">{"✓" if check.passed else "✗"} '
                        f'{h.escape(readable(check.name))}<span class="evs">{links}</span></li>')  # fmt: skip
         out.append("</ul>")
-        if first is not None and step.number == first.number:
+        if step.number == decided.failing_step:
             told = [f"<b>expected</b>{h.escape(' '.join(step.step.goal.split()))}"]
             told += [f"<b>observed</b>{h.escape(c.reason)}" for c in step.checks if not c.passed]
-            hints = step.step.hints
-            for n in range(max(1, min(hints_shown, len(hints)))):
-                told.append(f"<b>hint {n + 1}/{len(hints)}</b>{h.escape(hints[n])}")
+            for label, hint in decided.hint_lines(hints_shown):
+                told.append(f"<b>{label}</b>{h.escape(hint)}")
             unmarked = [c for c in step.checks if not c.passed and not marks[c.name]["events"]]
             if unmarked:
                 told.append(
@@ -132,7 +128,7 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
     data = _data(result)
     record = result.exchange
     ex = result.exercise
-    status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
+    status = result.decided.ran
     verdict = "pass" if result.passed else "fail"
     note = record.get("capture") or ""
     if record.get("left_out"):
@@ -155,7 +151,7 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
 <header><h1>{h.escape(title)}</h1>
 <div class="meta">run {h.escape(result.token)} · {h.escape(ex.file)}: {h.escape(status)},
  {ex.seconds:.2f} s</div>
-<div class="verdict {verdict}">{h.escape(result.verdict)}</div></header>
+<div class="verdict {verdict}">{h.escape(result.decided.status)}</div></header>
 <main>
 <h2>Steps</h2>
 {_steps(result, data, hints_shown)}

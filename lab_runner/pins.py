@@ -7,7 +7,10 @@ and read. Its name narrows the calls down (a check about closing looks at close(
 about accepting at accept()). The first failing check is marked at the event its reason
 quotes, else at the last event it looked at; with none, the evidence is missing altogether.
 
-    >>> pins(result)   # {"test_flask_logged_them_as_a_bad_request": ([12, 13], 13), ...}   # doctest: +SKIP
+    >>> pins(lab, token, checks, record, "test_flask_...")  # doctest: +SKIP
+    {"test_flask_logged_them_as_a_bad_request": ([12, 13], 13), ...}
+
+decision.py calls it once per run; the views show what it found.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import functools
 import inspect
 
 from lab_runner import checks
+from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab
-from lab_runner.verdict import LabResult
 
 SERVERS = {"flask", "chat", "rsyslog"}
 # Words of a check's name that say it judges what a server wrote (else a server's host may
@@ -51,16 +54,16 @@ def _about(name: str) -> set[str]:
     return {"send", "connect", "error"}
 
 
-def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
-    """check name -> (the ids of the events it judged, the id marked for the first failing check)."""
-    record = result.exchange
+def pins(
+    lab: Lab, token: str, results: list[CheckResult], record: dict, failing: str | None
+) -> dict[str, tuple[list[int], int | None]]:
+    """check name -> (the ids of the events it judged, the id marked for FAILING, the first
+    failing check)."""
     events = record.get("events", [])
     kind_of = {lane["id"]: lane["kind"] for lane in record.get("lanes", [])}
-    params = _parameters(str(result.lab.folder), result.lab)
-    first = result.first_failing
-    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    params = _parameters(str(lab.folder), lab)
     out: dict[str, tuple[list[int], int | None]] = {}
-    for check in result.checks:
+    for check in results:
         given = params.get(check.name, set())
         judged: list[dict] = []
         servers = given & SERVERS
@@ -70,7 +73,7 @@ def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
             kinds = _about(check.name)
             mine = [e for e in events if kind_of.get(e["lane"]) == "socket" and e["kind"] in kinds]
             moved = [e for e in mine if e["kind"] in ("send", "recv")]
-            tokened = [e for e in moved if result.token in e["bytes"]]
+            tokened = [e for e in moved if token in e["bytes"]]
             judged += [e for e in mine if e not in moved or e in tokened] if tokened else mine
         elif "workbench" in given:  # a server lab's checks, as clients of the learner's server
             judged += [
@@ -78,7 +81,7 @@ def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
             ]
         ids = sorted({e["id"] for e in judged})
         marked = None
-        if check is failing and ids:
+        if check.name == failing and ids:
             quoted = sorted((e for e in judged if _quoted(e, check.reason)), key=lambda e: e["id"])
             heard = [e for e in quoted if e["kind"] == "log"]  # what the server heard tells most
             marked = (heard or quoted)[-1]["id"] if quoted else ids[-1]

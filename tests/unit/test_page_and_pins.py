@@ -7,13 +7,13 @@ import re
 import pytest
 from recorded_runs import NAMES, lab_result
 
-from lab_runner import page, pins
+from lab_runner import page
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_pins_name_events_of_the_record_and_only_the_first_failing_check_is_marked(name):
     result = lab_result(name)
-    pinned = pins.pins(result)
+    pinned = result.decided.pins
     ids = {e["id"] for e in result.exchange["events"]}
     assert set(pinned) == {c.name for c in result.checks}
     assert all(set(events) <= ids for events, _ in pinned.values())
@@ -31,7 +31,7 @@ def test_pins_name_events_of_the_record_and_only_the_first_failing_check_is_mark
 )  # fmt: skip
 def test_the_first_failing_check_is_marked_where_the_evidence_went_another_way(name, kind, says):
     result = lab_result(name)
-    (at,) = [at for _, at in pins.pins(result).values() if at is not None]
+    (at,) = [at for _, at in result.decided.pins.values() if at is not None]
     event = result.exchange["events"][at]
     assert event["kind"] == kind and says in (event.get("bytes") or event.get("text") or "")
 
