@@ -76,14 +76,55 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
         ratio = [difflib.SequenceMatcher(None, sent, heard_text).ratio() for sent in lines]
         first = last = ratio.index(max(ratio))  # ties: the earliest
     i, best = sends[cursor + first]
-    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == best["lane"]
-               and e["length"] and e["t"] >= sends[cursor + last][1]["t"]]  # fmt: skip
-    event.update(t=min(carried, default=sends[cursor + last][1]["t"]), of=best["lane"], answers=i)
+    t = _arrived(ex, best["lane"], sends[cursor + last][1]["t"])
+    if service == "flask":  # Werkzeug logs once it has read the whole request: place it after that
+        t, placed = _request_end(ex, best, t)
+        event["placed"] = placed
+    event.update(t=t, of=best["lane"], answers=i)
     sent = lines[first]
     event["diff"] = {"sent": sent, "heard": heard_text, "at": first_difference(sent, heard_text)}
     pick = cursor + last
     # Werkzeug writes a request's error line, then the line that ends it ('"..." 400 -').
     return pick if service == "flask" and not serverlogs.ends_request(line) else pick + 1
+
+
+def _arrived(ex: Any, lane: str, sent_at: float) -> float:
+    """When bytes LANE sent at SENT_AT reached the wire: the first data packet from it at or
+    after then (tcpdump's clock, to the microsecond), else the send itself."""
+    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == lane
+               and e["length"] and e["t"] >= sent_at]  # fmt: skip
+    return min(carried, default=sent_at)
+
+
+# How a request ends, in the escaped bytes: an HTTP request at its empty line, anything else
+# (the article's `hello`) at its line end; with neither, at the end of the stream.
+HTTP_END = ("\\r\\n\\r\\n", "\\n\\n")
+LINE_END = ("\\n",)
+
+
+def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
+    """Flask's line answers a request that began with the send FIRST: when did its last byte
+    arrive? Its log's clock has whole seconds, so the line is placed by its cause: after that
+    byte (lab 2: not after the request line's piece, 0.3 s before the empty line was sent)."""
+    lane = first["lane"]
+    mine = sorted((e for e in ex.events if e["lane"] == lane and e["t"] >= first["t"]), key=lambda e: e["t"])
+    text = ""
+    ends = HTTP_END if " HTTP/" in first["bytes"].split("\\n", 1)[0] else LINE_END
+    for e in mine:
+        if e["kind"] == "send":
+            text += e["bytes"]
+            if any(end in text for end in ends):
+                at = max(t, _arrived(ex, lane, e["t"]))
+                what = "the empty line that ends the request" if ends is HTTP_END else "the line end"
+                return at, f"by cause: after {what} reached the server (Flask's log has whole seconds)"
+        elif e["kind"] in ("shutdown", "close"):
+            fin = [p["t"] for p in ex.events if p["kind"] == "packet" and p["from"] == lane
+                   and "FIN" in (p.get("flags") or "") and p["t"] >= e["t"]]  # fmt: skip
+            return max(t, min(fin, default=e["t"])), (
+                f"by cause: after the end of the stream ({e['kind']}()) reached the server, as no"
+                " line end came (Flask's log has whole seconds)"
+            )
+    return t, "by cause: after the bytes it quotes reached the server (Flask's log has whole seconds)"
 
 
 def _line(sent: str, service: str) -> str:

@@ -133,6 +133,7 @@
     if (e.bytes !== undefined) rows.push(["bytes", e.bytes + (e.cut ? "   (the first " + rec.limit + " of " + e.size + ")" : "")]);
     if (e.kind === "packet") rows.push(["packet", [e.src + " → " + e.dst, e.proto, e.flags, "seq " + e.seq, "ack " + e.ack, "length " + e.length].join("  ")]);
     if (e.text) rows.push(["line", e.text]);
+    if (e.placed) rows.push(["placed", e.placed]);
     if (e.repeat) rows.push(["repeated", e.repeat + " times, until " + e.until.toFixed(3) + " s"]);
     if (e.diff) rows.push(["diff", diffText(e.diff)]);
     (pinned[e.id] || []).forEach((c) => rows.push([c.passed ? "PASS" : "FAIL", c.title + (c.reason ? ": " + c.reason : "")]));
