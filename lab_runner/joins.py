@@ -10,6 +10,7 @@ sent against what was heard, with the first difference (the caret).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from lab_runner import serverlogs
@@ -83,9 +84,52 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
     event.update(t=t, of=best["lane"], answers=i)
     sent = lines[first]
     event["diff"] = {"sent": sent, "heard": heard_text, "at": first_difference(sent, heard_text)}
+    if service == "rsyslog" and (read := syslog_header(sent)):
+        # The header is rsyslog's to read, not a loss: diff what it kept against the message after it.
+        header, meaning, body = read
+        event["diff"].update(sent=body, at=first_difference(body, heard_text), header=header, read=meaning)
     pick = cursor + last
     # Werkzeug writes a request's error line, then the line that ends it ('"..." 400 -').
     return pick if service == "flask" and not serverlogs.ends_request(line) else pick + 1
+
+
+FACILITIES = [
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    *(f"local{n}" for n in range(8)),
+]
+SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"]
+PRI = re.compile(r"<(\d{1,3})>")
+
+
+def syslog_header(sent: str) -> tuple[str, str, str] | None:
+    """A datagram's <PRI> header as rsyslog reads it, and the message after it (less the NUL
+    SysLogHandler ends it with, which rsyslog drops too), or None when it has none (the
+    article's bare stars: rsyslog then takes what it can for a header, and that is a loss).
+
+    >>> syslog_header("<132>lab3: hi\\\\x00")
+    ('<132>', 'local0.warning', 'lab3: hi')
+    """
+    found = PRI.match(sent)
+    if not found or int(found.group(1)) >= 8 * len(FACILITIES):
+        return None
+    pri = int(found.group(1))
+    body = sent[found.end() :].removesuffix("\\x00")
+    return found.group(0), f"{FACILITIES[pri >> 3]}.{SEVERITIES[pri & 7]}", body
 
 
 def _arrived(ex: Any, lane: str, sent_at: float) -> float:

@@ -146,7 +146,8 @@
   }
   function diffText(d) {
     const caret = d.at === null ? "(the same)" : " ".repeat(d.at + 7) + "^ first difference, at character " + d.at;
-    return "sent:  " + d.sent + "\nheard: " + d.heard + "\n" + caret;
+    const header = d.header ? "header: " + d.header + " = " + d.read + " (read by the server, not kept)\n" : "";
+    return header + "sent:  " + d.sent + "\nheard: " + d.heard + "\n" + caret;
   }
 
   // #nopackets in the address: start with the packets hidden (the calls and lines alone).

@@ -89,10 +89,14 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
     return "\n".join(out + ["</ol>"])
 
 
-def _diffs(record: dict) -> str:
-    joined = [e for e in record.get("events", []) if e.get("diff")]
+def _diffs(result: LabResult) -> str:
+    joined = [e for e in result.exchange.get("events", []) if e.get("diff")]
     if not joined:
         return ""
+    # Red only where a failing check judged the line: a passing run's difference (lab 3's two
+    # stars, taken for a header) is the lesson, not a fault.
+    failing = {c.name for c in result.checks if not c.passed}
+    blamed = {i for name, (ids, _) in result.decided.pins.items() if name in failing for i in ids}
     differ = [e for e in joined if e["diff"]["at"] is not None]
     same = [e for e in joined if e["diff"]["at"] is None]
     out = ["<h2>Bytes: what was sent, and what the server heard</h2>"]
@@ -104,12 +108,17 @@ def _diffs(record: dict) -> str:
         pad = " " * (d["at"] + len(heard))
         head = f"{e['lane']} #{e['id']}, {'passed on' if relay else 'heard'}, answering #{e.get('answers')}"
         head += f" on {e.get('of') or '?'}"
+        if d.get("header"):
+            head += f"\nheader: {d['header']}, read by {e['lane']} as {d['read']} (a header, not a loss)"
+        caret = f'<span class="caret {"bad" if e["id"] in blamed else "seen"}">'
         out.append(f'<pre class="diff" data-ev="{e["id"]}">{h.escape(head)}\n'
                    f"{said}{h.escape(sent)}\n{heard}{h.escape(d['heard'])}\n"
-                   f'<span class="caret">{pad}^ the first difference, at {d["at"]}</span></pre>')  # fmt: skip
+                   f"{caret}{pad}^ the first difference, at {d['at']}</span></pre>")  # fmt: skip
     if same:
         links = " ".join(f'<a data-ev="{e["id"]}">#{e["id"]}</a>' for e in same[:20])
-        out.append(f'<p class="same">{len(same)} line(s) heard or passed on just as sent: {links}</p>')
+        read = sorted({f"{d['header']} = {d['read']}" for d in (e["diff"] for e in same) if d.get("header")})
+        after = h.escape(f" (after the header the server read: {', '.join(read)})" if read else "")
+        out.append(f'<p class="same">{len(same)} line(s) heard or passed on just as sent{after}: {links}</p>')
     return "\n".join(out)
 
 
@@ -155,7 +164,7 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
 <main>
 <h2>Steps</h2>
 {_steps(result, data, hints_shown)}
-{_diffs(record)}
+{_diffs(result)}
 <h2 id="exchange">The exchange</h2>
 <div class="legend">Columns: your program's sockets (pid and descriptor), the wire (packets tcpdump saw in
 the sandbox), the servers (their log lines for this run) and other ends. Rows in time order, seconds since
