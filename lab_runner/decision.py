@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lab_runner import hints, pins
+from lab_runner import hints, lessons, pins
 from lab_runner.checks import CheckResult
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.labs import Lab
@@ -38,6 +38,8 @@ class Decision:
     """Every failing step's hints (the JSON and JUnit give each failing step its first)."""
     pins: dict[str, tuple[list[int], int | None]] = field(default_factory=dict)
     """check -> (the ids of the exchange's events it judged, the id marked where it went wrong)."""
+    lessons: dict[int, list[int | None]] = field(default_factory=dict)
+    """step -> the ids of its lesson's events (lab.toml's `lesson`), None where this run has none."""
 
     def hint_lines(self, asked: int = 1) -> list[tuple[str, str]]:
         """The hints shown when the learner asked for ASKED: at least one, at most all, labelled."""
@@ -70,6 +72,7 @@ def decide(lab: Lab, token: str, ex: ExerciseResult, results: list[CheckResult],
         if not ok
     }
     check = next((c for c in by_step[failing - 1] if not c.passed), None) if failing else None
+    found = lessons.match(lab, record)
     total = len(lab.steps)
     if passed:
         status = f"PASS: {lab.key} (all {total} steps)"
@@ -83,5 +86,7 @@ def decide(lab: Lab, token: str, ex: ExerciseResult, results: list[CheckResult],
     return Decision(
         passed=passed, status=status, ran=ran_line(lab, ex), failing_step=failing,
         failing_check=check.name if check else None, hints=step_hints.get(failing or 0, ()),
-        step_hints=step_hints, pins=pins.pins(lab, token, results, record, check.name if check else None),
+        step_hints=step_hints, lessons=found,
+        pins=pins.pins(lab, token, results, record, check.name if check else None,
+                       lessons.step_lanes(record, found)),
     )  # fmt: skip

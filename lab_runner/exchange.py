@@ -15,7 +15,7 @@ The text report, the JSON document and the page are views of this one record.
 
 from __future__ import annotations
 
-from lab_runner import capture, joins, serverlogs
+from lab_runner import capture, joins, serverlogs, waits
 from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.strace_text import address
@@ -45,6 +45,7 @@ class Exchange:
             self._socket_lane(sock)
         self.lanes["wire"] = {"id": "wire", "kind": "wire", "label": "wire (packets)"}
         self._calls()
+        waits.add(self)
         self._packets()
         joins.join_relays(self)
 
@@ -61,8 +62,8 @@ class Exchange:
         kind = {"SOCK_STREAM": "stream", "SOCK_DGRAM": "datagram", "SOCK_SEQPACKET": "seqpacket"}
         label = f"fd {sock.fd} · {sock.family.removeprefix('AF_')} {kind.get(sock.type, sock.type)}"
         self.lanes[lane_id] = {
-            "id": lane_id, "kind": "socket", "label": label, "base": base,
-            "pid": sock.pid, "fd": sock.fd, "family": sock.family, "type": sock.type,
+            "id": lane_id, "kind": "socket", "label": label, "base": base, "pid": _user(sock),
+            "made_by": sock.pid, "fd": sock.fd, "family": sock.family, "type": sock.type,
         }  # fmt: skip
         self.sock_lane[id(sock)] = lane_id
 
@@ -272,6 +273,14 @@ def _runs(order: list[int], events: list[dict]) -> list[int]:
             continue
         out.append(i)
     return out
+
+
+def _user(sock: Socket) -> int:
+    """The process that used SOCK: the one that moved its bytes (lab 7: the child, for its end of
+    a socketpair made before fork()), else the one that made it."""
+    movers = [c.pid for c in sock.calls if c.name in SEND or c.name in RECV or c.name.startswith("accept")]
+    movers = movers or [c.pid for c in sock.calls if c.name not in ("close", "socket", "socketpair")]
+    return max(set(movers), key=movers.count) if movers else sock.pid
 
 
 def _resolver(sock: Socket) -> bool:

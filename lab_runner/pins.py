@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 
-from lab_runner import checks
+from lab_runner import checks, lessons
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab
 
@@ -55,10 +55,12 @@ def _about(name: str) -> set[str]:
 
 
 def pins(
-    lab: Lab, token: str, results: list[CheckResult], record: dict, failing: str | None
-) -> dict[str, tuple[list[int], int | None]]:
+    lab: Lab, token: str, results: list[CheckResult], record: dict, failing: str | None,
+    own: dict[int, set[str]] | None = None,
+) -> dict[str, tuple[list[int], int | None]]:  # fmt: skip
     """check name -> (the ids of the events it judged, the id marked for FAILING, the first
-    failing check)."""
+    failing check). OWN: each step's own sockets (lessons.step_lanes): a check of a step that
+    has some judged those, and the servers' lines about them, not another step's."""
     events = record.get("events", [])
     kind_of = {lane["id"]: lane["kind"] for lane in record.get("lanes", [])}
     params = _parameters(str(lab.folder), lab)
@@ -79,6 +81,14 @@ def pins(
             judged += [
                 e for e in events if e["kind"] in ("accept", "recv") and kind_of.get(e.get("from")) == "peer"
             ]
+        # Its own step's events: lab 1's step-1 shutdown() is no step-2 check's.
+        lanes = (own or {}).get(check.step)
+        taken = {lane for n, ls in (own or {}).items() if n != check.step for lane in ls}
+        if lanes:
+            judged = [e for e in judged if _of_step(e, lanes, kind_of)]
+        elif taken and lessons.starts_own(lab.steps[check.step - 1]):
+            # A step about sockets of its own, none of which this run made: not another step's.
+            judged = [e for e in judged if not _of_step(e, taken, kind_of, strict=True)]
         ids = sorted({e["id"] for e in judged})
         marked = None
         if check.name == failing and ids:
@@ -87,6 +97,17 @@ def pins(
             marked = (heard or quoted)[-1]["id"] if quoted else ids[-1]
         out[check.name] = (ids, marked)
     return out
+
+
+def _of_step(event: dict, lanes: set[str], kind_of: dict[str, str], strict: bool = False) -> bool:
+    """EVENT is on one of a step's LANES, or a server's line about one of them (or, unless
+    STRICT, about no socket at all)."""
+    if kind_of.get(event["lane"]) == "socket":
+        return event["lane"] in lanes
+    about = event.get("of") or event.get("to") or event.get("from")
+    if about is None or kind_of.get(about) != "socket":
+        return not strict
+    return about in lanes
 
 
 def _quoted(event: dict, reason: str) -> bool:
