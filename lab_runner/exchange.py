@@ -15,7 +15,7 @@ The text report, the JSON document and the page are views of this one record.
 
 from __future__ import annotations
 
-from lab_runner import capture, joins, serverlogs, waits
+from lab_runner import capture, joins, lanes, serverlogs, waits
 from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.strace_text import address
@@ -62,7 +62,7 @@ class Exchange:
         kind = {"SOCK_STREAM": "stream", "SOCK_DGRAM": "datagram", "SOCK_SEQPACKET": "seqpacket"}
         label = f"fd {sock.fd} · {sock.family.removeprefix('AF_')} {kind.get(sock.type, sock.type)}"
         self.lanes[lane_id] = {
-            "id": lane_id, "kind": "socket", "label": label, "base": base, "pid": _user(sock),
+            "id": lane_id, "kind": "socket", "label": label, "base": base, "pid": lanes.user(sock),
             "made_by": sock.pid, "fd": sock.fd, "family": sock.family, "type": sock.type,
         }  # fmt: skip
         self.sock_lane[id(sock)] = lane_id
@@ -232,28 +232,18 @@ class Exchange:
             if "answers" in event:
                 event["answers"] = number.get(event["answers"])
             events.append(event)
+        lanes.ends(self)
         order = {"socket": 0, "wire": 1, "server": 2, "peer": 3}
-        lanes = [
+        kept_lanes = [
             {k: v for k, v in lane.items() if k != "base"}
             for lane in sorted(self.lanes.values(), key=lambda lane: order[lane["kind"]])
             if (lane["kind"] != "wire" or self.packets) and lane["id"] not in dropped
         ]
         return {
-            "limit": LIMIT, "started": self.origin, "lanes": lanes, "events": events, "left_out": left_out,
+            "limit": LIMIT, "started": self.origin, "lanes": kept_lanes, "events": events,
+            "left_out": left_out,
             "capture": self.ex.capture or ("" if self.packets else "no IP packets (Unix sockets have none)"),
         }  # fmt: skip
-
-
-def seen_from(ex: ExerciseResult, ips: dict[str, str]) -> tuple[str, set[int]]:
-    """The sandbox's own address and the ports it used towards the services at IPS, as its packets
-    tell (what the servers' logs name): enough to find the run's lines before its Exchange is
-    built, once, from the run's final result."""
-    services = set(ips.values())
-    packets = capture.parse(ex.packets)
-    own = sorted({p.src[0] for p in packets if p.src[0] not in services} - {""})
-    own = [ip for ip in own if not ip.startswith("127.")]
-    ports = {p.src[1] for p in packets if p.dst[0] in services and p.src[0] not in services}
-    return (own[0] if own else ""), ports
 
 
 def _ends(event: dict) -> set:
@@ -273,14 +263,6 @@ def _runs(order: list[int], events: list[dict]) -> list[int]:
             continue
         out.append(i)
     return out
-
-
-def _user(sock: Socket) -> int:
-    """The process that used SOCK: the one that moved its bytes (lab 7: the child, for its end of
-    a socketpair made before fork()), else the one that made it."""
-    movers = [c.pid for c in sock.calls if c.name in SEND or c.name in RECV or c.name.startswith("accept")]
-    movers = movers or [c.pid for c in sock.calls if c.name not in ("close", "socket", "socketpair")]
-    return max(set(movers), key=movers.count) if movers else sock.pid
 
 
 def _resolver(sock: Socket) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, decision, exchange, labs, sandbox, serverlogs, stack
+from lab_runner import checks, decision, exchange, labs, lanes, sandbox, serverlogs, stack
 from lab_runner.checks import CheckResult
 from lab_runner.decision import Decision
 from lab_runner.exercise_result import ExerciseResult
@@ -107,7 +107,7 @@ def server_lines(lab: Lab, token: str, ran: ExerciseResult, containers: dict[str
     """The services' addresses, and this run's lines of their logs (found by the token, and by the
     sandbox's address and the ports it used, which RAN's packets tell)."""
     ips = serverlogs.ips({s: containers[s] for s in lab.services})
-    own, ports = exchange.seen_from(ran, ips)
+    own, ports = lanes.seen_from(ran, ips)
     until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
     lines = serverlogs.read(containers, set(lab.services), token, own, ports, ran.started_at, until)
     return ips, lines
