@@ -43,6 +43,8 @@ def ends(ex: Any) -> None:
             )
         elif isinstance(peer, str) and peer:
             lane["remote"] = peer
+        elif sock.pair is not None:  # a socketpair's end: the other end is its peer
+            lane["remote"] = f"fd {sock.pair.fd} (its pair)"
 
 
 def seen_from(ex: ExerciseResult, ips: dict[str, str]) -> tuple[str, set[int]]:

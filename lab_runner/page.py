@@ -42,7 +42,14 @@ FOLLOW = """<script>
 
 def _data(result: LabResult) -> dict:
     pinned, failing = result.decided.pins, result.decided.failing_check
+    lessons = [
+        {"step": n, "n": k, "of": len(ids), "item": result.lab.steps[n - 1].lesson[k - 1], "event": i}
+        for n, ids in result.decided.lessons.items()
+        for k, i in enumerate(ids, 1)
+        if i is not None
+    ]
     return {
+        "lessons": lessons,
         "lab": result.lab.key,
         "token": result.token,
         "exchange": result.exchange,
@@ -166,14 +173,19 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
 {_steps(result, data, hints_shown)}
 {_diffs(result)}
 <h2 id="exchange">The exchange</h2>
-<div class="legend">Columns: your program's sockets (pid and descriptor), the wire (packets tcpdump saw in
-the sandbox), the servers (their log lines for this run) and other ends. Rows in time order, seconds since
-the run began. Hover or click a row for its bytes; ✓/✗ at the right: the checks that judged it.
+<div class="legend">Columns: your program's sockets (grouped by process, each with its descriptor and its
+two ends), the wire (packets tcpdump saw in the sandbox), other ends, and at the right the servers (their
+log lines for this run). Rows in time order, seconds since the run began; ⋯ before a server's line: placed
+by its cause, as its log's clock has whole seconds. Hover or click a row for its bytes; at the right, ✓/✗
+the checks that judged it and ◆ the events each step's lesson is made of.
 <label><input type="checkbox" id="show-packets" checked> packets</label></div>
 <div class="note">{h.escape(note)} Bytes are shown escaped, at most {record.get("limit", 256)} per call.</div>
 {extra}
-<div class="scroll"><svg id="ladder" xmlns="http://www.w3.org/2000/svg" role="img"
- aria-label="the exchange as a sequence diagram"></svg></div>
+<div class="scroll" id="scroll"><div class="ladder-row">
+<svg id="ladder" xmlns="http://www.w3.org/2000/svg" role="img"
+ aria-label="the exchange as a sequence diagram: the program's sockets"></svg><div class="fixed"><svg
+ id="ladder-fixed" xmlns="http://www.w3.org/2000/svg" role="img"
+ aria-label="the servers, their lines, the checks and the lessons"></svg></div></div></div>
 <dl id="details"><dt>event</dt><dd>hover or click an arrow</dd></dl>
 </main>
 <script type="application/json" id="exchange-data">{_json(data)}</script>
