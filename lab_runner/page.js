@@ -87,11 +87,22 @@
     return { EINPROGRESS: "the handshake goes on", EAGAIN: "nothing yet", EWOULDBLOCK: "nothing yet",
       EALREADY: "still connecting" }[errno] || "what this step shows";
   }
-  // What the right-hand column says of an event: the checks that judged it, then its lessons.
+  // What the right-hand column says of an event: the checks that judged it (each in words at its
+  // first event and where it went wrong, by its number elsewhere, as in the steps' list), then
+  // its lessons.
   function notes(e) {
-    const lines = [];
-    (pinned[e.id] || []).forEach((c) => wrap((c.passed ? "✓ " : "✗ ") + c.title, fits(PINS - 8)).forEach((t) =>
-      lines.push({ text: t, css: c.marked === e.id ? "pin bad" : c.passed ? "pin" : "pin failing" })));
+    const lines = [], short = [];
+    (pinned[e.id] || []).forEach((c) => {
+      const css = c.marked === e.id ? "pin bad" : c.passed ? "pin" : "pin failing";
+      const mark = (c.passed ? "✓ " : "✗ ") + c.number;
+      if (c.marked === e.id || Math.min(...c.events) === e.id) {
+        wrap(mark + " " + c.title, fits(PINS - 8)).forEach((t) => lines.push({ text: t, css }));
+      } else short.push({ text: mark, css });
+    });
+    if (short.length) {
+      const css = short.some((m) => m.css !== "pin") ? "pin failing" : "pin";
+      wrap(short.map((m) => m.text).join("  "), fits(PINS - 8)).forEach((t) => lines.push({ text: t, css }));
+    }
     (lesson[e.id] || []).forEach((l) => wrap("◆ step " + l.step + " lesson " + l.n + "/" + l.of + ": " + l.item,
       fits(PINS - 8)).forEach((t) => lines.push({ text: t, css: "lesson-label", step: l.step })));
     return lines;

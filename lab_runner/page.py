@@ -56,12 +56,21 @@ def _data(result: LabResult) -> dict:
         "checks": [
             {
                 "name": c.name, "title": readable(c.name), "step": c.step, "passed": c.passed,
+                "number": _number(result, c.name),
                 "reason": c.reason, "events": pinned.get(c.name, ([], None))[0],
                 "marked": pinned.get(c.name, ([], None))[1] if c.name == failing else None,
             }
             for c in result.checks
         ],
     }  # fmt: skip
+
+
+def _number(result: LabResult, name: str) -> str:
+    """A check's short name on the diagram: its step, and its place in that step ("2.1")."""
+    for n, step in enumerate(result.lab.steps, 1):
+        if name in step.checks:
+            return f"{n}.{step.checks.index(name) + 1}"
+    return "?"
 
 
 def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
@@ -79,7 +88,8 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
             first = check.name == decided.failing_check
             css = ("pass" if check.passed else "fail") + (" first" if first else "")
             out.append(f'<li class="check {css}" data-check="{check.name}">{"✓" if check.passed else "✗"} '
-                       f'{h.escape(readable(check.name))}<span class="evs">{links}</span></li>')  # fmt: skip
+                       f'<span class="num">{mark["number"]}</span> {h.escape(readable(check.name))}'
+                       f'<span class="evs">{links}</span></li>')  # fmt: skip
         out.append("</ul>")
         if step.number == decided.failing_step:
             told = [f"<b>expected</b>{h.escape(' '.join(step.step.goal.split()))}"]
