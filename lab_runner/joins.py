@@ -59,7 +59,25 @@ def connection(ex: Any, event: dict, service: str, line: str) -> bool:
             if mine:
                 pick = (connects or mine)[0] if word == "accepted" else mine[-1]
                 event.update(t=pick["t"], of=lane)
+                _after_packets(ex, event, lane, word, pick["t"])
     return True
+
+
+def _after_packets(ex: Any, event: dict, lane: str, word: str, since: float) -> None:
+    """Chat's log has no clock: a connection's line is placed by its cause, after the packet
+    that let the server see it (the handshake's last, or the FIN of the client's close)."""
+    out = [e for e in ex.events if e["kind"] == "packet" and e.get("from") == lane]
+    sent = [e for e in out if e["t"] >= since]
+    if word == "accepted" and len(sent) >= 2:  # SYN, then the ACK that completes the handshake
+        event.update(
+            t=max(event["t"], sent[1]["t"]), placed="by cause: after the handshake (no clock in its log)"
+        )
+        return
+    fin = [e for e in out if "FIN" in (e.get("flags") or "")]
+    if word != "accepted" and fin:
+        event["t"] = max(event["t"], fin[0]["t"])
+    ended = "the client's FIN and its last call" if fin else "the client's last call"
+    event["placed"] = f"by cause: after {ended} (no clock in its log)"
 
 
 def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: int) -> int:
@@ -83,6 +101,9 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
     if service == "flask":  # Werkzeug logs once it has read the whole request: place it after that
         t, placed = _request_end(ex, best, t)
         event["placed"] = placed
+    else:
+        clock = "its log has no clock" if service == "chat" else "its log has whole seconds"
+        event["placed"] = f"by cause: once the bytes it quotes reached the server ({clock})"
     event.update(t=t, of=best["lane"], answers=i)
     sent = lines[first]
     event["diff"] = {"sent": sent, "heard": heard_text, "at": first_difference(sent, heard_text)}

@@ -30,3 +30,26 @@ def test_lab1_a_line_with_no_line_end_is_answered_after_the_end_of_the_stream():
     ended = [e for e in flask_lines(rec) if "after the line end" in e["placed"]]
     (send,) = [e for e in rec["events"] if e["kind"] == "send" and e["bytes"].endswith("\\r\\n")]
     assert ended and all(e["t"] >= send["t"] and e["of"] == send["lane"] for e in ended)
+
+
+def test_chat_has_no_clock_so_its_lines_follow_the_packets_that_caused_them():
+    rec, _ = record("lab6-solution")
+    chat = [e for e in rec["events"] if e["kind"] == "log" and e["lane"] == "chat"]
+    assert chat and all(e["placed"].startswith("by cause") for e in chat)
+    (accepted,) = [e for e in chat if e["text"].startswith("Accepted connection")]
+    handshake = [e for e in rec["events"] if e["kind"] == "packet" and e["from"] == accepted["of"]][:2]
+    assert [p["flags"] for p in handshake] == ["SYN", "ACK"] and accepted["id"] > handshake[1]["id"]
+    (closed,) = [e for e in chat if e["text"].startswith("Connection closed")]
+    fin = [
+        e
+        for e in rec["events"]
+        if e["kind"] == "packet" and e["from"] == closed["of"] and "FIN" in e["flags"]
+    ]
+    assert fin and closed["t"] >= fin[0]["t"]
+
+
+def test_every_servers_line_says_how_it_was_placed():
+    for name in ("lab1-solution", "lab2-solution", "lab3-solution", "lab6-solution", "lab8-solution"):
+        rec, _ = record(name)
+        lines = [e for e in rec["events"] if e["kind"] == "log"]
+        assert lines and all(e.get("placed", "").startswith("by cause") for e in lines), name
