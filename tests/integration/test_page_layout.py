@@ -37,13 +37,17 @@ def browser():
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
-    """Each lab's solution, run once on the stack, as its page."""
+    """Each lab's solution and starter, run once on the stack, as its page."""
     folder = tmp_path_factory.mktemp("pages")
     out = {}
     for lab in LABS:
-        result = verdict.run_one(lab, lab.solution_path, stack.require_healthy([*lab.services, "workbench"]))
+        where = stack.require_healthy([*lab.services, "workbench"])
+        result = verdict.run_one(lab, lab.solution_path, where)
         assert result.passed, result.verdict
         out[lab.key] = page.write(result, folder / f"{lab.key}.html")
+        started = verdict.run_one(lab, lab.starter_path, where)
+        assert started.steps[0].passed, started.verdict  # the starter does the article's experiment
+        out[f"{lab.key}-starter"] = page.write(started, folder / f"{lab.key}-starter.html")
     return out
 
 
@@ -79,11 +83,15 @@ def overlap(a: dict, b: dict) -> bool:
     )
 
 
-@pytest.mark.parametrize("lab", LABS, ids=[lab.key for lab in LABS])
-def test_each_lesson_event_is_drawn_labelled_and_in_time_order(lab, pages, browser):
-    tab = opened(browser, pages[lab.key])
+CASES = [(lab, which) for lab in LABS for which in ("solution", "starter")]
+
+
+@pytest.mark.parametrize(("lab", "which"), CASES, ids=[f"{lab.key}-{which}" for lab, which in CASES])
+def test_each_lesson_event_is_drawn_labelled_and_in_time_order(lab, which, pages, browser):
+    """Every step's lesson for a solution; step 1's (the article's experiment) for a starter."""
+    tab = opened(browser, pages[lab.key if which == "solution" else f"{lab.key}-starter"])
     data = json.loads(tab.locator("#exchange-data").text_content())
-    for n, step in enumerate(lab.steps, 1):
+    for n, step in enumerate(lab.steps if which == "solution" else lab.steps[:1], 1):
         found = [item for item in data["lessons"] if item["step"] == n]
         assert [item["item"] for item in found] == list(step.lesson), f"step {n}: a lesson event is missing"
         rows = []
