@@ -47,6 +47,7 @@ class Exchange:
         self._calls()
         waits.add(self)
         self._packets()
+        lanes.meet(self)
         joins.join_relays(self)
 
     # --- lanes --------------------------------------------------------------------------------
