@@ -58,7 +58,7 @@ def fits(event: dict, item: str) -> bool:
     return True
 
 
-ONCE = {"socket", "bind", "listen", "connect"}  # what starts a socket's story: once per socket
+ONCE = {"socket", "bind", "listen", "connect", "accept"}  # what starts a socket's story (accept: its new one)
 
 
 def match(lab: Lab, record: dict) -> dict[int, list[int | None]]:
@@ -83,8 +83,8 @@ def match(lab: Lab, record: dict) -> dict[int, list[int | None]]:
             ids.append(pick["id"] if pick else None)
             if pick:
                 after = pick["id"]
-                if pick["lane"] in sockets:
-                    mine.add(pick["lane"])
+                if (lane := _about(pick, sockets)) is not None:
+                    mine.add(lane)
         claimed |= mine
         out[n] = ids
     return out
@@ -96,7 +96,10 @@ def starts_own(step: Step) -> bool:
 
 
 def _about(event: dict, sockets: set[str]) -> str | None:
-    """The socket an event is on, or about (a server's line about a connection)."""
+    """The socket an event is on, or about (a server's line about a connection; for accept(),
+    the connection it made)."""
+    if event["kind"] == "accept" and event.get("conn") in sockets:
+        return event["conn"]
     if event["lane"] in sockets:
         return event["lane"]
     about = event.get("of")
