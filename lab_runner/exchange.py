@@ -15,7 +15,7 @@ The text report, the JSON document and the page are views of this one record.
 
 from __future__ import annotations
 
-from lab_runner import capture, joins, serverlogs
+from lab_runner import capture, joins, lanes, serverlogs, waits
 from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.strace_text import address
@@ -45,7 +45,9 @@ class Exchange:
             self._socket_lane(sock)
         self.lanes["wire"] = {"id": "wire", "kind": "wire", "label": "wire (packets)"}
         self._calls()
+        waits.add(self)
         self._packets()
+        lanes.meet(self)
         joins.join_relays(self)
 
     # --- lanes --------------------------------------------------------------------------------
@@ -61,8 +63,8 @@ class Exchange:
         kind = {"SOCK_STREAM": "stream", "SOCK_DGRAM": "datagram", "SOCK_SEQPACKET": "seqpacket"}
         label = f"fd {sock.fd} · {sock.family.removeprefix('AF_')} {kind.get(sock.type, sock.type)}"
         self.lanes[lane_id] = {
-            "id": lane_id, "kind": "socket", "label": label, "base": base,
-            "pid": sock.pid, "fd": sock.fd, "family": sock.family, "type": sock.type,
+            "id": lane_id, "kind": "socket", "label": label, "base": base, "pid": lanes.user(sock),
+            "made_by": sock.pid, "fd": sock.fd, "family": sock.family, "type": sock.type,
         }  # fmt: skip
         self.sock_lane[id(sock)] = lane_id
 
@@ -231,14 +233,16 @@ class Exchange:
             if "answers" in event:
                 event["answers"] = number.get(event["answers"])
             events.append(event)
+        lanes.ends(self)
         order = {"socket": 0, "wire": 1, "server": 2, "peer": 3}
-        lanes = [
+        kept_lanes = [
             {k: v for k, v in lane.items() if k != "base"}
             for lane in sorted(self.lanes.values(), key=lambda lane: order[lane["kind"]])
             if (lane["kind"] != "wire" or self.packets) and lane["id"] not in dropped
         ]
         return {
-            "limit": LIMIT, "started": self.origin, "lanes": lanes, "events": events, "left_out": left_out,
+            "limit": LIMIT, "started": self.origin, "lanes": kept_lanes, "events": events,
+            "left_out": left_out,
             "capture": self.ex.capture or ("" if self.packets else "no IP packets (Unix sockets have none)"),
         }  # fmt: skip
 

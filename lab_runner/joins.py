@@ -10,6 +10,7 @@ sent against what was heard, with the first difference (the caret).
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from lab_runner import serverlogs
@@ -27,6 +28,8 @@ def first_difference(a: str, b: str) -> int | None:
 def join_logs(ex: Any, logs: dict[str, list[str]]) -> None:
     end = max((e["t"] for e in ex.events), default=0.0)
     for service, lines in logs.items():
+        if not lines:
+            continue  # a server that wrote nothing of this run gets no column (lab 5's rsyslog)
         lane = ex.lane(service, "server", service)
         sends = [
             (i, e) for i, e in enumerate(ex.events)
@@ -56,7 +59,25 @@ def connection(ex: Any, event: dict, service: str, line: str) -> bool:
             if mine:
                 pick = (connects or mine)[0] if word == "accepted" else mine[-1]
                 event.update(t=pick["t"], of=lane)
+                _after_packets(ex, event, lane, word, pick["t"])
     return True
+
+
+def _after_packets(ex: Any, event: dict, lane: str, word: str, since: float) -> None:
+    """Chat's log has no clock: a connection's line is placed by its cause, after the packet
+    that let the server see it (the handshake's last, or the FIN of the client's close)."""
+    out = [e for e in ex.events if e["kind"] == "packet" and e.get("from") == lane]
+    sent = [e for e in out if e["t"] >= since]
+    if word == "accepted" and len(sent) >= 2:  # SYN, then the ACK that completes the handshake
+        event.update(
+            t=max(event["t"], sent[1]["t"]), placed="by cause: after the handshake (no clock in its log)"
+        )
+        return
+    fin = [e for e in out if "FIN" in (e.get("flags") or "")]
+    if word != "accepted" and fin:
+        event["t"] = max(event["t"], fin[0]["t"])
+    ended = "the client's FIN and its last call" if fin else "the client's last call"
+    event["placed"] = f"by cause: after {ended} (no clock in its log)"
 
 
 def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: int) -> int:
@@ -76,14 +97,101 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
         ratio = [difflib.SequenceMatcher(None, sent, heard_text).ratio() for sent in lines]
         first = last = ratio.index(max(ratio))  # ties: the earliest
     i, best = sends[cursor + first]
-    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == best["lane"]
-               and e["length"] and e["t"] >= sends[cursor + last][1]["t"]]  # fmt: skip
-    event.update(t=min(carried, default=sends[cursor + last][1]["t"]), of=best["lane"], answers=i)
+    t = _arrived(ex, best["lane"], sends[cursor + last][1]["t"])
+    if service == "flask":  # Werkzeug logs once it has read the whole request: place it after that
+        t, placed = _request_end(ex, best, t)
+        event["placed"] = placed
+    else:
+        clock = "its log has no clock" if service == "chat" else "its log has whole seconds"
+        event["placed"] = f"by cause: once the bytes it quotes reached the server ({clock})"
+    event.update(t=t, of=best["lane"], answers=i)
     sent = lines[first]
     event["diff"] = {"sent": sent, "heard": heard_text, "at": first_difference(sent, heard_text)}
+    if service == "rsyslog" and (read := syslog_header(sent)):
+        # The header is rsyslog's to read, not a loss: diff what it kept against the message after it.
+        header, meaning, body = read
+        event["diff"].update(sent=body, at=first_difference(body, heard_text), header=header, read=meaning)
     pick = cursor + last
     # Werkzeug writes a request's error line, then the line that ends it ('"..." 400 -').
     return pick if service == "flask" and not serverlogs.ends_request(line) else pick + 1
+
+
+FACILITIES = [
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    *(f"local{n}" for n in range(8)),
+]
+SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"]
+PRI = re.compile(r"<(\d{1,3})>")
+
+
+def syslog_header(sent: str) -> tuple[str, str, str] | None:
+    """A datagram's <PRI> header as rsyslog reads it, and the message after it (less the NUL
+    SysLogHandler ends it with, which rsyslog drops too), or None when it has none (the
+    article's bare stars: rsyslog then takes what it can for a header, and that is a loss).
+
+    >>> syslog_header("<132>lab3: hi\\\\x00")
+    ('<132>', 'local0.warning', 'lab3: hi')
+    """
+    found = PRI.match(sent)
+    if not found or int(found.group(1)) >= 8 * len(FACILITIES):
+        return None
+    pri = int(found.group(1))
+    body = sent[found.end() :].removesuffix("\\x00")
+    return found.group(0), f"{FACILITIES[pri >> 3]}.{SEVERITIES[pri & 7]}", body
+
+
+def _arrived(ex: Any, lane: str, sent_at: float) -> float:
+    """When bytes LANE sent at SENT_AT reached the wire: the first data packet from it at or
+    after then (tcpdump's clock, to the microsecond), else the send itself."""
+    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == lane
+               and e["length"] and e["t"] >= sent_at]  # fmt: skip
+    return min(carried, default=sent_at)
+
+
+# How a request ends, in the escaped bytes: an HTTP request at its empty line, anything else
+# (the article's `hello`) at its line end; with neither, at the end of the stream.
+HTTP_END = ("\\r\\n\\r\\n", "\\n\\n")
+LINE_END = ("\\n",)
+
+
+def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
+    """Flask's line answers a request that began with the send FIRST: when did its last byte
+    arrive? Its log's clock has whole seconds, so the line is placed by its cause: after that
+    byte (lab 2: not after the request line's piece, 0.3 s before the empty line was sent)."""
+    lane = first["lane"]
+    mine = sorted((e for e in ex.events if e["lane"] == lane and e["t"] >= first["t"]), key=lambda e: e["t"])
+    text = ""
+    ends = HTTP_END if " HTTP/" in first["bytes"].split("\\n", 1)[0] else LINE_END
+    for e in mine:
+        if e["kind"] == "send":
+            text += e["bytes"]
+            if any(end in text for end in ends):
+                at = max(t, _arrived(ex, lane, e["t"]))
+                what = "the empty line that ends the request" if ends is HTTP_END else "the line end"
+                return at, f"by cause: after {what} reached the server (Flask's log has whole seconds)"
+        elif e["kind"] in ("shutdown", "close"):
+            fin = [p["t"] for p in ex.events if p["kind"] == "packet" and p["from"] == lane
+                   and "FIN" in (p.get("flags") or "") and p["t"] >= e["t"]]  # fmt: skip
+            return max(t, min(fin, default=e["t"])), (
+                f"by cause: after the end of the stream ({e['kind']}()) reached the server, as no"
+                " line end came (Flask's log has whole seconds)"
+            )
+    return t, "by cause: after the bytes it quotes reached the server (Flask's log has whole seconds)"
 
 
 def _line(sent: str, service: str) -> str:

@@ -49,6 +49,9 @@ class Step:
     """Shown one at a time when the step fails: what to look at first, the answer's shape last."""
     check_hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """A check's own hints, (check, hints) pairs: shown before the step's when that check fails first."""
+    lesson: tuple[str, ...] = ()
+    """The events its lesson is made of, in the order they happen, e.g. ("connect EINPROGRESS",
+    "wait", "getsockopt SO_ERROR"): the page draws and labels them (lab_runner/lessons.py)."""
 
     def hints_of(self, check: str) -> tuple[str, ...]:
         return next((hints for name, hints in self.check_hints if name == check), ())
@@ -121,6 +124,22 @@ def _string(data: dict, key: str, where: str) -> str:
     return value
 
 
+# The kinds of event a step's lesson may name (the exchange's kinds, and "eof": a recv of b'').
+LESSON_KINDS = {"socket", "bind", "listen", "accept", "connect", "send", "recv", "eof", "shutdown", "close",
+                "wait", "getsockopt", "setsockopt", "error", "fork", "log", "packet"}  # fmt: skip
+
+
+def _lesson(step: dict, at: str) -> tuple[str, ...]:
+    if "lesson" not in step:
+        return ()
+    items = _strings(step, "lesson", at)
+    for item in items:
+        if item.split()[0] not in LESSON_KINDS:
+            known = ", ".join(sorted(LESSON_KINDS))
+            raise LabError(f"{at}: lesson '{item}' starts with no kind of event; known: {known}")
+    return items
+
+
 def _steps(data: dict, where: str) -> tuple[Step, ...]:
     raw = data.get("steps")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
@@ -128,9 +147,10 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     steps = []
     for n, step in enumerate(raw, 1):
         at = f"{where}, step {n}"
-        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints", "check_hints"}):
+        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints", "check_hints", "lesson"}):
             raise LabError(
-                f"{at}: unknown key(s) {', '.join(unknown)}; known: check_hints, checks, goal, hints, title"
+                f"{at}: unknown key(s) {', '.join(unknown)}; known: check_hints, checks, goal, hints,"
+                " lesson, title"
             )
         checks = _strings(step, "checks", at)
         own = step.get("check_hints", {})
@@ -142,6 +162,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
             title=_string(step, "title", at), goal=_string(step, "goal", at), checks=checks,
             hints=_strings(step, "hints", at),
             check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
+            lesson=_lesson(step, at),
         ))  # fmt: skip
     names = [c for s in steps for c in s.checks]
     if twice := sorted({c for c in names if names.count(c) > 1}):

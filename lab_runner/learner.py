@@ -62,22 +62,22 @@ def remember(result: verdict.LabResult) -> None:
         result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
         steps_total=result.steps_total, failing_step=result.failing_step,
         token=result.token, exercise=result.lab.exercise_path, steps=[s.passed for s in result.steps],
-        hint_texts=result.hints(result.first_failing) if result.first_failing else [],
+        hint_texts=list(result.decided.hints), status=result.decided.status,
+        failing_check=result.decided.failing_check,
     )  # fmt: skip
 
 
 def show(result: verdict.LabResult, own: bool, page: str = "") -> str:
     """The text report; for the learner's own file, with their hints and what is next."""
-    first = result.first_failing
-    folder = result.lab.folder.name
-    shown = state.hints_shown(folder, first.number) if own and first else 1
+    first = result.decided.failing_step
+    shown = state.hints_shown(result.lab.folder.name, first) if own and first else 1
     return report.text(result, shown, next_lab(result.lab) if own else None, own, page)
 
 
 def keep_page(result: verdict.LabResult, own: bool, follow: bool = False) -> Path | None:
     """The run's page as its lab's latest (.lab-runs/<lab>.html), with the learner's hints."""
-    first = result.first_failing
-    shown = state.hints_shown(result.lab.folder.name, first.number) if own and first else 1
+    first = result.decided.failing_step
+    shown = state.hints_shown(result.lab.folder.name, first) if own and first else 1
     return latest.keep(result, shown, follow)
 
 

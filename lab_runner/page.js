@@ -2,18 +2,42 @@
 // diagram, lanes as columns and events as rows. Inline in the page, nothing fetched: it opens
 // from file://. Each drawn event is a <g class="ev" data-id data-kind data-from data-to>, so a
 // test (or a learner's devtools) can match the picture to the record.
+//
+// Two parts, one row per event in both: #ladder (the time, the program's sockets grouped by
+// process, the wire, other ends) scrolls sideways; #ladder-fixed (the servers, their lines, the
+// checks and the lessons) stays at the right edge, so at 1280 px every server is on screen
+// however many sockets a run made (labs 6, 8 and 9 make 8 to 12).
 "use strict";
 (function () {
   const run = JSON.parse(document.getElementById("exchange-data").textContent);
   const rec = run.exchange;
   const SVG = "http://www.w3.org/2000/svg";
-  const COL = 138, LEFT = 64, TOP = 58, ROW = 22, NOTES = 330;  // NOTES: room for the servers' lines
+  const COL = 144, SCOL = 112, LEFT = 70, TOP = 80, ROW = 22, LINE = 13, CH = 6.7;  // CH: a character's width
+  const NOTES = 190, PINS = 290;  // the servers' lines, then the checks and the lessons
+  const EXPECTED = ["EINPROGRESS", "EAGAIN", "EWOULDBLOCK", "EALREADY"];  // how, not a mistake
   const lanes = rec.lanes || [];
-  const x = {};
-  lanes.forEach((lane, i) => { x[lane.id] = LEFT + i * COL + COL / 2; });
+  const fixed = lanes.filter((l) => l.kind === "server");
+  const moving = order(lanes.filter((l) => l.kind !== "server"));
+  const x = {}, side = {};  // lane -> its column's centre, in its own part; lane -> "left" | "right"
+  moving.forEach((lane, i) => { x[lane.id] = LEFT + i * COL + COL / 2; side[lane.id] = "left"; });
+  fixed.forEach((lane, i) => { x[lane.id] = 8 + i * SCOL + SCOL / 2; side[lane.id] = "right"; });
+  const notesX = 8 + fixed.length * SCOL, pinX = notesX + (fixed.length ? NOTES : 0) + 8;
+  const rightWidth = pinX + PINS;
+  // The sockets' part fills what the fixed part leaves, so an arrow to a server has no gap.
+  const room = (document.getElementById("scroll").clientWidth || 1236) - rightWidth - 2;
+  const leftWidth = Math.max(LEFT + moving.length * COL + 8, room);
   const pinned = {};  // event id -> the checks that judged it
   (run.checks || []).forEach((c) => (c.events || []).forEach((id) => { (pinned[id] = pinned[id] || []).push(c); }));
+  const lesson = {};  // event id -> its places in the steps' lessons
+  (run.lessons || []).forEach((l) => { (lesson[l.event] = lesson[l.event] || []).push(l); });
 
+  // The program's sockets, grouped by the process that used them (first seen first), then the rest.
+  function order(list) {
+    const pids = [];
+    list.forEach((l) => { if (l.kind === "socket" && !pids.includes(l.pid)) pids.push(l.pid); });
+    const socks = pids.flatMap((pid) => list.filter((l) => l.kind === "socket" && l.pid === pid));
+    return socks.concat(list.filter((l) => l.kind !== "socket"));
+  }
   function el(tag, attrs, text, parent) {
     const node = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
@@ -23,6 +47,19 @@
   }
   function cut(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
   function size(n) { return n === 1 ? "1 byte" : n + " bytes"; }
+  function fits(width) { return Math.max(4, Math.floor(width / CH)); }
+  function wrap(text, n) {  // lines of at most N characters, broken at spaces where it can
+    const out = [];
+    let rest = text;
+    while (rest.length > n) {
+      let at = rest.lastIndexOf(" ", n);
+      if (at < n / 2) at = n;
+      out.push(rest.slice(0, at));
+      rest = rest.slice(at).trimStart();
+    }
+    return out.concat(rest ? [rest] : []);
+  }
+  function expected(e) { return e.kind === "error" && (EXPECTED.includes(e.errno) || !!lesson[e.id]); }
 
   // What an event says in one short line (its label on the diagram).
   function label(e) {
@@ -39,85 +76,187 @@
         return (e.flags || e.proto) + seq + ack + (e.length ? " len " + e.length : "") + times;
       }
       case "log": return e.text;
-      case "error": return (e.of || "") + " → " + (e.errno || "error") + times;
+      case "wait": return e.of + (e.for ? " for " + e.for : "") + (e.timed_out ? " → timed out after " + e.took.toFixed(3) + " s" : " → ready") + times;
+      case "getsockopt": case "setsockopt": return e.kind + "(" + e.option + ") " + (e.kind === "getsockopt" ? "→ " : "= ") + e.value;
+      case "fork": return (e.thread ? "thread → " : "fork → pid ") + e.child;
+      case "error": return (e.of || "") + " → " + (e.errno || "error") + (expected(e) ? " (" + meaning(e.errno) + ")" : "") + times;
       default: return e.kind + "()" + times;
     }
   }
+  function meaning(errno) {
+    return { EINPROGRESS: "the handshake goes on", EAGAIN: "nothing yet", EWOULDBLOCK: "nothing yet",
+      EALREADY: "still connecting" }[errno] || "what this step shows";
+  }
+  // What the right-hand column says of an event: the checks that judged it (each in words at its
+  // first event and where it went wrong, by its number elsewhere, as in the steps' list), then
+  // its lessons.
+  function notes(e) {
+    const lines = [], short = [];
+    (pinned[e.id] || []).forEach((c) => {
+      const css = c.marked === e.id ? "pin bad" : c.passed ? "pin" : "pin failing";
+      const mark = (c.passed ? "✓ " : "✗ ") + c.number;
+      if (c.marked === e.id || Math.min(...c.events) === e.id) {
+        wrap(mark + " " + c.title, fits(PINS - 8)).forEach((t) => lines.push({ text: t, css }));
+      } else short.push({ text: mark, css });
+    });
+    if (short.length) {
+      const css = short.some((m) => m.css !== "pin") ? "pin failing" : "pin";
+      wrap(short.map((m) => m.text).join("  "), fits(PINS - 8)).forEach((t) => lines.push({ text: t, css }));
+    }
+    (lesson[e.id] || []).forEach((l) => wrap("◆ step " + l.step + " lesson " + l.n + "/" + l.of + ": " + l.item,
+      fits(PINS - 8)).forEach((t) => lines.push({ text: t, css: "lesson-label", step: l.step })));
+    return lines;
+  }
 
   function draw() {
-    const svg = document.getElementById("ladder");
+    const left = document.getElementById("ladder"), right = document.getElementById("ladder-fixed");
     const showPackets = document.getElementById("show-packets").checked;
-    svg.textContent = "";
+    left.textContent = ""; right.textContent = "";
     const events = rec.events.filter((e) => showPackets || e.kind !== "packet");
-    const height = TOP + events.length * ROW + 30;
-    const width = pinX() + 330;
-    svg.setAttribute("width", width);
-    svg.setAttribute("height", height);
-    svg.setAttribute("viewBox", "0 0 " + width + " " + height);
-    const defs = el("defs", {}, null, svg);
-    for (const [name, colour] of [["arrow", "#334"], ["arrow-wire", "#8a8f98"], ["arrow-bad", "#c0392b"]]) {
-      const m = el("marker", { id: name, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7,
-        markerHeight: 7, orient: "auto-start-reverse" }, null, defs);
-      el("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: colour }, null, m);
-    }
-    lanes.forEach((lane) => {
-      const g = el("g", { class: "lane lane-" + lane.kind, "data-lane": lane.id }, null, svg);
-      el("line", { x1: x[lane.id], y1: TOP - 8, x2: x[lane.id], y2: height - 10, class: "life" }, null, g);
-      el("rect", { x: x[lane.id] - COL / 2 + 5, y: 6, width: COL - 10, height: 40, rx: 6, class: "head" }, null, g);
-      el("text", { x: x[lane.id], y: 22, class: "lane-id" }, cut(laneTitle(lane), 19), g);
-      el("text", { x: x[lane.id], y: 38, class: "lane-label" }, cut(laneNote(lane), 22), g);
-      el("title", {}, laneTitle(lane) + " — " + lane.label, g);
+    const rows = [];
+    let y = TOP;
+    events.forEach((e) => {
+      const said = notes(e), h = Math.max(ROW, said.length * LINE + 8);
+      rows.push({ e, y: y + Math.min(h, ROW) / 2 + (h > ROW ? 2 : 0), said, h });
+      y += h;
     });
-    events.forEach((e, row) => drawEvent(svg, e, TOP + row * ROW + ROW / 2));
+    const height = y + 30;
+    for (const [svg, width] of [[left, leftWidth], [right, rightWidth]]) {
+      svg.setAttribute("width", width); svg.setAttribute("height", height);
+      svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+      const defs = el("defs", {}, null, svg);
+      for (const [name, colour] of [["arrow", "#334"], ["arrow-wire", "#8a8f98"], ["arrow-bad", "#c0392b"], ["arrow-fork", "#7a4fb0"]]) {
+        const m = el("marker", { id: name + "-" + svg.id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7,
+          markerHeight: 7, orient: "auto-start-reverse" }, null, defs);
+        el("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: colour }, null, m);
+      }
+    }
+    drawProcesses(left);
+    moving.concat(fixed).forEach((lane) => drawLane(side[lane.id] === "left" ? left : right, lane, height));
+    if (fixed.length) el("text", { x: notesX + 6, y: TOP - 12, class: "col-title" }, "their lines", right);
+    el("text", { x: pinX, y: TOP - 12, class: "col-title" }, "checks ✓✗ and lessons ◆", right);
+    rows.forEach((r) => drawEvent(left, right, r));
   }
-  function pinX() { return LEFT + lanes.length * COL + NOTES; }
+
+  // A band over each process's sockets: its pid, and where it came from (a fork).
+  function drawProcesses(svg) {
+    const groups = [];
+    moving.filter((l) => l.kind === "socket").forEach((l) => {
+      const last = groups[groups.length - 1];
+      if (last && last.pid === l.pid) last.lanes.push(l); else groups.push({ pid: l.pid, lanes: [l] });
+    });
+    const forks = rec.events.filter((e) => e.kind === "fork");
+    groups.forEach((g) => {
+      const x1 = x[g.lanes[0].id] - COL / 2 + 3, x2 = x[g.lanes[g.lanes.length - 1].id] + COL / 2 - 3;
+      const from = forks.find((f) => f.child === g.pid);
+      const box = el("g", { class: "process", "data-pid": g.pid }, null, svg);
+      el("rect", { x: x1, y: 4, width: x2 - x1, height: 18, rx: 4, class: "process-band" }, null, box);
+      const said = "pid " + g.pid + (from ? (from.thread ? ", a thread of " : ", child of ") + from.pid : "");
+      el("text", { x: x1 + 6, y: 17, class: "process-label" }, cut(said, Math.floor((x2 - x1 - 10) / 6.1)), box);
+    });
+  }
+  function drawLane(svg, lane, height) {
+    const g = el("g", { class: "lane lane-" + lane.kind, "data-lane": lane.id }, null, svg);
+    const cx = x[lane.id], w = side[lane.id] === "right" ? SCOL : COL;
+    el("line", { x1: cx, y1: TOP - 8, x2: cx, y2: height - 10, class: "life" }, null, g);
+    el("rect", { x: cx - w / 2 + 5, y: 26, width: w - 10, height: 40, rx: 6, class: "head" }, null, g);
+    el("text", { x: cx, y: 42, class: "lane-id" }, cut(laneTitle(lane), fits(w - 16)), g);
+    el("text", { x: cx, y: 58, class: "lane-label" }, cut(laneNote(lane), Math.floor((w - 14) / 6.1)), g);
+    el("title", {}, laneTitle(lane) + " — " + lane.label + (lane.local ? " — local " + lane.local : "") +
+      (lane.remote ? " — remote " + lane.remote : ""), g);
+  }
   function laneTitle(lane) {
-    if (lane.kind === "socket") return "pid " + lane.id.replace(":", " fd ").replace("#", " #");
+    if (lane.kind === "socket") {
+      const more = lane.id.includes("#") ? "#" + lane.id.split("#")[1] : "";
+      return "fd " + lane.fd + more + " " + protocol(lane);
+    }
     if (lane.kind === "peer") return lane.id.includes(":") && !lane.id.startsWith("/") ? lane.id : "peer";
     return lane.id;
   }
+  function protocol(lane) {  // what a learner calls it: TCP, UDP, a Unix stream ...
+    const type = (lane.type || "").replace("SOCK_", "").toLowerCase();
+    const family = (lane.family || "").replace("AF_", "");
+    if (family === "INET" || family === "INET6") {
+      const v6 = family === "INET6" ? "6" : "";
+      return (type === "stream" ? "TCP" : type === "dgram" ? "UDP" : type) + v6;
+    }
+    return family + " " + (type === "seqpacket" ? "seqpkt" : type);
+  }
   function laneNote(lane) {
-    if (lane.kind === "socket") return lane.label.replace(/^fd \d+ · /, "") + (lane.peer ? " → " + lane.peer : "");
-    if (lane.kind === "server") return lane.path || lane.address || "server";
+    if (lane.kind === "socket") {
+      const far = lane.remote || lane.peer || "";
+      const none = lane.family === "AF_UNIX" ? "(unnamed)" : "(no address yet)";
+      return (lane.local || "") + (far ? " → " + far.split("/").pop() : "") || none;
+    }
+    if (lane.kind === "server") return lane.address || lane.path || "server";
     if (lane.kind === "wire") return "packets (tcpdump)";
     return lane.id.startsWith("/") ? lane.id : "another end";
   }
 
-  function drawEvent(svg, e, y) {
-    const checks = pinned[e.id] || [];
-    const bad = checks.some((c) => c.marked === e.id);
-    const g = el("g", { class: "ev kind-" + e.kind + (bad ? " bad" : "") + (checks.length ? " pinned" : ""),
-      "data-id": e.id, "data-kind": e.kind, "data-lane": e.lane, "data-from": e.from || "",
+  function group(svg, e, css) {
+    return el("g", { class: css, "data-id": e.id, "data-kind": e.kind, "data-lane": e.lane, "data-from": e.from || "",
       "data-to": e.to || "", "data-flags": e.flags || "" }, null, svg);
-    el("text", { x: 6, y: y + 4, class: "time" }, e.t.toFixed(3) + " s", g);
-    const from = e.kind === "packet" ? e.from : (e.kind === "recv" || e.kind === "accept") ? e.from : e.lane;
-    const to = e.kind === "packet" ? e.to : (e.kind === "recv" || e.kind === "accept") ? e.lane : e.to;
-    const arrow = ["send", "recv", "connect", "accept", "packet"].includes(e.kind) && from && to && x[from] && x[to];
+  }
+  function part(svg, e, css) { return el("g", { class: css, "data-part": e.id }, null, svg); }
+  function drawEvent(left, right, r) {
+    const e = r.e, y = r.y, checks = pinned[e.id] || [];
+    const bad = checks.some((c) => c.marked === e.id);
+    const css = "ev kind-" + e.kind + (bad ? " bad" : "") + (checks.length ? " pinned" : "") +
+      (lesson[e.id] ? " lesson" : "") + (expected(e) ? " expected" : "");
+    const home = side[e.lane] === "right" ? right : left;
+    const g = group(home, e, css);
+    const other = part(home === left ? right : left, e, "part kind-" + e.kind + (bad ? " bad" : "") + (lesson[e.id] ? " lesson" : ""));
+    el("text", { x: 6, y: y + 4, class: "time" }, e.t.toFixed(3) + " s", left === home ? g : other);
+    const from = ["packet", "recv", "accept"].includes(e.kind) ? e.from : e.lane;
+    const to = ["recv", "accept"].includes(e.kind) ? e.lane : e.to;
+    const arrow = ["send", "recv", "connect", "accept", "packet", "fork"].includes(e.kind) && from && to &&
+      x[from] !== undefined && x[to] !== undefined && from !== to;
     const text = label(e);
-    if (arrow && from !== to) {
+    const head = bad ? "arrow-bad" : e.kind === "packet" ? "arrow-wire" : e.kind === "fork" ? "arrow-fork" : "arrow";
+    if (arrow && side[from] === side[to]) {
+      const svg = side[from] === "left" ? left : right, into = svg === home ? g : other;
       const x1 = x[from], x2 = x[to], dir = x2 > x1 ? 1 : -1;
-      el("line", { x1: x1 + dir * 3, y1: y, x2: x2 - dir * 3, y2: y, class: "arrow",
-        "marker-end": "url(#" + (bad ? "arrow-bad" : e.kind === "packet" ? "arrow-wire" : "arrow") + ")" }, null, g);
-      if (e.kind === "packet" && x.wire) el("circle", { cx: x.wire, cy: y, r: 2.5, class: "on-wire" }, null, g);
-      const room = Math.max(8, Math.floor(Math.abs(x2 - x1) / 6.2));
-      el("text", { x: (x1 + x2) / 2, y: y - 4, class: "arrow-label" }, cut(text, room), g);
+      el("line", { x1: x1 + dir * 3, y1: y, x2: x2 - dir * 3, y2: y, class: "arrow", "marker-end": "url(#" + head + "-" + svg.id + ")" }, null, into);
+      if (e.kind === "packet" && x.wire !== undefined) el("circle", { cx: x.wire, cy: y, r: 2.5, class: "on-wire" }, null, into);
+      // Beside its start, with room for a few columns' worth: the row is its own.
+      const at = Math.min(x1, x2) + 8, end = svg === left ? leftWidth : pinX;
+      el("text", { x: at, y: y - 4, class: "arrow-label start" }, cut(text, fits(Math.min(end - at - 8, Math.max(Math.abs(x2 - x1), 2.5 * COL)))), into);
+    } else if (arrow) {  // from one part to the other: each draws its half, the right one's arrowhead
+      const onLeft = side[from] === "left" ? from : to, onRight = side[from] === "left" ? to : from;
+      const leftG = left === home ? g : other, rightG = right === home ? g : other;
+      const rightward = side[from] === "left";
+      el("line", { x1: x[onLeft] + 3, y1: y, x2: leftWidth, y2: y, class: "arrow",
+        ...(rightward ? {} : { "marker-start": "url(#" + head + "-ladder)" }) }, null, leftG);
+      el("line", { x1: 0, y1: y, x2: x[onRight] - 3, y2: y, class: "arrow",
+        ...(rightward ? { "marker-end": "url(#" + head + "-ladder-fixed)" } : {}) }, null, rightG);
+      if (e.kind === "packet" && x.wire !== undefined) el("circle", { cx: x.wire, cy: y, r: 2.5, class: "on-wire" }, null, leftG);
+      // Its label starts beside the program's socket, where it is on screen whatever the scroll.
+      const room = fits(Math.min(leftWidth - x[onLeft] - 20, 3 * COL));
+      el("text", { x: x[onLeft] + 10, y: y - 4, class: "arrow-label start" }, cut(text, room), leftG);
     } else if (e.kind === "log") {
-      const lx = x[e.lane], room = Math.max(12, Math.floor((pinX() - lx - 24) / 6.7));
+      const lx = x[e.lane], room = fits(pinX - lx - 24);
       const shown = cut(text.replace(/^\S+ - - \[[^\]]+\] |^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ /, ""), room);
-      el("rect", { x: lx + 4, y: y - 9, width: 8 + shown.length * 6.7, height: 17, rx: 3, class: "logbox" }, null, g);
+      el("rect", { x: lx + 4, y: y - 9, width: 8 + shown.length * CH, height: 17, rx: 3, class: "logbox" }, null, g);
       el("text", { x: lx + 8, y: y + 4, class: "log-text" }, shown, g);
+      if (e.placed) el("text", { x: lx - 6, y: y + 4, class: "placed" }, "⋯", g);
     } else {
-      const lx = x[e.lane];
-      el("circle", { cx: lx, cy: y, r: 4, class: "dot" }, null, g);
-      el("text", { x: lx + 8, y: y + 4, class: "mark" }, cut(text, 40), g);
+      const lx = x[e.lane] === undefined ? LEFT : x[e.lane];
+      const svg = side[e.lane] === "right" ? right : left;
+      const into = svg === home ? g : other;
+      el(e.kind === "wait" ? "rect" : "circle", e.kind === "wait" ? { x: lx - 4, y: y - 5, width: 8, height: 10, rx: 2, class: "dot" }
+        : { cx: lx, cy: y, r: 4, class: "dot" }, null, into);
+      const room = svg === left ? fits(Math.max(COL * 1.6, leftWidth - lx - 14)) : fits(pinX - lx - 14);
+      el("text", { x: lx + 8, y: y + 4, class: "mark" }, cut(text, room), into);
     }
-    if (checks.length) {
-      el("text", { x: pinX(), y: y + 4, class: bad ? "pin bad" : checks.some((c) => !c.passed) ? "pin failing" : "pin" },
-        checks.map((c) => (c.passed ? "✓ " : "✗ ") + c.title).join(" · ").slice(0, 60), g);
+    const notesG = right === home ? g : other;
+    r.said.forEach((line, i) => el("text", { x: pinX, y: y + 4 + i * LINE - (r.said.length > 1 ? 4 : 0), class: line.css }, line.text, notesG));
+    const tip = text + (checks.length ? "\n" + checks.map((c) => (c.passed ? "PASS " : "FAIL ") + c.title).join("\n") : "") +
+      (lesson[e.id] ? "\n" + lesson[e.id].map((l) => "lesson of step " + l.step + ": " + l.item).join("\n") : "");
+    el("title", {}, tip, g);
+    for (const part of [g, other]) {
+      part.addEventListener("click", () => show(e));
+      part.addEventListener("mouseenter", () => show(e, true));
     }
-    el("title", {}, text + (checks.length ? "\n" + checks.map((c) => (c.passed ? "PASS " : "FAIL ") + c.title).join("\n") : ""), g);
-    g.addEventListener("click", () => show(e));
-    g.addEventListener("mouseenter", () => show(e, true));
   }
 
   // The details of one event: its bytes, whole (as far as the record keeps them).
@@ -133,8 +272,10 @@
     if (e.bytes !== undefined) rows.push(["bytes", e.bytes + (e.cut ? "   (the first " + rec.limit + " of " + e.size + ")" : "")]);
     if (e.kind === "packet") rows.push(["packet", [e.src + " → " + e.dst, e.proto, e.flags, "seq " + e.seq, "ack " + e.ack, "length " + e.length].join("  ")]);
     if (e.text) rows.push(["line", e.text]);
+    if (e.placed) rows.push(["placed", e.placed]);
     if (e.repeat) rows.push(["repeated", e.repeat + " times, until " + e.until.toFixed(3) + " s"]);
     if (e.diff) rows.push(["diff", diffText(e.diff)]);
+    (lesson[e.id] || []).forEach((l) => rows.push(["lesson", "step " + l.step + ", " + l.n + " of " + l.of + ": " + l.item]));
     (pinned[e.id] || []).forEach((c) => rows.push([c.passed ? "PASS" : "FAIL", c.title + (c.reason ? ": " + c.reason : "")]));
     box.textContent = "";
     for (const [k, v] of rows) {
@@ -145,7 +286,8 @@
   }
   function diffText(d) {
     const caret = d.at === null ? "(the same)" : " ".repeat(d.at + 7) + "^ first difference, at character " + d.at;
-    return "sent:  " + d.sent + "\nheard: " + d.heard + "\n" + caret;
+    const header = d.header ? "header: " + d.header + " = " + d.read + " (read by the server, not kept)\n" : "";
+    return header + "sent:  " + d.sent + "\nheard: " + d.heard + "\n" + caret;
   }
 
   // #nopackets in the address: start with the packets hidden (the calls and lines alone).
@@ -157,7 +299,7 @@
 
 // The steps' event links and the diffs: show that event in the diagram.
 document.querySelectorAll("[data-ev]").forEach((link) => link.addEventListener("click", () => {
-  const g = document.querySelector('#ladder g.ev[data-id="' + link.dataset.ev + '"]');
+  const g = document.querySelector('g.ev[data-id="' + link.dataset.ev + '"]');
   if (!g) return;
   g.scrollIntoView({ block: "center", inline: "center" });
   g.classList.add("flash");

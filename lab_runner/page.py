@@ -16,7 +16,6 @@ import html as h
 import json
 from pathlib import Path
 
-from lab_runner import pins
 from lab_runner.paths import atomic_write
 from lab_runner.report import readable
 from lab_runner.verdict import LabResult
@@ -42,28 +41,41 @@ FOLLOW = """<script>
 
 
 def _data(result: LabResult) -> dict:
-    pinned = pins.pins(result)
-    first = result.first_failing
-    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    pinned, failing = result.decided.pins, result.decided.failing_check
+    lessons = [
+        {"step": n, "n": k, "of": len(ids), "item": result.lab.steps[n - 1].lesson[k - 1], "event": i}
+        for n, ids in result.decided.lessons.items()
+        for k, i in enumerate(ids, 1)
+        if i is not None
+    ]
     return {
+        "lessons": lessons,
         "lab": result.lab.key,
         "token": result.token,
         "exchange": result.exchange,
         "checks": [
             {
                 "name": c.name, "title": readable(c.name), "step": c.step, "passed": c.passed,
+                "number": _number(result, c.name),
                 "reason": c.reason, "events": pinned.get(c.name, ([], None))[0],
-                "marked": pinned.get(c.name, ([], None))[1] if c is failing else None,
+                "marked": pinned.get(c.name, ([], None))[1] if c.name == failing else None,
             }
             for c in result.checks
         ],
     }  # fmt: skip
 
 
+def _number(result: LabResult, name: str) -> str:
+    """A check's short name on the diagram: its step, and its place in that step ("2.1")."""
+    for n, step in enumerate(result.lab.steps, 1):
+        if name in step.checks:
+            return f"{n}.{step.checks.index(name) + 1}"
+    return "?"
+
+
 def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
     marks = {c["name"]: c for c in data["checks"]}
-    first = result.first_failing
-    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    decided = result.decided
     out = ['<ol class="steps">']
     for step in result.steps:
         word = "PASS" if step.passed else "FAIL"
@@ -73,16 +85,17 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
         for check in step.checks:
             mark = marks[check.name]
             links = "".join(f'<a data-ev="{i}">#{i}</a>' for i in mark["events"][:12])
-            css = ("pass" if check.passed else "fail") + (" first" if check is failing else "")
+            first = check.name == decided.failing_check
+            css = ("pass" if check.passed else "fail") + (" first" if first else "")
             out.append(f'<li class="check {css}" data-check="{check.name}">{"✓" if check.passed else "✗"} '
-                       f'{h.escape(readable(check.name))}<span class="evs">{links}</span></li>')  # fmt: skip
+                       f'<span class="num">{mark["number"]}</span> {h.escape(readable(check.name))}'
+                       f'<span class="evs">{links}</span></li>')  # fmt: skip
         out.append("</ul>")
-        if first is not None and step.number == first.number:
+        if step.number == decided.failing_step:
             told = [f"<b>expected</b>{h.escape(' '.join(step.step.goal.split()))}"]
             told += [f"<b>observed</b>{h.escape(c.reason)}" for c in step.checks if not c.passed]
-            hints = step.step.hints
-            for n in range(max(1, min(hints_shown, len(hints)))):
-                told.append(f"<b>hint {n + 1}/{len(hints)}</b>{h.escape(hints[n])}")
+            for label, hint in decided.hint_lines(hints_shown):
+                told.append(f"<b>{label}</b>{h.escape(hint)}")
             unmarked = [c for c in step.checks if not c.passed and not marks[c.name]["events"]]
             if unmarked:
                 told.append(
@@ -93,10 +106,14 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
     return "\n".join(out + ["</ol>"])
 
 
-def _diffs(record: dict) -> str:
-    joined = [e for e in record.get("events", []) if e.get("diff")]
+def _diffs(result: LabResult) -> str:
+    joined = [e for e in result.exchange.get("events", []) if e.get("diff")]
     if not joined:
         return ""
+    # Red only where a failing check judged the line: a passing run's difference (lab 3's two
+    # stars, taken for a header) is the lesson, not a fault.
+    failing = {c.name for c in result.checks if not c.passed}
+    blamed = {i for name, (ids, _) in result.decided.pins.items() if name in failing for i in ids}
     differ = [e for e in joined if e["diff"]["at"] is not None]
     same = [e for e in joined if e["diff"]["at"] is None]
     out = ["<h2>Bytes: what was sent, and what the server heard</h2>"]
@@ -108,12 +125,17 @@ def _diffs(record: dict) -> str:
         pad = " " * (d["at"] + len(heard))
         head = f"{e['lane']} #{e['id']}, {'passed on' if relay else 'heard'}, answering #{e.get('answers')}"
         head += f" on {e.get('of') or '?'}"
+        if d.get("header"):
+            head += f"\nheader: {d['header']}, read by {e['lane']} as {d['read']} (a header, not a loss)"
+        caret = f'<span class="caret {"bad" if e["id"] in blamed else "seen"}">'
         out.append(f'<pre class="diff" data-ev="{e["id"]}">{h.escape(head)}\n'
                    f"{said}{h.escape(sent)}\n{heard}{h.escape(d['heard'])}\n"
-                   f'<span class="caret">{pad}^ the first difference, at {d["at"]}</span></pre>')  # fmt: skip
+                   f"{caret}{pad}^ the first difference, at {d['at']}</span></pre>")  # fmt: skip
     if same:
         links = " ".join(f'<a data-ev="{e["id"]}">#{e["id"]}</a>' for e in same[:20])
-        out.append(f'<p class="same">{len(same)} line(s) heard or passed on just as sent: {links}</p>')
+        read = sorted({f"{d['header']} = {d['read']}" for d in (e["diff"] for e in same) if d.get("header")})
+        after = h.escape(f" (after the header the server read: {', '.join(read)})" if read else "")
+        out.append(f'<p class="same">{len(same)} line(s) heard or passed on just as sent{after}: {links}</p>')
     return "\n".join(out)
 
 
@@ -132,7 +154,7 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
     data = _data(result)
     record = result.exchange
     ex = result.exercise
-    status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
+    status = result.decided.ran
     verdict = "pass" if result.passed else "fail"
     note = record.get("capture") or ""
     if record.get("left_out"):
@@ -155,20 +177,25 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
 <header><h1>{h.escape(title)}</h1>
 <div class="meta">run {h.escape(result.token)} · {h.escape(ex.file)}: {h.escape(status)},
  {ex.seconds:.2f} s</div>
-<div class="verdict {verdict}">{h.escape(result.verdict)}</div></header>
+<div class="verdict {verdict}">{h.escape(result.decided.status)}</div></header>
 <main>
 <h2>Steps</h2>
 {_steps(result, data, hints_shown)}
-{_diffs(record)}
+{_diffs(result)}
 <h2 id="exchange">The exchange</h2>
-<div class="legend">Columns: your program's sockets (pid and descriptor), the wire (packets tcpdump saw in
-the sandbox), the servers (their log lines for this run) and other ends. Rows in time order, seconds since
-the run began. Hover or click a row for its bytes; ✓/✗ at the right: the checks that judged it.
+<div class="legend">Columns: your program's sockets (grouped by process, each with its descriptor and its
+two ends), the wire (packets tcpdump saw in the sandbox), other ends, and at the right the servers (their
+log lines for this run). Rows in time order, seconds since the run began; ⋯ before a server's line: placed
+by its cause, as its log's clock has whole seconds. Hover or click a row for its bytes; at the right, ✓/✗
+the checks that judged it and ◆ the events each step's lesson is made of.
 <label><input type="checkbox" id="show-packets" checked> packets</label></div>
 <div class="note">{h.escape(note)} Bytes are shown escaped, at most {record.get("limit", 256)} per call.</div>
 {extra}
-<div class="scroll"><svg id="ladder" xmlns="http://www.w3.org/2000/svg" role="img"
- aria-label="the exchange as a sequence diagram"></svg></div>
+<div class="scroll" id="scroll"><div class="ladder-row">
+<svg id="ladder" xmlns="http://www.w3.org/2000/svg" role="img"
+ aria-label="the exchange as a sequence diagram: the program's sockets"></svg><div class="fixed"><svg
+ id="ladder-fixed" xmlns="http://www.w3.org/2000/svg" role="img"
+ aria-label="the servers, their lines, the checks and the lessons"></svg></div></div></div>
 <dl id="details"><dt>event</dt><dd>hover or click an arrow</dd></dl>
 </main>
 <script type="application/json" id="exchange-data">{_json(data)}</script>

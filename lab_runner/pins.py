@@ -7,7 +7,10 @@ and read. Its name narrows the calls down (a check about closing looks at close(
 about accepting at accept()). The first failing check is marked at the event its reason
 quotes, else at the last event it looked at; with none, the evidence is missing altogether.
 
-    >>> pins(result)   # {"test_flask_logged_them_as_a_bad_request": ([12, 13], 13), ...}   # doctest: +SKIP
+    >>> pins(lab, token, checks, record, "test_flask_...")  # doctest: +SKIP
+    {"test_flask_logged_them_as_a_bad_request": ([12, 13], 13), ...}
+
+decision.py calls it once per run; the views show what it found.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from __future__ import annotations
 import functools
 import inspect
 
-from lab_runner import checks
+from lab_runner import checks, lessons
+from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab
-from lab_runner.verdict import LabResult
 
 SERVERS = {"flask", "chat", "rsyslog"}
 # Words of a check's name that say it judges what a server wrote (else a server's host may
@@ -51,16 +54,18 @@ def _about(name: str) -> set[str]:
     return {"send", "connect", "error"}
 
 
-def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
-    """check name -> (the ids of the events it judged, the id marked for the first failing check)."""
-    record = result.exchange
+def pins(
+    lab: Lab, token: str, results: list[CheckResult], record: dict, failing: str | None,
+    own: dict[int, set[str]] | None = None,
+) -> dict[str, tuple[list[int], int | None]]:  # fmt: skip
+    """check name -> (the ids of the events it judged, the id marked for FAILING, the first
+    failing check). OWN: each step's own sockets (lessons.step_lanes): a check of a step that
+    has some judged those, and the servers' lines about them, not another step's."""
     events = record.get("events", [])
     kind_of = {lane["id"]: lane["kind"] for lane in record.get("lanes", [])}
-    params = _parameters(str(result.lab.folder), result.lab)
-    first = result.first_failing
-    failing = next((c for c in first.checks if not c.passed), None) if first else None
+    params = _parameters(str(lab.folder), lab)
     out: dict[str, tuple[list[int], int | None]] = {}
-    for check in result.checks:
+    for check in results:
         given = params.get(check.name, set())
         judged: list[dict] = []
         servers = given & SERVERS
@@ -70,20 +75,39 @@ def pins(result: LabResult) -> dict[str, tuple[list[int], int | None]]:
             kinds = _about(check.name)
             mine = [e for e in events if kind_of.get(e["lane"]) == "socket" and e["kind"] in kinds]
             moved = [e for e in mine if e["kind"] in ("send", "recv")]
-            tokened = [e for e in moved if result.token in e["bytes"]]
+            tokened = [e for e in moved if token in e["bytes"]]
             judged += [e for e in mine if e not in moved or e in tokened] if tokened else mine
         elif "workbench" in given:  # a server lab's checks, as clients of the learner's server
             judged += [
                 e for e in events if e["kind"] in ("accept", "recv") and kind_of.get(e.get("from")) == "peer"
             ]
+        # Its own step's events: lab 1's step-1 shutdown() is no step-2 check's.
+        lanes = (own or {}).get(check.step)
+        taken = {lane for n, ls in (own or {}).items() if n != check.step for lane in ls}
+        if lanes:
+            judged = [e for e in judged if _of_step(e, lanes, kind_of)]
+        elif taken and lessons.starts_own(lab.steps[check.step - 1]):
+            # A step about sockets of its own, none of which this run made: not another step's.
+            judged = [e for e in judged if not _of_step(e, taken, kind_of, strict=True)]
         ids = sorted({e["id"] for e in judged})
         marked = None
-        if check is failing and ids:
+        if check.name == failing and ids:
             quoted = sorted((e for e in judged if _quoted(e, check.reason)), key=lambda e: e["id"])
             heard = [e for e in quoted if e["kind"] == "log"]  # what the server heard tells most
             marked = (heard or quoted)[-1]["id"] if quoted else ids[-1]
         out[check.name] = (ids, marked)
     return out
+
+
+def _of_step(event: dict, lanes: set[str], kind_of: dict[str, str], strict: bool = False) -> bool:
+    """EVENT is on one of a step's LANES, or a server's line about one of them (or, unless
+    STRICT, about no socket at all)."""
+    if kind_of.get(event["lane"]) == "socket":
+        return event["lane"] in lanes
+    about = event.get("of") or event.get("to") or event.get("from")
+    if about is None or kind_of.get(about) != "socket":
+        return not strict
+    return about in lanes
 
 
 def _quoted(event: dict, reason: str) -> bool:

@@ -35,12 +35,9 @@ def text(
 ) -> str:
     """The learner's report; OWN (the learner's exercise.py) adds what to do next after a pass;
     PAGE, where the run's page is (a line of its own, before the command to see it yourself)."""
-    lab, ex = result.lab, result.exercise
+    lab, ex, decided = result.lab, result.exercise, result.decided
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
-    status = ex.problem or ("listening, checked while it ran" if ex.serving else f"exit {ex.exit_code}")
-    if ex.stalled and not ex.problem:  # checked early: nothing more was coming (the lab's `stall`)
-        status = f"no socket call for {lab.stall:g} s after its last {ex.stalled}(), checked then and stopped"
-    lines.append(f"ran {ex.file} in the workbench: {status}, {ex.seconds:.2f} s")
+    lines.append(f"ran {ex.file} in the workbench: {decided.ran}, {ex.seconds:.2f} s")
     if ex.output.strip():
         shown = ex.output.rstrip().splitlines()
         if len(shown) > SHOWN_OUTPUT_LINES:
@@ -63,24 +60,22 @@ def text(
         lines.append(f"stopped after the checks: pid {stopped} ({left})")
     if ex.removed:
         lines.append(f"removed {ex.removed} file(s) it left in /tmp or /dev/shm")
-    first = result.first_failing
     for step in result.steps:
         lines.append("")
         lines.append(f"step {step.number}  {'PASS' if step.passed else 'FAIL'}  {step.step.title}")
         for check in step.checks:
             lines.append(f"  {'PASS' if check.passed else 'FAIL'}  {readable(check.name)}")
-        if first is not None and step.number == first.number:
+        if step.number == decided.failing_step:
             lines += labelled("expected", step.step.goal)
             for check in step.checks:
                 if not check.passed:
                     lines += labelled("observed", check.reason)
-            hints = result.hints(step)
-            shown = max(1, min(hints_shown, len(hints)))
-            for n in range(shown):
-                lines += labelled(f"hint {n + 1}/{len(hints)}", hints[n])
-            if shown < len(hints):
+            shown = decided.hint_lines(hints_shown)
+            for label, hint in shown:
+                lines += labelled(label, hint)
+            if len(shown) < len(decided.hints):
                 lines.append(f"    (the next hint: python -m lab_runner hint {lab.key})")
-    lines += ["", result.verdict]
+    lines += ["", decided.status]
     if own and result.passed and next_lab is not None:
         lines.append(f"next: {next_lab.key} · {next_lab.title}   (python -m lab_runner {next_lab.key})")
     elif own and result.passed:
@@ -113,6 +108,9 @@ def as_dict(r: LabResult, exchange: bool = True) -> dict:
         "steps_passed": r.steps_passed,
         "steps_total": r.steps_total,
         "failing_step": r.failing_step,
+        "status": r.decided.status,
+        "failing_check": r.decided.failing_check,
+        "hints": list(r.decided.hints),
         "exercise": {
             "file": ex.file,
             "exit_code": ex.exit_code,
@@ -130,7 +128,7 @@ def as_dict(r: LabResult, exchange: bool = True) -> dict:
                 "goal": s.step.goal,
                 "passed": s.passed,
                 "checks": [{k: v for k, v in asdict(c).items() if k != "step"} for c in s.checks],
-                "hint": None if s.passed else r.hints(s)[0],
+                "hint": None if s.passed else r.decided.first_hint(s.number),
             }
             for s in r.steps
         ],
@@ -153,12 +151,13 @@ def write_junit(results: list[LabResult], path: Path) -> None:
                             problem or "", detail=r.exercise.output, output=r.exercise.output)]  # fmt: skip
         for step in r.steps:
             for c in step.checks:
-                hint = "" if c.passed else r.hints(step)[0]
+                hint = "" if c.passed else r.decided.first_hint(step.number)
                 cases.append(junit.Case(
                     f"{name}.step{step.number}", c.name, outcome="passed" if c.passed else "failure",
                     message=c.reason.splitlines()[0] if c.reason else "failed",
                     detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {hint}",
                 ))  # fmt: skip
         steps = f"{r.steps_passed}/{r.steps_total}"
-        suites.append(junit.Suite(name, cases, r.seconds, {"token": r.token, "steps_passed": steps}))
+        said = {"token": r.token, "steps_passed": steps, "status": r.decided.status}
+        suites.append(junit.Suite(name, cases, r.seconds, said))
     junit.write(path, "socket-lab", suites)

@@ -40,7 +40,8 @@ def fingerprint(path: Path) -> str:
 
 def record(folder: str, *, passed: bool, steps_passed: int, steps_total: int, failing_step: int | None,
            token: str, exercise: Path, steps: list[bool] | None = None,
-           hint_texts: list[str] | None = None) -> None:  # fmt: skip
+           hint_texts: list[str] | None = None, status: str = "",
+           failing_check: str | None = None) -> None:  # fmt: skip
     """Remember a run of the learner's own exercise.py: STEPS, each step passed or not; HINT_TEXTS,
     the failing step's hints for this run (they follow its evidence)."""
     data = load()
@@ -58,6 +59,8 @@ def record(folder: str, *, passed: bool, steps_passed: int, steps_total: int, fa
         "ever_passed": passed or bool(entry.get("ever_passed")),
         "steps": steps or [],
         "hint_texts": hint_texts or [],
+        "status": status,
+        "failing_check": failing_check,
     }
     _save(data)
 

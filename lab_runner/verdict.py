@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, exchange, hints, labs, sandbox, serverlogs, stack
+from lab_runner import checks, decision, exchange, hints, labs, lanes, sandbox, serverlogs, stack
 from lab_runner.checks import CheckResult
+from lab_runner.decision import Decision
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.identity import Identity
 from lab_runner.labs import Lab, LabError, Step
@@ -38,7 +39,7 @@ class StepResult:
 
 @dataclass
 class LabResult:
-    """One run of one lab."""
+    """One run of one lab, and what it means (decided once, on construction: see decision.py)."""
 
     lab: Lab
     token: str
@@ -47,6 +48,11 @@ class LabResult:
     seconds: float = 0.0
     exchange: dict = field(default_factory=dict)
     """The run's exchange record (lab_runner/exchange.py): the JSON's, the page's and the ladder's."""
+    decided: Decision = field(init=False)
+    """The status, the failing step and check, the hints and the pins: what every view renders."""
+
+    def __post_init__(self) -> None:
+        self.decided = decision.decide(self.lab, self.token, self.exercise, self.checks, self.exchange)
 
     @property
     def steps(self) -> list[StepResult]:
@@ -64,43 +70,31 @@ class LabResult:
         return len(self.lab.steps)
 
     @property
-    def first_failing(self) -> StepResult | None:
-        return next((s for s in self.steps if not s.passed), None)
+    def failing_step(self) -> int | None:
+        return self.decided.failing_step
 
     @property
-    def failing_step(self) -> int | None:
-        """The number of the first step that did not pass (what the learner works on next)."""
-        first = self.first_failing
-        return first.number if first else None
+    def first_failing(self) -> StepResult | None:
+        n = self.decided.failing_step
+        return self.steps[n - 1] if n else None
 
     @property
     def passed(self) -> bool:
-        return self.exercise.problem is None and self.first_failing is None and bool(self.checks)
-
-    def hints(self, step: StepResult) -> list[str]:
-        """STEP's hints for this run, in the order they are shown: they follow the evidence."""
-        return hints.for_step(self.lab, step.step, step.checks, self.exercise.calls, self.exercise.output)
+        return self.decided.passed
 
     @property
     def verdict(self) -> str:
         """One line: PASS or FAIL, and why."""
-        lab, total = self.lab.key, len(self.lab.steps)
-        if self.passed:
-            return f"PASS: {lab} (all {total} steps)"
-        why = [f"{self.steps_passed} of {total} steps passed"]
-        if self.exercise.problem:
-            why.insert(0, self.exercise.problem)
-        if first := self.first_failing:
-            why.append(f"step {first.number} is next")
-        return f"FAIL: {lab} ({'; '.join(why)})"
+        return self.decided.status
 
 
 def judge(
     lab: Lab, token: str, ran: ExerciseResult, results: list[CheckResult], healthy: Callable[[], object],
     seconds: float = 0.0, record: dict | None = None,
 ) -> LabResult:  # fmt: skip
-    """The LabResult, or StackError when a failure is the stack's: HEALTHY() raises it if the
-    stack is unwell now, and a check that could not reach a container is the stack's too."""
+    """The LabResult, decided (its status, failing step and check, hints and pins: decision.py),
+    or StackError when a failure is the stack's: HEALTHY() raises it if the stack is unwell now,
+    and a check that could not reach a container is the stack's too."""
     results = named_crash(results, ran.output)
     result = LabResult(lab, token, ran, results, seconds, record or {})
     if result.passed:
@@ -130,8 +124,7 @@ def server_lines(
     """The services' addresses, and this run's lines of their logs (those IDENTITY, the run's
     sandbox, sent: with the token, or on the ports RAN's packets tell, while it ran)."""
     ips = serverlogs.ips({s: containers[s] for s in lab.services})
-    found = exchange.Exchange(ran, token, ips)
-    ports = {port for s in lab.services for port in found.ports_to(s)}
+    _, ports = lanes.seen_from(ran, ips)
     until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
     lines = serverlogs.read(containers, set(lab.services), token, identity, ports, ran.started_at, until)
     return ips, lines
@@ -148,8 +141,8 @@ def identity_of(sandbox: str) -> Identity:
 
 
 def exchange_of(lab: Lab, token: str, ran: ExerciseResult, read: concurrent.futures.Future) -> dict:
-    """The run's exchange: its calls and packets, and the lines its servers wrote about it (READ:
-    server_lines, started once the checks were done, while the sandbox was being cleaned up)."""
+    """The run's exchange, built once: its calls and packets, and the lines its servers wrote
+    about it (READ: server_lines, started once the checks were done, beside the cleanup)."""
     try:
         ips, lines = read.result()
         found = exchange.Exchange(ran, token, ips)

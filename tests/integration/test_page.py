@@ -114,11 +114,19 @@ def test_the_drawn_page_holds_the_lanes_and_arrows_of_the_record(lab, which, tmp
 
 
 def test_a_failing_run_marks_its_first_failing_check_at_an_event(tmp_path):
-    record, _, events = run_page(labs.resolve("lab1"), "starter", tmp_path)
-    text = (tmp_path / "lab1-starter.html").read_text()
+    record, _, events = run_page(labs.resolve("lab3"), "starter", tmp_path)
+    text = (tmp_path / "lab3-starter.html").read_text()
     assert 'class="check fail first"' in text
     marked = [n for n, e in events.items() if " bad" in e["css"]]
-    assert marked and record["events"][marked[0]]["lane"]
+    assert marked and record["events"][marked[0]]["kind"] == "send"  # the bare datagram, no header
+
+
+def test_a_failing_step_with_no_events_of_its_own_marks_none_of_another_steps(tmp_path):
+    """Lab 1's starter makes step 1's connection only: its shutdown() is no step-2 check's."""
+    _, _, events = run_page(labs.resolve("lab1"), "starter", tmp_path)
+    text = (tmp_path / "lab1-starter.html").read_text()
+    assert 'class="check fail first"' in text and "no event matched this check" in text
+    assert not [n for n, e in events.items() if " bad" in e["css"]]
 
 
 def test_a_watched_page_reloads_itself_when_a_new_run_lands(tmp_path, monkeypatch):

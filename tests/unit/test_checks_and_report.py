@@ -132,9 +132,10 @@ def test_text_report_details_only_the_first_failing_step_with_its_hints_so_far(t
 
 
 def test_the_hint_shown_is_the_first_failing_checks_own_then_the_steps_in_text_json_and_junit(tmp_path):
-    result = sample(tmp_path, [True, False])
-    two = dataclasses.replace(result.lab.steps[1], check_hints=(("test_b", ("b's own hint",)),))
-    result.lab = dataclasses.replace(result.lab, steps=(result.lab.steps[0], two))
+    sampled = sample(tmp_path, [True, False])
+    two = dataclasses.replace(sampled.lab.steps[1], check_hints=(("test_b", ("b's own hint",)),))
+    lab = dataclasses.replace(sampled.lab, steps=(sampled.lab.steps[0], two))
+    result = verdict.judge(lab, sampled.token, sampled.exercise, sampled.checks, lambda: None)
     assert "hint 1/3: b's own hint" in report.text(result)
     assert json.loads(report.as_json([result]))["labs"][0]["steps"][1]["hint"] == "b's own hint"
     report.write_junit([result], tmp_path / "j.xml")

@@ -32,7 +32,7 @@ def test_every_event_has_a_time_a_lane_and_a_kind_in_time_order(name):
     for e in rec["events"]:
         assert e["lane"] in ids and e["kind"] in {
             "socket", "connect", "bind", "listen", "accept", "send", "recv", "shutdown", "close", "error",
-            "packet", "log",
+            "packet", "log", "wait", "getsockopt", "setsockopt", "fork",
         }  # fmt: skip
         for end in ("from", "to"):
             assert e.get(end) is None or e[end] in ids, (e, end)
@@ -199,3 +199,17 @@ def test_a_relayed_line_that_differs_gets_its_caret(monkeypatch):
     (bad,) = [e for e in rec["events"] if e.get("diff", {}).get("kind") == "relay" and e["diff"]["at"]]
     diff = bad["diff"]
     assert diff["heard"][diff["at"]] == "z" and diff["sent"][diff["at"] - diff["offset"]] == "s"
+
+
+def test_a_client_of_the_programs_own_server_meets_the_connection_accept_made():
+    """Lab 7: the client process's bytes go to the connection accept() made, not to the listening
+    socket (paired by the path, before accept() returned); lab 8: by the client's port."""
+    rec, _ = record("lab7-solution")
+    (accept,) = of(rec, kind="accept")
+    (hello,) = [e for e in of(rec, kind="send") if e["bytes"].startswith("hello from the client")]
+    assert accept["from"] == hello["lane"] and hello["to"] == accept["conn"]
+    assert [e["from"] for e in of(rec, lane=accept["conn"], kind="recv") if e["size"]] == [hello["lane"]]
+    rec, _ = record("lab8-solution")
+    (accept,) = of(rec, kind="accept")
+    (through,) = [e for e in of(rec, kind="send") if e["bytes"].startswith("through port")]
+    assert accept["from"] == through["lane"] and through["to"] == accept["conn"]

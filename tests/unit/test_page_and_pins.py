@@ -7,13 +7,13 @@ import re
 import pytest
 from recorded_runs import NAMES, lab_result
 
-from lab_runner import page, pins
+from lab_runner import page
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_pins_name_events_of_the_record_and_only_the_first_failing_check_is_marked(name):
     result = lab_result(name)
-    pinned = pins.pins(result)
+    pinned = result.decided.pins
     ids = {e["id"] for e in result.exchange["events"]}
     assert set(pinned) == {c.name for c in result.checks}
     assert all(set(events) <= ids for events, _ in pinned.values())
@@ -26,12 +26,12 @@ def test_pins_name_events_of_the_record_and_only_the_first_failing_check_is_mark
 
 @pytest.mark.parametrize(
     ("name", "kind", "says"),
-    [("lab1-starter", "shutdown", ""), ("lab3-starter", "send", "*****hello-"),
+    [("lab3-starter", "send", "*****hello-"),
      ("lab6-starter", "log", "This is what the client sent: hi, this is")],
 )  # fmt: skip
 def test_the_first_failing_check_is_marked_where_the_evidence_went_another_way(name, kind, says):
     result = lab_result(name)
-    (at,) = [at for _, at in pins.pins(result).values() if at is not None]
+    (at,) = [at for _, at in result.decided.pins.values() if at is not None]
     event = result.exchange["events"][at]
     assert event["kind"] == kind and says in (event.get("bytes") or event.get("text") or "")
 
@@ -106,3 +106,16 @@ def test_show_prints_the_pages_url_where_no_browser_can_start(tmp_path, monkeypa
     assert kept == tmp_path / "lab3.html"
     assert latest.cmd_show(argparse.Namespace(lab=None)) == 0  # the lab run last
     assert capsys.readouterr().out.strip() == f"no browser to open here; the page is {kept.as_uri()}"
+
+
+def test_a_check_is_pinned_to_its_own_steps_events_only():
+    """Lab 1's starter makes one connection, step 1's: its shutdown() is no step-2 check's."""
+    result = lab_result("lab1-starter")
+    step2 = [c.name for c in result.checks if c.step == 2]
+    assert step2 and all(result.decided.pins[name] == ([], None) for name in step2)
+    solved = lab_result("lab1-solution")
+    kind = {e["id"]: e for e in solved.exchange["events"]}
+    (first, second) = [lane["id"] for lane in solved.exchange["lanes"] if lane["kind"] == "socket"]
+    for check in solved.checks:
+        lanes = {kind[i]["lane"] for i in solved.decided.pins[check.name][0]} & {first, second}
+        assert lanes <= ({first} if check.step == 1 else {second}), check.name

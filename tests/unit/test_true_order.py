@@ -1,0 +1,55 @@
+"""True order: a server's line is drawn no earlier than the last byte of the request it answers.
+
+Flask's log has whole seconds, so its lines are placed by their cause, and say so: lab 2's
+200 line once the empty line ended the request (not after the request line's piece, 0.3 s
+earlier), lab 1's 400 once the line end, or the end of the stream, reached the server."""
+
+from recorded_runs import record
+
+
+def flask_lines(rec: dict) -> list[dict]:
+    return [e for e in rec["events"] if e["kind"] == "log" and e["lane"] == "flask"]
+
+
+def test_lab2_flask_answers_a_request_in_pieces_only_after_its_empty_line():
+    rec, d = record("lab2-solution")
+    (line,) = [e for e in flask_lines(rec) if "&step=2 " in e["text"]]
+    pieces = [e for e in rec["events"] if e["kind"] == "send" and e["lane"] == line["of"]]
+    assert len(pieces) == 2 and pieces[1]["bytes"].endswith("\\r\\n\\r\\n")
+    assert pieces[1]["t"] - pieces[0]["t"] > 0.25  # the solution waits 0.3 s between them
+    assert line["t"] >= pieces[1]["t"] and line["id"] > pieces[1]["id"]
+    assert line["placed"].startswith("by cause: after the empty line")
+
+
+def test_lab1_a_line_with_no_line_end_is_answered_after_the_end_of_the_stream():
+    rec, _ = record("lab1-starter")
+    (shutdown,) = [e for e in rec["events"] if e["kind"] == "shutdown"]
+    lines = flask_lines(rec)
+    assert lines and all(e["t"] > shutdown["t"] and "end of the stream" in e["placed"] for e in lines)
+    rec, _ = record("lab1-solution")
+    ended = [e for e in flask_lines(rec) if "after the line end" in e["placed"]]
+    (send,) = [e for e in rec["events"] if e["kind"] == "send" and e["bytes"].endswith("\\r\\n")]
+    assert ended and all(e["t"] >= send["t"] and e["of"] == send["lane"] for e in ended)
+
+
+def test_chat_has_no_clock_so_its_lines_follow_the_packets_that_caused_them():
+    rec, _ = record("lab6-solution")
+    chat = [e for e in rec["events"] if e["kind"] == "log" and e["lane"] == "chat"]
+    assert chat and all(e["placed"].startswith("by cause") for e in chat)
+    (accepted,) = [e for e in chat if e["text"].startswith("Accepted connection")]
+    handshake = [e for e in rec["events"] if e["kind"] == "packet" and e["from"] == accepted["of"]][:2]
+    assert [p["flags"] for p in handshake] == ["SYN", "ACK"] and accepted["id"] > handshake[1]["id"]
+    (closed,) = [e for e in chat if e["text"].startswith("Connection closed")]
+    fin = [
+        e
+        for e in rec["events"]
+        if e["kind"] == "packet" and e["from"] == closed["of"] and "FIN" in e["flags"]
+    ]
+    assert fin and closed["t"] >= fin[0]["t"]
+
+
+def test_every_servers_line_says_how_it_was_placed():
+    for name in ("lab1-solution", "lab2-solution", "lab3-solution", "lab6-solution", "lab8-solution"):
+        rec, _ = record(name)
+        lines = [e for e in rec["events"] if e["kind"] == "log"]
+        assert lines and all(e.get("placed", "").startswith("by cause") for e in lines), name
