@@ -473,13 +473,13 @@ def test_a_probe_answer_poisoned_in_one_sandbox_changes_no_grade_in_a_class(tmp_
 
 def test_checks_commands_run_from_root_of_the_filesystem_and_on_a_deadline():
     workbench = stack.container_id("workbench")
-    host = service_host("workbench", workbench, time.monotonic() + 2)
+    host = service_host("workbench", workbench, deadline=time.monotonic() + 2)
     assert host.check_output("pwd") == "/"
     assert host.check_output("python3 -c 'import sys; print(sys.path[0])'") != ""  # not the cwd ('')
     started = time.monotonic()
     with pytest.raises(CommandTimedOut):  # a check waiting on a command is the run's failure ...
         host.run("sleep 30")
-    assert time.monotonic() - started < 5  # ... at its deadline, not the command's 30 s
+    assert time.monotonic() - started < 20  # ... at its deadline (2 s), not the command's own 30 s
     with pytest.raises(CommandTimedOut):
         host.run("true")  # the deadline has passed: no command starts
 
