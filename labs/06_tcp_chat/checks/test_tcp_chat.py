@@ -462,8 +462,9 @@ def test_it_does_not_spin_after_a_client_leaves(workbench, live, token):
     assert "a_port" in seen, no_client(seen)
     assert "cpu" in seen, f"the check found no listening socket on port {PORT} to watch: {seen}"
     cpu, sleeps = seen["cpu"] / seen["seconds"], seen["sleeps"] / seen["seconds"]
-    calls = live().calls
-    empty = [c for c in calls.calls if c.name in RECV and c.ret == 0]
+    if cpu <= SPIN and sleeps <= WAKEUPS and seen.get("closed_by_server"):
+        return  # the usual case: no need to read the trace again
+    empty = [c for c in live().calls.calls if c.name in RECV and c.ret == 0]
     if cpu > SPIN or sleeps > WAKEUPS:
         looped = (
             f"; its trace holds {len(empty)} recv() calls that returned 0 bytes (the end of the stream), one"
