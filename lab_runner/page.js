@@ -16,6 +16,8 @@
   const NOTES = 190, PINS = 290;  // the servers' lines, then the checks and the lessons
   const EXPECTED = ["EINPROGRESS", "EAGAIN", "EWOULDBLOCK", "EALREADY"];  // how, not a mistake
   const lanes = rec.lanes || [];
+  const { cut, wrap, laneTitle, laneNote, diffText } = Words;
+  const label = (e) => Words.label(e, expected(e));
   const fixed = lanes.filter((l) => l.kind === "server");
   const moving = order(lanes.filter((l) => l.kind !== "server"));
   const x = {}, side = {};  // lane -> its column's centre, in its own part; lane -> "left" | "right"
@@ -45,48 +47,9 @@
     if (parent) parent.appendChild(node);
     return node;
   }
-  function cut(text, n) { return text.length > n ? text.slice(0, n - 1) + "…" : text; }
-  function size(n) { return n === 1 ? "1 byte" : n + " bytes"; }
   function fits(width) { return Math.max(4, Math.floor(width / CH)); }
-  function wrap(text, n) {  // lines of at most N characters, broken at spaces where it can
-    const out = [];
-    let rest = text;
-    while (rest.length > n) {
-      let at = rest.lastIndexOf(" ", n);
-      if (at < n / 2) at = n;
-      out.push(rest.slice(0, at));
-      rest = rest.slice(at).trimStart();
-    }
-    return out.concat(rest ? [rest] : []);
-  }
   function expected(e) { return e.kind === "error" && (EXPECTED.includes(e.errno) || !!lesson[e.id]); }
 
-  // What an event says in one short line (its label on the diagram).
-  function label(e) {
-    const times = e.repeat ? " ×" + e.repeat : "";
-    switch (e.kind) {
-      case "send": return "send " + size(e.size) + " '" + e.bytes + "'" + times;
-      case "recv": return (e.eof ? "recv → b'' (the end)" : "recv " + size(e.size) + " '" + e.bytes + "'") + times;
-      case "connect": return "connect(" + (e.address || "") + ")";
-      case "bind": return "bind(" + (e.address || "") + ")";
-      case "accept": return "accept() → fd " + (e.conn || "").split(":").pop().split("#")[0];
-      case "packet": {
-        const seq = e.seq === null || e.seq === undefined ? "" : " seq " + e.seq;
-        const ack = e.ack === null || e.ack === undefined ? "" : " ack " + e.ack;
-        return (e.flags || e.proto) + seq + ack + (e.length ? " len " + e.length : "") + times;
-      }
-      case "log": return e.text;
-      case "wait": return e.of + (e.for ? " for " + e.for : "") + (e.timed_out ? " → timed out after " + e.took.toFixed(3) + " s" : " → ready") + times;
-      case "getsockopt": case "setsockopt": return e.kind + "(" + e.option + ") " + (e.kind === "getsockopt" ? "→ " : "= ") + e.value;
-      case "fork": return (e.thread ? "thread → " : "fork → pid ") + e.child;
-      case "error": return (e.of || "") + " → " + (e.errno || "error") + (expected(e) ? " (" + meaning(e.errno) + ")" : "") + times;
-      default: return e.kind + "()" + times;
-    }
-  }
-  function meaning(errno) {
-    return { EINPROGRESS: "the handshake goes on", EAGAIN: "nothing yet", EWOULDBLOCK: "nothing yet",
-      EALREADY: "still connecting" }[errno] || "what this step shows";
-  }
   // What the right-hand column says of an event: the checks that judged it (each in words at its
   // first event and where it went wrong, by its number elsewhere, as in the steps' list), then
   // its lessons.
@@ -165,34 +128,6 @@
     el("title", {}, laneTitle(lane) + " — " + lane.label + (lane.local ? " — local " + lane.local : "") +
       (lane.remote ? " — remote " + lane.remote : ""), g);
   }
-  function laneTitle(lane) {
-    if (lane.kind === "socket") {
-      const more = lane.id.includes("#") ? "#" + lane.id.split("#")[1] : "";
-      return "fd " + lane.fd + more + " " + protocol(lane);
-    }
-    if (lane.kind === "peer") return lane.id.includes(":") && !lane.id.startsWith("/") ? lane.id : "peer";
-    return lane.id;
-  }
-  function protocol(lane) {  // what a learner calls it: TCP, UDP, a Unix stream ...
-    const type = (lane.type || "").replace("SOCK_", "").toLowerCase();
-    const family = (lane.family || "").replace("AF_", "");
-    if (family === "INET" || family === "INET6") {
-      const v6 = family === "INET6" ? "6" : "";
-      return (type === "stream" ? "TCP" : type === "dgram" ? "UDP" : type) + v6;
-    }
-    return family + " " + (type === "seqpacket" ? "seqpkt" : type);
-  }
-  function laneNote(lane) {
-    if (lane.kind === "socket") {
-      const far = lane.remote || lane.peer || "";
-      const none = lane.family === "AF_UNIX" ? "(unnamed)" : "(no address yet)";
-      return (lane.local || "") + (far ? " → " + far.split("/").pop() : "") || none;
-    }
-    if (lane.kind === "server") return lane.address || lane.path || "server";
-    if (lane.kind === "wire") return "packets (tcpdump)";
-    return lane.id.startsWith("/") ? lane.id : "another end";
-  }
-
   function group(svg, e, css) {
     return el("g", { class: css, "data-id": e.id, "data-kind": e.kind, "data-lane": e.lane, "data-from": e.from || "",
       "data-to": e.to || "", "data-flags": e.flags || "" }, null, svg);
@@ -283,11 +218,6 @@
       const dd = document.createElement("dd"); dd.textContent = v; box.appendChild(dd);
     }
     box.dataset.id = e.id;
-  }
-  function diffText(d) {
-    const caret = d.at === null ? "(the same)" : " ".repeat(d.at + 7) + "^ first difference, at character " + d.at;
-    const header = d.header ? "header: " + d.header + " = " + d.read + " (read by the server, not kept)\n" : "";
-    return header + "sent:  " + d.sent + "\nheard: " + d.heard + "\n" + caret;
   }
 
   // #nopackets in the address: start with the packets hidden (the calls and lines alone).

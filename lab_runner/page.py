@@ -162,7 +162,7 @@ def html(result: LabResult, hints_shown: int = 1, follow_ms: int = 0, extra: str
     if record.get("error"):
         note = f"the exchange could not be built: {record['error']}"
     css = (ASSETS / "page.css").read_text(encoding="utf-8")
-    js = (ASSETS / "page.js").read_text(encoding="utf-8")
+    js = "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in ("page-words.js", "page.js"))
     follow = (
         FOLLOW % (h.escape(latest_script(Path(name or "page.html")).name), follow_ms) if follow_ms else ""
     )
