@@ -11,10 +11,10 @@ from lab_runner.trace import Trace, address
 LINES = (Path(__file__).parent.parent / "fixtures" / "strace" / "styles.trace").read_text().splitlines()
 
 
-def judged(sent_first: bytes | None):
+def judged(sent_first: bytes | None, lines: list[str] = LINES):
     """Lab 10's wait check on the one non-blocking connect of styles.trace that sent SENT_FIRST
     (None: the one that sent nothing), the other connects left out; its message, or "" if it passes."""
-    trace = Trace.parse(LINES)
+    trace = Trace.parse(lines)
     lab10 = load("10_system_calls", "test_system_calls")
     waiting = [
         s for s in trace.of("AF_INET", "SOCK_STREAM") if any(c.errno == "EINPROGRESS" for c in s.calls)
@@ -45,3 +45,11 @@ def test_a_sleep_before_so_error_is_not_told_the_handshake_had_not_ended():
     said = judged(None)
     assert "a sleep is not that wait" in said and "1.0" in said  # about 1 s after the connect()
     assert "has not ended" not in said and "settimeout" not in said
+
+
+def test_polls_with_no_timeout_are_the_programs_own_not_settimeouts():
+    """settimeout()'s trace with each poll()'s timeout -1: a socket without a timeout never polls in
+    Python, so these polls are the program's own, and its wait passes."""
+    forever = [line.replace("}], 1, 5000)", "}], 1, -1)") for line in LINES]
+    assert forever != LINES
+    assert judged(b"under settimeout\r\n", forever) == ""

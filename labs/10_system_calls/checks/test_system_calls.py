@@ -145,6 +145,14 @@ def after_connect(calls, sock):
     return calls.calls.index(started), [calls.calls.index(c) for c in asked]
 
 
+def pythons_poll(call):
+    """Whether CALL is a poll() Python's own wait under settimeout() could be: poll() with a timeout
+    of 0 ms or more. A poll() with no timeout (-1) is the program's own: a socket with no timeout
+    is blocking, and Python never polls for it."""
+    timeout = call.args.rsplit(",", 1)[-1].strip()
+    return call.name == "poll" and timeout.isdigit()
+
+
 def settimeout_made(calls, sock, waited):
     """Whether the trace shows settimeout(), not only a wait that looks like its: Python's wait
     inside connect() on a socket with a timeout is poll(POLLOUT|POLLERR), which a program may
@@ -153,6 +161,8 @@ def settimeout_made(calls, sock, waited):
     socket's mode never set again (ioctl FIONBIO, fcntl) in between. A program that waited itself
     sends without that second wait (or put the socket back into blocking mode first)."""
     if not waited or any(events != "POLLOUT|POLLERR" for _, events in waited):
+        return False
+    if not all(pythons_poll(c) for c, _ in waited):
         return False
     started = next(c for c in sock.calls if c.errno == "EINPROGRESS")
     first_send = next((c for c in sock.calls[sock.calls.index(started) :] if c.name in SENDS), None)
@@ -168,9 +178,7 @@ def settimeout_made(calls, sock, waited):
         return False
     last = touching[-1] if touching else None
     return bool(
-        last
-        and last.name in ("poll", "ppoll")
-        and re.match(rf"\[\{{fd={sock.fd}, events=POLLOUT\}}\], 1,", last.args)
+        last and pythons_poll(last) and re.match(rf"\[\{{fd={sock.fd}, events=POLLOUT\}}\], 1,", last.args)
     )
 
 
@@ -189,10 +197,11 @@ def test_your_program_waited_until_the_socket_was_writable(calls, flask):
                 return
         if timed:
             told.append(
-                "the only wait was Python's own, because the socket had a settimeout(): inside"
-                " socket.connect(), poll(POLLOUT|POLLERR) then SO_ERROR, and again a poll(POLLOUT) before"
-                " each send. This step is that wait written by you: setblocking(False), connect_ex() (or"
-                " connect() and its BlockingIOError), then select/poll/selectors until it is writable"
+                "the only wait the trace shows is the one Python makes itself when the socket has a"
+                " settimeout(): inside socket.connect(), poll(POLLOUT|POLLERR) then SO_ERROR, and again a"
+                " poll(POLLOUT) before each send, each with a timeout. This step is that wait written by"
+                " you: setblocking(False), connect_ex() (or connect() and its BlockingIOError), then"
+                " select/poll/selectors until it is writable"
             )
             continue
         other = [str(c) for c in calls.calls[started : reads[-1]] if c.name in WAITS]
