@@ -13,6 +13,7 @@ from pathlib import Path
 from lab_runner import labs, learner, page, report, stack, state
 from lab_runner.learner import next_lab
 from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
+from lab_runner.session import Session
 
 
 class UsageError(Exception):
@@ -23,7 +24,7 @@ class NeedsForce(Exception):
     """A question only a terminal can answer, and no --force (exit 4)."""
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, session: Session) -> int:
     available = labs.discover()
     if args.all == bool(args.labs):
         raise UsageError("name the labs to run (e.g. lab3), or --all")
@@ -47,7 +48,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise labs.LabError(f"{path} is missing (python -m lab_runner reset LAB puts the starter back)")
     own = args.exercise is None and not args.solution  # the learner's own exercise.py
-    results = learner.check(chosen, files, args.timeout)
+    results = learner.check(chosen, files, session, args.timeout)
     if own:
         for r in results:
             learner.remember(r)
@@ -95,19 +96,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _current_result(lab: labs.Lab) -> dict:
+def _current_result(lab: labs.Lab, session: Session) -> dict:
     """The learner's last result for LAB if it is for exercise.py as it is now; else check it now."""
     entry = state.load().get(lab.folder.name, {})
     if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(lab.exercise_path):
         return entry
     print(f"checking {lab.key} first (exercise.py changed since its last run) ...", flush=True)
-    learner.remember(learner.check([lab], [lab.exercise_path])[0])
+    learner.remember(learner.check([lab], [lab.exercise_path], session)[0])
     return state.load()[lab.folder.name]
 
 
-def cmd_hint(args: argparse.Namespace) -> int:
+def cmd_hint(args: argparse.Namespace, session: Session) -> int:
     lab = labs.resolve(args.lab)
-    entry = _current_result(lab)
+    entry = _current_result(lab, session)
     if entry.get("passed"):
         upcoming = next_lab(lab)
         print(

@@ -18,18 +18,21 @@ from typing import TypeVar
 import testinfra.host
 
 from lab_runner import loglines
+from lab_runner.context import Run
 from lab_runner.identity import Identity
 
 T = TypeVar("T")
 WAIT = 3.0  # seconds: servers write their line a moment after the client is done
-# What the checks found, kept for the run's exchange (lab_runner/serverlogs.py takes it back):
-# (service, path, needle) -> the lines. The exchange then needs no command of its own.
-SEEN: dict[tuple[str, str, str], list[str]] = {}
 
 
 def whose(host: testinfra.host.Host) -> Identity | None:
     """The run HOST was made for (None: a host of the project's own tests, which see every line)."""
     return getattr(host.backend, "identity", None)
+
+
+def run_of(host: testinfra.host.Host) -> Run | None:
+    """The run HOST was made for, with what it keeps while it lasts (None: a test's host)."""
+    return getattr(host.backend, "run_context", None)
 
 
 def _grep(
@@ -61,7 +64,8 @@ def wait_lines(
     while True:
         found = lines_of(host, path, needle)
         if len(found) >= count or time.monotonic() > deadline:
-            SEEN[(getattr(host.backend, "service", ""), path, needle)] = found
+            if run := run_of(host):  # kept for the run's exchange: it then needs no command of its own
+                run.seen[(getattr(host.backend, "service", ""), path, needle)] = found
             return found
         time.sleep(0.05)
 
@@ -94,7 +98,10 @@ def _numbered(text: str) -> tuple[int | None, str, str]:
     return int(text[:digits]), text[digits], text[digits + 1 :]
 
 
-_facts: dict[object, object] = {}  # what once() found, for the life of this process
+# What once() found, for the life of this process: facts of the machine only, taken on the
+# stack's own workbench (the `machine` host), where no exercise runs, and keyed by its container,
+# so no run can shape an answer another run reads. A run's own findings go in its Run.
+_facts: dict[object, object] = {}
 _finding = threading.Lock()
 
 
@@ -108,16 +115,19 @@ def once(key: object, find: Callable[[], T]) -> T:
         return _facts[key]  # type: ignore[return-value]
 
 
-_ips: dict[str, str] = {}  # container id -> its address: a container keeps it for its life
-_asking = threading.Lock()  # checks run side by side: one of them asks, the others wait for it
+def per_run(host: testinfra.host.Host, key: object, find: Callable[[], T]) -> T:
+    """FIND() once for the run HOST was made for, under KEY (its Run keeps it, and drops it with
+    the run); every time for a host of the project's own tests."""
+    run = run_of(host)
+    return run.once(key, find) if run else find()
 
 
 def ip_of(host: testinfra.host.Host) -> str:
-    """The container's IPv4 address on the compose network: one command per container, then
-    remembered (checks ask it often, each with a host of its own)."""
-    key = getattr(host.backend, "container", None) or str(id(host))
-    with _asking:
-        if key not in _ips:
-            out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
-            _ips[key] = out.split()[3].split("/")[0]
-        return _ips[key]
+    """The container's IPv4 address on the compose network: one command per container and run,
+    then remembered by the run (its checks ask it often)."""
+
+    def ask() -> str:
+        out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
+        return out.split()[3].split("/")[0]
+
+    return per_run(host, ("ip", getattr(host.backend, "container", id(host))), ask)

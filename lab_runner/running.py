@@ -54,9 +54,17 @@ class Running:
     """The container the exercise runs in: checks look at it as the workbench."""
 
     def __init__(
-        self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0,
+        self,
+        workbench: str,
+        path: Path,
+        lab_folder: Path,
+        token: str,
+        timeout: float,
+        serve_port: int = 0,
         stall: float = 0.0,
-    ) -> None:  # fmt: skip
+        pool: sandbox.Pool | None = None,
+    ) -> None:
+        self.pool = pool or sandbox.Pool()  # the session's (a test's Running: a pool of its own)
         try:
             self.source = path.read_bytes()
         except OSError as err:
@@ -85,7 +93,7 @@ class Running:
 
     def __enter__(self) -> Running:
         self.started = time.monotonic()
-        box = sandbox.claim(self.workbench, self.timeout + 30)
+        box = self.pool.claim(self.workbench, self.timeout + 30)
         self.sandbox, self.exec = box.container, box.stream
         header = {
             "name": self.file, "timeout": self.timeout, "serve": self.serve_port, "token": self.token,

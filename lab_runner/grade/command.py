@@ -7,7 +7,7 @@ import json
 import sys
 import time
 
-from lab_runner import labs, sandbox
+from lab_runner import labs
 from lab_runner.escaping import one_line
 from lab_runner.grade.entry import MARKS, STATUSES, Entry
 from lab_runner.grade.outputs import OUTPUTS, as_document, prepare, write_csv, write_junit
@@ -15,6 +15,7 @@ from lab_runner.grade.scheduler import Grader
 from lab_runner.grade.submissions import chosen_labs, collect
 from lab_runner.labs import Lab, LabError
 from lab_runner.paths import atomic_write
+from lab_runner.session import Session
 
 
 class Progress:
@@ -67,7 +68,7 @@ def summarize(learners: list[str], chosen: list[Lab], entries: list[Entry], agai
     }
 
 
-def main(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace, session: Session) -> int:
     started = time.monotonic()
     every = labs.discover()
     if not every:
@@ -91,7 +92,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise LabError(f"--out {args.out}: not a folder")
     services = labs.services_for(chosen)
-    grader = Grader(services, args.timeout)  # StackError (exit 2) before anything is written
+    grader = Grader(services, args.timeout, session)  # StackError (exit 2) before anything is written
     grader.pages = args.out / "pages"
     if aside := prepare(args.out):
         print(f"grade: the earlier results in {args.out} were moved to {aside}", file=sys.stderr)
@@ -102,7 +103,7 @@ def main(args: argparse.Namespace) -> int:
         f"grading: {len(learners)} learners, {grader.first}/{len(todo)} runs, "
         f"{grader.runs - grader.first} run again, {minutes(time.monotonic() - started)}"
     )  # fmt: skip
-    sandbox.POOL.stays, sandbox.POOL.wanted = True, args.parallel  # spares for the runs to come
+    session.pool.keep(args.parallel)  # spares for the runs to come, refilled as they go
     again = grader.side_by_side(todo, args.parallel, status) if todo else []
     progress.clear()
     for e in entries:

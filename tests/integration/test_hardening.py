@@ -128,7 +128,7 @@ def test_ports_on_loopback_only_and_no_docker_socket(inspect, service):
 @pytest.fixture(scope="module")
 def a_sandbox():
     """A sandbox claimed as a run claims one, inspected, then given an empty run so that it ends."""
-    box = sandbox.claim(stack.container_id("workbench"))
+    box = sandbox.Pool().claim(stack.container_id("workbench"))
     info = stack.engine().request("GET", f"/containers/{box.container}/json")
     yield box, info
     empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}

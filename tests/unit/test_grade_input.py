@@ -296,7 +296,7 @@ def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(mon
     calls = {"run": 0, "healthy": 0}
     outcomes = iter([scheduler.stack.StackError("service 'flask' is restarting"), result("lab1")])
 
-    def run_one(lab, file, containers, timeout):
+    def run_one(lab, file, containers, timeout, session=None):
         calls["run"] += 1
         outcome = next(outcomes)
         if isinstance(outcome, Exception):

@@ -14,15 +14,12 @@ PORT = 5000
 ANSWER_400 = re.compile(rb"Error code: 400|^HTTP/\d\.\d 400 ")
 
 
-_copied: dict[int, tuple[object, bytes]] = {}  # id(a sendfile call) -> (the call, the bytes it copied)
-
-
 def read_sendfiles(calls, workbench):
     """The bytes each sendfile() copied to a socket, read from its file in the sandbox (strace shows
     a sendfile's count, never its bytes). The file is the exercise's, so it could have changed
     since: these bytes are believed only with Flask's log, which every step also checks."""
     for call in calls.named("sendfile"):
-        if not call.unseen or _copied.get(id(call), (None,))[0] is call:
+        if not call.unseen or call.copied is not None:
             continue
         parts = [p.strip() for p in call.args.split(",")]
         path = call.ends.get(int(parts[1])) if len(parts) > 1 and parts[1].isdigit() else None
@@ -31,7 +28,7 @@ def read_sendfiles(calls, workbench):
         if path and path.startswith("/") and start:
             found = workbench.run(f"head -c {int(start.group(1)) + call.unseen} {shlex.quote(path)}")
             data = found.stdout.encode("utf-8", "surrogateescape")[int(start.group(1)) :]
-        _copied[id(call)] = (call, data)
+        call.copied = data  # kept on the call: it lives as long as this run's trace
 
 
 def to_flask(calls, flask, token):
@@ -46,7 +43,7 @@ def to_flask(calls, flask, token):
 def sent(sock):
     """What SOCK sent, sendfile()'s bytes included (read_sendfiles), in order."""
     return b"".join(
-        _copied[id(c)][1] if c.name == "sendfile" and id(c) in _copied else c.data
+        c.copied if c.name == "sendfile" and c.copied is not None else c.data
         for c in sock.calls
         if c.name in SEND and c.ret is not None and c.ret >= 0
     )

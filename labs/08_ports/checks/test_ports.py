@@ -1,11 +1,10 @@
 """Lab 8 checks: the exercise's TCP sockets as strace recorded them (where each connected, what
 the kernel answered to bind, getsockname and connect), and what the Flask and chat servers logged."""
 
-import functools
 import re
 import shlex
 
-from lab_runner.evidence import ip_of, lines_of, wait_lines
+from lab_runner.evidence import ip_of, lines_of, per_run, wait_lines
 from lab_runner.loglines import access, chat_peer, chat_sent
 from lab_runner.trace import SEND, address
 
@@ -15,13 +14,14 @@ SO_ERROR = re.compile(r"SO_ERROR, \[(\w+)\]")
 PENDING = ("EINPROGRESS", "EAGAIN", "EALREADY", "EINTR")
 
 
-@functools.lru_cache(maxsize=8)
 def address_of(workbench, service):
     """SERVICE's IPv4 address as the workbench resolves its name, as the exercise did.
 
-    Asked in the workbench, once per run: a command in the chat container costs processes
-    there, and it may hold only 32 at a time (pids_limit), shared with other labs' checks."""
-    return workbench.run(f"getent ahostsv4 {shlex.quote(service)}").stdout.split()[0]
+    Asked in the workbench, once per run (the run keeps it): a command in the chat container
+    costs processes there, and it may hold only 32 at a time (pids_limit), shared with other
+    labs' checks."""
+    ask = lambda: workbench.run(f"getent ahostsv4 {shlex.quote(service)}").stdout.split()[0]  # noqa: E731
+    return per_run(workbench, ("address", service), ask)
 
 
 def tcp(calls):
