@@ -13,7 +13,7 @@ from lab_runner import cli, labs, verdict
 from lab_runner.escaping import one_line
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.grade import outputs, scheduler, submissions
-from lab_runner.grade.entry import Entry, misbehaved
+from lab_runner.grade.entry import Entry, Misbehaviour, misbehaved
 from lab_runner.labs import LabError
 
 EVERY = labs.discover()
@@ -270,6 +270,22 @@ def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_t
     assert quiet_fail.disturbed_by(crowd) and crashed.disturbed_by(crowd)
     assert not crashed.suspect  # a death by a signal: its memory and processes are its own
     assert not runaway.suspect  # stopped for what it did itself
+
+
+def test_a_file_left_in_tmp_holds_nothing_the_runs_share():
+    # "left 1 file(s) in /tmp that are not its sockets" ends in " sockets": grade once matched
+    # sentence endings, so such a run made every failure beside it run again. It decides by member.
+    litter = ran("lab3", (0, 2), result("lab3", removed=1))
+    assert [m.kind for m in litter.misdeeds] == [Misbehaviour.LEFT_FILES] and not litter.holds
+    quiet_fail = ran("lab3", (0, 2))
+    assert not quiet_fail.disturbed_by(litter)  # its file stayed in its own sandbox
+    crowd = ran("lab1", (1, 3), result("lab1", trace=CROWD))
+    assert crowd.holds == {"made 77 sockets"} and quiet_fail.disturbed_by(crowd)
+
+
+def test_each_misbehaviour_says_whether_it_goes_through_the_services():
+    shared = {m for m in Misbehaviour if m.through_services}
+    assert shared == {Misbehaviour.MANY_SOCKETS, Misbehaviour.FLOODED_SERVICES}
 
 
 def test_a_learner_whose_run_held_the_services_waits_for_the_end():
