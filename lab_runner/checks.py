@@ -4,7 +4,7 @@ A check names what it needs as parameters, the way pytest fixtures work, and lab
 passes them in:
 
     def test_the_line_is_in_syslog(rsyslog, token, exercise):
-        assert wait_lines(rsyslog, "/var/log/syslog", token), "no line with this run's token"
+        assert wait_lines(rsyslog, token), "no line with this run's token"
 
 - `flask`, `chat`, `rsyslog`, `workbench`: testinfra hosts of the stack's containers (`workbench`
   is the run's own sandbox, where the exercise ran; `machine` the stack's workbench, where no

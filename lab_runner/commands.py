@@ -13,6 +13,7 @@ from pathlib import Path
 from lab_runner import labs, learner, page, report, stack, state
 from lab_runner.learner import next_lab
 from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
+from lab_runner.services import SERVICES
 from lab_runner.session import Session
 
 
@@ -188,7 +189,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_ports(args: argparse.Namespace) -> int:
     """Where this stack's services are published on this host (FLASK_PORT=0 lets Docker pick)."""
     print(f"stack {stack.project()}")
-    for service in ("flask", "chat"):
+    for service in (name for name, s in SERVICES.items() if s.published):
         for container_port, (ip, port) in sorted(stack.published(service).items()):
             print(f"{service:<8} {ip}:{port:<6} ({service}:{container_port} from the workbench)")
     return 0

@@ -1,7 +1,8 @@
 """Helpers for checks: wait for a server's log lines, and find a container's address.
 
-lines = wait_lines(rsyslog, "/var/log/syslog", token)            # at least one
-lines = wait_lines(chat, "/var/log/chat/chat.log", token, count=3)
+lines = wait_lines(rsyslog, token)                                # at least one, of its main log
+lines = wait_lines(chat, token, count=3)
+lines = wait_lines(rsyslog, token, log=log_of("rsyslog", "priority"))   # another of its logs
 
 A host made for a run (lab_runner/checks.py) carries the run's identity (its sandbox's
 address): wait_lines returns only the lines that identity sent, split at "\\n" only, from the
@@ -20,6 +21,7 @@ import testinfra.host
 from lab_runner import loglines
 from lab_runner.context import Run
 from lab_runner.identity import Identity
+from lab_runner.services import SERVICES
 
 T = TypeVar("T")
 WAIT = 3.0  # seconds: servers write their line a moment after the client is done
@@ -47,22 +49,34 @@ def _grep(
     return done.stdout_bytes
 
 
-def lines_of(host: testinfra.host.Host, path: str, needle: str) -> list[str]:
-    """The lines of log PATH on HOST that contain NEEDLE and came from HOST's run, once."""
+def log_on(host: testinfra.host.Host, log: str | None = None) -> str:
+    """LOG, or the main log of HOST's service (lab_runner/services.py): checks name a service."""
+    if log:
+        return log
+    service = getattr(host.backend, "service", "")
+    if service not in SERVICES:
+        raise ValueError(f"{service or 'this host'} is no service with a log: name the log (log=...)")
+    return SERVICES[service].log
+
+
+def lines_of(host: testinfra.host.Host, needle: str, log: str | None = None) -> list[str]:
+    """The lines of HOST's log (or LOG) that contain NEEDLE and came from HOST's run, once."""
+    path = log_on(host, log)
     return loglines.of(path, loglines.split(_grep(host, path, [needle])), whose(host))
 
 
 def wait_lines(
-    host: testinfra.host.Host, path: str, needle: str, count: int = 1, timeout: float = WAIT
+    host: testinfra.host.Host, needle: str, count: int = 1, timeout: float = WAIT, log: str | None = None
 ) -> list[str]:
-    """The lines of the log PATH on HOST that contain NEEDLE (plain text, not a regex) and came
-    from HOST's run (its identity).
+    """The lines of HOST's service's log (or LOG) that contain NEEDLE (plain text, not a regex)
+    and came from HOST's run (its identity).
 
     Returns as soon as there are COUNT of them, or what there is when TIMEOUT runs out.
     """
+    path = log_on(host, log)
     deadline = time.monotonic() + timeout
     while True:
-        found = lines_of(host, path, needle)
+        found = lines_of(host, needle, path)
         if len(found) >= count or time.monotonic() > deadline:
             if run := run_of(host):  # kept for the run's exchange: it then needs no command of its own
                 run.seen[(getattr(host.backend, "service", ""), path, needle)] = found
@@ -70,10 +84,11 @@ def wait_lines(
         time.sleep(0.05)
 
 
-def before(host: testinfra.host.Host, path: str, line: str, lines: int = 40) -> list[list[str]]:
-    """For each time LINE (a whole line, found by wait_lines: it came from HOST's run) is in log
-    PATH, the LINES lines before it, whoever wrote them (the server's own lines, such as Flask's
-    "Done !", name no client)."""
+def before(host: testinfra.host.Host, line: str, lines: int = 40, log: str | None = None) -> list[list[str]]:
+    """For each time LINE (a whole line, found by wait_lines: it came from HOST's run) is in
+    HOST's log (or LOG), the LINES lines before it, whoever wrote them (the server's own lines,
+    such as Flask's "Done !", name no client)."""
+    path = log_on(host, log)
     windows: list[list[str]] = []
     current: list[str] = []
     last = None

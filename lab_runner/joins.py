@@ -15,6 +15,7 @@ from typing import Any
 
 from lab_runner import serverlogs
 from lab_runner.escaping import python_bytes
+from lab_runner.services import SERVICES
 
 
 def first_difference(a: str, b: str) -> int | None:
@@ -98,11 +99,13 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
         first = last = ratio.index(max(ratio))  # ties: the earliest
     i, best = sends[cursor + first]
     t = _arrived(ex, best["lane"], sends[cursor + last][1]["t"])
-    if service == "flask":  # Werkzeug logs once it has read the whole request: place it after that
+    hears = SERVICES[service].hears if service in SERVICES else "datagram"
+    if hears == "request line":  # Werkzeug logs once it has read the whole request: place it after that
         t, placed = _request_end(ex, best, t)
         event["placed"] = placed
     else:
-        clock = "its log has no clock" if service == "chat" else "its log has whole seconds"
+        has = SERVICES[service].clock if service in SERVICES else ""
+        clock = f"its log has {has}" if has else "its log has no clock"
         event["placed"] = f"by cause: once the bytes it quotes reached the server ({clock})"
     event.update(t=t, of=best["lane"], answers=i)
     sent = lines[first]
@@ -113,7 +116,7 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
         event["diff"].update(sent=body, at=first_difference(body, heard_text), header=header, read=meaning)
     pick = cursor + last
     # Werkzeug writes a request's error line, then the line that ends it ('"..." 400 -').
-    return pick if service == "flask" and not serverlogs.ends_request(line) else pick + 1
+    return pick if hears == "request line" and not serverlogs.ends_request(line) else pick + 1
 
 
 FACILITIES = [
@@ -195,11 +198,13 @@ def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
 
 
 def _line(sent: str, service: str) -> str:
-    """What a line-reading server hears of SENT (escaped): chat, the bytes up to the line end;
-    Flask, which logs the request line, its first line."""
-    if service == "flask":
+    """What a server quotes of SENT (escaped), as its row of lab_runner/services.py says: a
+    line-reading server (chat) the bytes up to the line end; Flask, which logs the request line,
+    its first line; a datagram server all of it."""
+    hears = SERVICES[service].hears if service in SERVICES else "datagram"
+    if hears == "request line":
         return sent.split("\\n", 1)[0].removesuffix("\\r")
-    return sent.removesuffix("\\n").removesuffix("\\r") if service == "chat" else sent
+    return sent.removesuffix("\\n").removesuffix("\\r") if hears == "line" else sent
 
 
 def join_relays(ex: Any) -> None:

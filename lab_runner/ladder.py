@@ -11,14 +11,15 @@ command that sends the same bytes again from the workbench, by hand.
 from __future__ import annotations
 
 import ast
-import re
 import shlex
+
+from lab_runner import services
 
 ROWS = 15  # lines of arrows at most
 COL = 17  # characters per lane
 LANES = 5  # lanes at most (the first ones the exchange uses)
 SHOWN = ("connect", "accept", "send", "recv", "log", "error")
-STAMPS = re.compile(r"^(\S+ - - \[[^\]]+\] |\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ )")  # Werkzeug's, rsyslog's
+STAMPS = services.STAMPS  # Werkzeug's, rsyslog's: what their lines start with
 
 
 def _title(lane: dict) -> str:

@@ -21,8 +21,9 @@ import inspect
 from lab_runner import checks, lessons
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab
+from lab_runner.services import SERVICES
 
-SERVERS = {"flask", "chat", "rsyslog"}
+SERVERS = set(SERVICES)
 # Words of a check's name that say it judges what a server wrote (else a server's host may
 # only be there to find its address).
 HEARD = ("logged", "heard", "arrived", "syslog", "accepted", "says", "log")

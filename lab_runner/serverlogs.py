@@ -18,20 +18,17 @@ import concurrent.futures
 import re
 import time
 
-from lab_runner import loglines, stack
+from lab_runner import loglines, services, stack
 from lab_runner.engine import EngineError
 from lab_runner.identity import Identity
+from lab_runner.services import SERVICES
 
-LOGS = {"flask": "/var/log/flask/flask.log", "chat": "/var/log/chat/chat.log", "rsyslog": "/var/log/syslog"}
-PATHS = {"/dev/log": "rsyslog", "/run/syslog/log": "rsyslog"}  # where rsyslog's socket is reached
+LOGS = {name: service.log for name, service in SERVICES.items()}
+PATHS = services.SOCKETS  # where a service's Unix socket is reached
 MAX_LINES = 200  # per server and run: a flood's lines are not an exchange a learner reads
 SLACK = 2.0  # seconds around the run: the servers' logs give whole seconds
 # What the server says it heard: the bytes that arrived, as each server quotes them.
-HEARD = [
-    re.compile(r"Bad request syntax \('(.*)'\)$"),  # Werkzeug, a line that is not HTTP
-    re.compile(r"This is what the client sent: (.*)$"),  # chat
-    re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ (.*)$"),  # rsyslog's traditional line
-]
+HEARD = [re.compile(service.heard) for service in SERVICES.values() if service.heard]
 # At the start of the line, where the server puts it: never inside what a client said.
 CONNECTION = re.compile(
     r"^(Accepted connection from|Connection closed|Connection from|Dropping|Refusing|Slowing):? "

@@ -27,7 +27,8 @@ MUTATORS = {"append", "add", "update", "pop", "popitem", "clear", "setdefault", 
 # Calls whose result is a constant (or a lock, which holds no data).
 CONSTANT_CALLS = {"re.compile", "frozenset", "tuple", "Path", "int", "float", "str", "TypeVar",
                   "os.environ.get", "_root", "threading.Lock", "object", "dict", "set", "list",
-                  "re.escape", "len", "sorted", "bytes", "range", "max", "min"}  # fmt: skip
+                  "re.escape", "len", "sorted", "bytes", "range", "max", "min",
+                  "log_of", "services.log_of"}  # fmt: skip
 
 
 def _dotted(node: ast.AST) -> str:

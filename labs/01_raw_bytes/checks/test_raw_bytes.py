@@ -6,9 +6,10 @@ import shlex
 
 from lab_runner.evidence import ip_of, wait_lines
 from lab_runner.loglines import access, werkzeug
+from lab_runner.services import log_of
 from lab_runner.trace import SEND
 
-LOG = "/var/log/flask/flask.log"
+LOG = log_of("flask")  # named in messages
 PORT = 5000
 # The 400 page (a one-word line is HTTP/0.9 to the server: no status line), or a status line.
 ANSWER_400 = re.compile(rb"Error code: 400|^HTTP/\d\.\d 400 ")
@@ -84,7 +85,7 @@ def logged_as_bad(flask, socks, token, every=True, among=None):
     log lines."""
     among = socks if among is None else among
     # Two lines per bad request: "code 400, message Bad request syntax ('...')" and '"..." 400 -'.
-    lines = wait_lines(flask, LOG, token, count=2 * (len(among) if every else 1))
+    lines = wait_lines(flask, token, count=2 * (len(among) if every else 1))
     missing = []
     for line in {request_line(s) for s in socks}:
         times = sum(request_line(s) == line for s in among) if every else 1

@@ -13,9 +13,10 @@ import time
 
 from lab_runner.evidence import ip_of, lines_of, per_run, wait_lines
 from lab_runner.loglines import chat_sent
+from lab_runner.services import log_of
 from lab_runner.trace import RECV, address
 
-LOG = "/var/log/chat/chat.log"
+LOG = log_of("chat")  # named in messages
 SENT = "This is what the client sent: "
 PORT = 12345
 # A server that waits for clients sleeps. Busier than this, per second, after a client left, it spins:
@@ -212,7 +213,7 @@ def sends(sock):
 
 def heard(chat, token, count=1):
     """What the chat server logged as received, for the lines with this run's token."""
-    lines = wait_lines(chat, LOG, token, count=count)
+    lines = wait_lines(chat, token, count=count)
     return [said[1] for line in lines if (said := chat_sent(line))]
 
 
@@ -241,7 +242,7 @@ def reset_note(chat, workbench, token, sock):
     )
     ends = [address(c.args) for c in sock.made("getsockname") if c.ret == 0]
     for end in ends:
-        broke = wait_lines(chat, LOG, f"Connection from {end!r} broke", timeout=0) if end else []
+        broke = wait_lines(chat, f"Connection from {end!r} broke", timeout=0) if end else []
         if broke:
             return f". The chat log says {broke[0]!r}: {why}"
     if not ends:
@@ -266,16 +267,16 @@ def test_the_chat_server_accepted_your_connection(chat, workbench, live, token):
     if ports:  # the client asked for its own end (getsockname): look for exactly that one
         wanted = [f"Accepted connection from: {(me, port)!r}" for port in ports]
         for line in wanted:
-            if wait_lines(chat, LOG, line):
+            if wait_lines(chat, line):
                 return
-        accepted = wait_lines(chat, LOG, f"Accepted connection from: ('{me}',", timeout=0)
+        accepted = wait_lines(chat, f"Accepted connection from: ('{me}',", timeout=0)
         raise AssertionError(
             f"your client's end was {(me, ports[0])!r}, but the chat log has no line {wanted[0]!r};"
             f" its last connections from the workbench: {accepted[-3:]}"
         )
     # No getsockname(): the connection is one the server had open when this run's lines arrived.
-    wait_lines(chat, LOG, token)
-    log = lines_of(chat, LOG, f"('{me}', ")  # this run's lines: each names the sandbox's address
+    wait_lines(chat, token)
+    log = lines_of(chat, f"('{me}', ")  # this run's lines: each names the sandbox's address
     ends = workbench_ends_open_at(log, token, me)
     assert ends, (
         f"the chat log shows no accepted connection from the workbench ({me}) that carried this run's"
