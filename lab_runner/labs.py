@@ -52,6 +52,9 @@ class Step:
     lesson: tuple[str, ...] = ()
     """The events its lesson is made of, in the order they happen, e.g. ("connect EINPROGRESS",
     "wait", "getsockopt SO_ERROR"): the page draws and labels them (lab_runner/lessons.py)."""
+    expected_errors: tuple[str, ...] = ()
+    """The errnos the step makes on purpose (lab 8's ECONNREFUSED): the hints never explain
+    them as mistakes, in this step or a later one (a later step's program carries its code)."""
 
     def hints_of(self, check: str) -> tuple[str, ...]:
         return next((hints for name, hints in self.check_hints if name == check), ())
@@ -140,6 +143,19 @@ def _lesson(step: dict, at: str) -> tuple[str, ...]:
     return items
 
 
+STEP_KEYS = {"title", "goal", "checks", "hints", "check_hints", "lesson", "expected_errors"}
+ERRNO = re.compile(r"E[A-Z0-9]+")
+
+
+def _errnos(step: dict, at: str) -> tuple[str, ...]:
+    if "expected_errors" not in step:
+        return ()
+    found = _strings(step, "expected_errors", at)
+    if wrong := [e for e in found if not ERRNO.fullmatch(e)]:
+        raise LabError(f"{at}: expected_errors holds errno names such as ECONNREFUSED, not {wrong[0]!r}")
+    return found
+
+
 def _steps(data: dict, where: str) -> tuple[Step, ...]:
     raw = data.get("steps")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
@@ -147,10 +163,9 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     steps = []
     for n, step in enumerate(raw, 1):
         at = f"{where}, step {n}"
-        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints", "check_hints", "lesson"}):
+        if unknown := sorted(set(step) - STEP_KEYS):
             raise LabError(
-                f"{at}: unknown key(s) {', '.join(unknown)}; known: check_hints, checks, goal, hints,"
-                " lesson, title"
+                f"{at}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(STEP_KEYS))}"
             )
         checks = _strings(step, "checks", at)
         own = step.get("check_hints", {})
@@ -162,7 +177,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
             title=_string(step, "title", at), goal=_string(step, "goal", at), checks=checks,
             hints=_strings(step, "hints", at),
             check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
-            lesson=_lesson(step, at),
+            lesson=_lesson(step, at), expected_errors=_errnos(step, at),
         ))  # fmt: skip
     names = [c for s in steps for c in s.checks]
     if twice := sorted({c for c in names if names.count(c) > 1}):
