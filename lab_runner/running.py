@@ -23,6 +23,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from lab_runner import sandbox, stack
@@ -129,52 +130,16 @@ class Running:
             self.ended.set()
 
     def _control(self, line: str) -> None:
+        """One line lab-run said: its kind (a tag, or a "C" control word) picks its handler."""
         tag, _, text = line.partition(" ")
-        with self.lock:
-            if tag == "T":
-                self.trace_total += 1
-                self.last = (time.monotonic(), text)
-                if self.trace_total == len(self.trace) + 1 and (
-                    len(self.trace) < KEEP_TRACE and self.trace_bytes + len(text) <= KEEP_TRACE_BYTES
-                ):
-                    self.trace.append(text)
-                    self.trace_bytes += len(text)
-            elif tag == "P":
-                if len(self.packets) < KEEP_PACKETS:
-                    self.packets.append(text)
-            elif tag == "E" and len(self.notes) < 20:
-                self.notes.append(text)
-            elif tag == "C":
-                word, _, rest = text.partition(" ")
-                if word == "exit":
-                    self.exit_code = int(rest)
-                    self.exit_at = time.monotonic()
-                    self.ready.set()
-                elif word == "serving":
-                    self.serving = True
-                    self.ready.set()
-                elif word == "stopped":
-                    self.stopped.append(rest)
-                elif word == "garbled":
-                    self.error = "the exercise's source did not reach its sandbox whole"
-                elif word == "unwalled":
-                    self.error = f"the sandbox could not wall itself off from other runs (nft: {rest})"
-                elif word == "runaway":
-                    self.runaway = rest
-                elif word == "started":
-                    self.started_at = float(rest)
-                elif word == "nocapture":
-                    self.capture = rest or "tcpdump did not run"
-                elif word == "packets":
-                    self.capture = f"{int(rest):,} packets, the first {len(self.packets):,} kept"
-                elif word == "removed":
-                    self.removed = int(rest)
-                elif word == "sent":
-                    self.sent = tuple(int(n) for n in rest.split())  # type: ignore[assignment]
-                elif word == "skipped":
-                    self.output.skip(int(rest))
-                elif word == "tail":
-                    self.output.add(base64.b64decode(rest))
+        if tag == "C":  # a control line: its first word is its kind
+            word, _, text = text.partition(" ")
+            handler = CONTROL.get(word)
+        else:
+            handler = TAGS.get(tag)
+        if handler is not None:  # "claimed" is the sandbox's (lab_runner/sandbox.py); others are new
+            with self.lock:
+                handler(self, text)
 
     def wait(self) -> None:
         """Until the exercise ends, or listens on its port (a server lab); StackError if lab-run hangs."""
@@ -219,3 +184,71 @@ class Running:
         if not ended:
             with contextlib.suppress(EngineError, stack.StackError):
                 stack.engine().request("DELETE", f"/containers/{self.sandbox}?force=1")
+
+
+# What lab-run says, one kind per line ("T <strace line>", "C exit 0", ...), and what a run
+# makes of it: images/workbench/lab-run is the other end (its say() calls).
+def _trace(run: Running, text: str) -> None:
+    run.trace_total += 1
+    run.last = (time.monotonic(), text)
+    whole = run.trace_total == len(run.trace) + 1  # nothing dropped before it
+    if whole and len(run.trace) < KEEP_TRACE and run.trace_bytes + len(text) <= KEEP_TRACE_BYTES:
+        run.trace.append(text)
+        run.trace_bytes += len(text)
+
+
+def _packet(run: Running, text: str) -> None:
+    if len(run.packets) < KEEP_PACKETS:
+        run.packets.append(text)
+
+
+def _note(run: Running, text: str) -> None:
+    if len(run.notes) < 20:
+        run.notes.append(text)
+
+
+def _exit(run: Running, text: str) -> None:
+    run.exit_code, run.exit_at = int(text), time.monotonic()
+    run.ready.set()
+
+
+def _serving(run: Running, text: str) -> None:
+    run.serving = True
+    run.ready.set()
+
+
+def _unwalled(run: Running, text: str) -> None:
+    run.error = f"the sandbox could not wall itself off from other runs (nft: {text})"
+
+
+def _garbled(run: Running, text: str) -> None:
+    run.error = "the exercise's source did not reach its sandbox whole"
+
+
+def _sent(run: Running, text: str) -> None:
+    run.sent = tuple(int(n) for n in text.split())  # type: ignore[assignment]
+
+
+Handler = Callable[["Running", str], None]
+TAGS: dict[str, Handler] = {
+    "T": _trace,  # a line of strace's
+    "P": _packet,  # a line of tcpdump's
+    "E": _note,  # what lab-run could not do, in words
+}
+CONTROL: dict[str, Handler] = {  # "C <word> <text>"
+    "exit": _exit,
+    "serving": _serving,
+    "stopped": lambda run, text: run.stopped.append(text),
+    "garbled": _garbled,
+    "unwalled": _unwalled,
+    "runaway": lambda run, text: setattr(run, "runaway", text),
+    "started": lambda run, text: setattr(run, "started_at", float(text)),
+    "nocapture": lambda run, text: setattr(run, "capture", text or "tcpdump did not run"),
+    "packets": lambda run, text: setattr(
+        run, "capture", f"{int(text):,} packets, the first {len(run.packets):,} kept"
+    ),
+    "removed": lambda run, text: setattr(run, "removed", int(text)),
+    "sent": _sent,
+    "skipped": lambda run, text: run.output.skip(int(text)),
+    "tail": lambda run, text: run.output.add(base64.b64decode(text)),
+}
