@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import commands, labs, latest, stack
+from lab_runner import commands, labs, stack
 from lab_runner.commands import UsageError
 from lab_runner.session import Session
 
@@ -64,7 +64,7 @@ COMMANDS: dict[str, Command] = {
     "solution": runs_nothing(commands.cmd_solution),
     "reset": runs_nothing(commands.cmd_reset),
     "ports": runs_nothing(commands.cmd_ports),
-    "show": runs_nothing(latest.cmd_show),
+    "show": runs_nothing(commands.cmd_show),
     "watch": run_watch,
     "grade": run_grade,
 }

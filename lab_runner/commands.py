@@ -10,9 +10,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from lab_runner import labs, learner, page, report, stack, state
+from lab_runner import labs, latest, learner, page, report, stack, state
 from lab_runner.learner import next_lab
-from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
+from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name, runs_dir
 from lab_runner.services import SERVICES
 from lab_runner.session import Session
 
@@ -192,4 +192,19 @@ def cmd_ports(args: argparse.Namespace) -> int:
     for service in (name for name, s in SERVICES.items() if s.published):
         for container_port, (ip, port) in sorted(stack.published(service).items()):
             print(f"{service:<8} {ip}:{port:<6} ({service}:{container_port} from the workbench)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    if args.lab:
+        path = latest.path_of(labs.resolve(args.lab))
+    else:  # the page of the lab run last
+        found = sorted(runs_dir().glob("lab*.html"), key=lambda p: p.stat().st_mtime)
+        if not found:
+            raise labs.LabError("no run's page yet: run a lab first (e.g. python -m lab_runner lab1)")
+        path = found[-1]
+    if not path.is_file():
+        key = path.stem
+        raise labs.LabError(f"no page for {key} yet: run it first (python -m lab_runner {key})")
+    print(latest.open_page(path))
     return 0

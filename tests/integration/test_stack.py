@@ -3,6 +3,7 @@
 import json
 import subprocess
 
+import published
 import pytest
 
 from lab_runner import stack
@@ -12,7 +13,7 @@ SERVICES = ["flask", "chat", "rsyslog", "workbench"]
 
 
 def test_compose_defines_the_four_services():
-    assert sorted(stack.services()) == sorted(SERVICES)
+    assert sorted(published.services()) == sorted(SERVICES)
 
 
 @pytest.mark.parametrize("service", SERVICES)
