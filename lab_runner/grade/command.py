@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
 from lab_runner import labs
 from lab_runner.escaping import one_line
 from lab_runner.grade.entry import MARKS, STATUSES, Entry
-from lab_runner.grade.outputs import OUTPUTS, as_document, prepare, write_csv, write_junit
+from lab_runner.grade.outputs import OUTPUTS, Graded, prepare, write_all
 from lab_runner.grade.scheduler import Grader
 from lab_runner.grade.submissions import chosen_labs, collect
 from lab_runner.labs import Lab, LabError
-from lab_runner.paths import atomic_write
 from lab_runner.session import Session
 
 
@@ -112,12 +110,7 @@ def main(args: argparse.Namespace, session: Session) -> int:
 
     wall = time.monotonic() - started
     summary = summarize(learners, chosen, entries, again, wall)
-    write_csv(entries, args.out / "grades.csv")
-    atomic_write(
-        args.out / "grades.json",
-        json.dumps(as_document(learners, chosen, entries, summary, warnings), indent=2),
-    )
-    write_junit(learners, entries, args.out / "junit.xml")
+    write_all(Graded(learners, chosen, entries, summary, warnings), args.out)
 
     width = min(24, max(len(one_line(n)) for n in learners))
     for name in learners:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from lab_runner import junit, report
@@ -15,7 +18,6 @@ from lab_runner.paths import atomic_write, fresh_name
 
 COLUMNS = ["learner", "lab", "title", "status", "passed", "steps_passed", "steps_total",
            "failing_step", "reason", "seconds", "token"]  # fmt: skip
-OUTPUTS = ("grades.csv", "grades.json", "junit.xml", "pages")  # pages/: each run's exchange page
 
 
 def cell(text: str) -> str:
@@ -83,6 +85,36 @@ def write_junit(learners: list[str], entries: list[Entry], path: Path) -> None:
             cases.append(case)
         suites.append(junit.Suite(name, cases, sum(c.seconds for c in cases)))
     junit.write(path, "socket-lab-grades", suites)
+
+
+@dataclass
+class Graded:
+    """A whole grading, as its outputs see it."""
+
+    learners: list[str]
+    chosen: list[Lab]
+    entries: list[Entry]
+    summary: dict
+    warnings: list[str]
+
+
+def write_json(graded: Graded, path: Path) -> None:
+    document = as_document(graded.learners, graded.chosen, graded.entries, graded.summary, graded.warnings)
+    atomic_write(path, json.dumps(document, indent=2))
+
+
+# The outputs of a grading, one entry each: a new output is a name and its writer here.
+WRITERS: dict[str, Callable[[Graded, Path], None]] = {
+    "grades.csv": lambda graded, path: write_csv(graded.entries, path),
+    "grades.json": write_json,
+    "junit.xml": lambda graded, path: write_junit(graded.learners, graded.entries, path),
+}
+OUTPUTS = (*WRITERS, "pages")  # pages/: each run's exchange page (grade.scheduler writes them)
+
+
+def write_all(graded: Graded, out: Path) -> None:
+    for name, write in WRITERS.items():
+        write(graded, out / name)
 
 
 def prepare(out: Path) -> Path | None:

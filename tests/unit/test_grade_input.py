@@ -367,3 +367,18 @@ def test_learner_folders_that_read_as_one_name_are_refused_not_merged(tmp_path, 
         pytest.skip("one name on this filesystem")
     with pytest.raises(LabError, match="differ only in white space, case or Unicode form"):
         submissions.collect(tmp_path, [], labs.discover(), lambda _: None)
+
+
+def test_a_grade_output_is_one_entry_in_the_writers_table(tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        outputs.WRITERS, "names.txt", lambda graded, path: path.write_text(",".join(graded.learners))
+    )
+    outputs.write_all(outputs.Graded(["ann"], [LAB["lab1"]], [], {}, []), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "grades.csv",
+        "grades.json",
+        "junit.xml",
+        "names.txt",
+    ]
+    assert (tmp_path / "names.txt").read_text() == "ann"
+    assert outputs.OUTPUTS == ("grades.csv", "grades.json", "junit.xml", "pages")
