@@ -153,7 +153,7 @@ def trace_cost(runs: int) -> list[tuple[str, str]]:
                 f"{every:.0f} ms (-y, and read/write/poll/...: +{every - plain:.0f} ms)",
             )
         )
-    return rows  # fmt: skip
+    return rows
 
 
 SANDBOX_COST = """

@@ -99,9 +99,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--html", type=Path, metavar="FILE", help="also write the run's exchange as a page to FILE"
     )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
-    for name, text in [("hint", "the next hint for the first step your exercise fails"),
-                       ("solution", "show the lab's reference solution"),
-                       ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
+    for name, text in [
+        ("hint", "the next hint for the first step your exercise fails"),
+        ("solution", "show the lab's reference solution"),
+        ("reset", "put the shipped starter back in exercise.py (yours is kept)"),
+    ]:
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
     sub.choices["solution"].add_argument(
         "--force", action="store_true", help="show it before the lab has passed, without asking"

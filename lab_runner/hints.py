@@ -122,9 +122,11 @@ def refused_at_home(sockets: list[Socket], services: list[str], expected: Collec
         for call in sock.made("connect"):
             where = address(call.args)
             if (
-                call.errno == "ECONNREFUSED" and isinstance(where, tuple)
-                and where[0].startswith(LOOPBACK) and where[1] not in own_ports
-            ):  # fmt: skip
+                call.errno == "ECONNREFUSED"
+                and isinstance(where, tuple)
+                and where[0].startswith(LOOPBACK)
+                and where[1] not in own_ports
+            ):
                 names = ", ".join(services) or "the lab's servers"
                 first = services[0] if services else "flask"
                 return [

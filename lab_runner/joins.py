@@ -33,9 +33,8 @@ def join_logs(ex: Any, logs: dict[str, list[str]]) -> None:
             continue  # a server that wrote nothing of this run gets no column (lab 5's rsyslog)
         lane = ex.lane(service, "server", service)
         sends = [
-            (i, e) for i, e in enumerate(ex.events)
-            if e.get("kind") == "send" and e.get("to") == service
-        ]  # fmt: skip
+            (i, e) for i, e in enumerate(ex.events) if e.get("kind") == "send" and e.get("to") == service
+        ]
         sends.sort(key=lambda ie: ie[1]["t"])
         cursor = 0  # a server's lines come in the order its bytes arrived: never join backwards
         for n, line in enumerate(lines):
@@ -161,8 +160,11 @@ def syslog_header(sent: str) -> tuple[str, str, str] | None:
 def _arrived(ex: Any, lane: str, sent_at: float) -> float:
     """When bytes LANE sent at SENT_AT reached the wire: the first data packet from it at or
     after then (tcpdump's clock, to the microsecond), else the send itself."""
-    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == lane
-               and e["length"] and e["t"] >= sent_at]  # fmt: skip
+    carried = [
+        e["t"]
+        for e in ex.events
+        if e["kind"] == "packet" and e["from"] == lane and e["length"] and e["t"] >= sent_at
+    ]
     return min(carried, default=sent_at)
 
 
@@ -188,8 +190,14 @@ def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
                 what = "the empty line that ends the request" if ends is HTTP_END else "the line end"
                 return at, f"by cause: after {what} reached the server (Flask's log has whole seconds)"
         elif e["kind"] in ("shutdown", "close"):
-            fin = [p["t"] for p in ex.events if p["kind"] == "packet" and p["from"] == lane
-                   and "FIN" in (p.get("flags") or "") and p["t"] >= e["t"]]  # fmt: skip
+            fin = [
+                p["t"]
+                for p in ex.events
+                if p["kind"] == "packet"
+                and p["from"] == lane
+                and "FIN" in (p.get("flags") or "")
+                and p["t"] >= e["t"]
+            ]
             return max(t, min(fin, default=e["t"])), (
                 f"by cause: after the end of the stream ({e['kind']}()) reached the server, as no"
                 " line end came (Flask's log has whole seconds)"
@@ -233,6 +241,11 @@ def join_relays(ex: Any) -> None:
                 continue
             offset = max(0, match.b - match.a)  # where the received line sits in the one passed on
             at = first_difference(line, passed[offset:])
-            out["diff"] = {"sent": line, "heard": passed, "at": None if at is None else offset + at,
-                           "offset": offset, "kind": "relay"}  # fmt: skip
+            out["diff"] = {
+                "sent": line,
+                "heard": passed,
+                "at": None if at is None else offset + at,
+                "offset": offset,
+                "kind": "relay",
+            }
             out.update(answers=i, of=got["lane"])

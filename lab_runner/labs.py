@@ -128,8 +128,25 @@ def _string(data: dict, key: str, where: str) -> str:
 
 
 # The kinds of event a step's lesson may name (the exchange's kinds, and "eof": a recv of b'').
-LESSON_KINDS = {"socket", "bind", "listen", "accept", "connect", "send", "recv", "eof", "shutdown", "close",
-                "wait", "getsockopt", "setsockopt", "error", "fork", "log", "packet"}  # fmt: skip
+LESSON_KINDS = {
+    "socket",
+    "bind",
+    "listen",
+    "accept",
+    "connect",
+    "send",
+    "recv",
+    "eof",
+    "shutdown",
+    "close",
+    "wait",
+    "getsockopt",
+    "setsockopt",
+    "error",
+    "fork",
+    "log",
+    "packet",
+}
 
 
 def _lesson(step: dict, at: str) -> tuple[str, ...]:
@@ -173,12 +190,17 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
             raise LabError(f"{at}: [steps.check_hints] is a table: check name = [hints]")
         if stray := sorted(set(own) - set(checks)):
             raise LabError(f"{at}: [steps.check_hints] names checks of this step, not {', '.join(stray)}")
-        steps.append(Step(
-            title=_string(step, "title", at), goal=_string(step, "goal", at), checks=checks,
-            hints=_strings(step, "hints", at),
-            check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
-            lesson=_lesson(step, at), expected_errors=_errnos(step, at),
-        ))  # fmt: skip
+        steps.append(
+            Step(
+                title=_string(step, "title", at),
+                goal=_string(step, "goal", at),
+                checks=checks,
+                hints=_strings(step, "hints", at),
+                check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
+                lesson=_lesson(step, at),
+                expected_errors=_errnos(step, at),
+            )
+        )
     names = [c for s in steps for c in s.checks]
     if twice := sorted({c for c in names if names.count(c) > 1}):
         raise LabError(f"{where}: check(s) {', '.join(twice)} belong to more than one step")

@@ -64,12 +64,18 @@ def check(
 
 def remember(result: verdict.LabResult) -> None:
     state.record(
-        result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
-        steps_total=result.steps_total, failing_step=result.failing_step,
-        token=result.token, exercise=result.lab.exercise_path, steps=[s.passed for s in result.steps],
-        hint_texts=list(result.decided.hints), status=result.decided.status,
+        result.lab.folder.name,
+        passed=result.passed,
+        steps_passed=result.steps_passed,
+        steps_total=result.steps_total,
+        failing_step=result.failing_step,
+        token=result.token,
+        exercise=result.lab.exercise_path,
+        steps=[s.passed for s in result.steps],
+        hint_texts=list(result.decided.hints),
+        status=result.decided.status,
         failing_check=result.decided.failing_check,
-    )  # fmt: skip
+    )
 
 
 def show(result: verdict.LabResult, own: bool, page: str = "") -> str:

@@ -56,9 +56,13 @@ def _about(name: str) -> set[str]:
 
 
 def pins(
-    lab: Lab, token: str, results: list[CheckResult], record: dict, failing: str | None,
+    lab: Lab,
+    token: str,
+    results: list[CheckResult],
+    record: dict,
+    failing: str | None,
     own: dict[int, set[str]] | None = None,
-) -> dict[str, tuple[list[int], int | None]]:  # fmt: skip
+) -> dict[str, tuple[list[int], int | None]]:
     """check name -> (the ids of the events it judged, the id marked for FAILING, the first
     failing check). OWN: each step's own sockets (lessons.step_lanes): a check of a step that
     has some judged those, and the servers' lines about them, not another step's."""

@@ -97,9 +97,13 @@ class Running:
         box = self.pool.claim(self.workbench, self.timeout + 30)
         self.sandbox, self.exec = box.container, box.stream
         header = {
-            "name": self.file, "timeout": self.timeout, "serve": self.serve_port, "token": self.token,
-            "size": len(self.source), "sha256": hashlib.sha256(self.source).hexdigest(),
-        }  # fmt: skip
+            "name": self.file,
+            "timeout": self.timeout,
+            "serve": self.serve_port,
+            "token": self.token,
+            "size": len(self.source),
+            "sha256": hashlib.sha256(self.source).hexdigest(),
+        }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
         except EngineError as err:
@@ -165,14 +169,25 @@ class Running:
         """What the exercise did, so far (complete once the context has exited)."""
         with self.lock:
             return ExerciseResult(
-                file=self.file, exit_code=self.exit_code, output=self.output.text(),
-                seconds=(self.exit_at or time.monotonic()) - self.started, trace=list(self.trace),
-                trace_cut=self.trace_total - len(self.trace), serving=self.serving,
-                stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
-                output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
-                runaway=self.runaway, stalled=self.stalled,
-                started_at=self.started_at, packets=list(self.packets), capture=self.capture,
-            )  # fmt: skip
+                file=self.file,
+                exit_code=self.exit_code,
+                output=self.output.text(),
+                seconds=(self.exit_at or time.monotonic()) - self.started,
+                trace=list(self.trace),
+                trace_cut=self.trace_total - len(self.trace),
+                serving=self.serving,
+                stopped=list(self.stopped),
+                removed=self.removed,
+                notes=list(self.notes),
+                output_dropped=self.output.dropped,
+                sent_bytes=self.sent[0],
+                sends=self.sent[1],
+                runaway=self.runaway,
+                stalled=self.stalled,
+                started_at=self.started_at,
+                packets=list(self.packets),
+                capture=self.capture,
+            )
 
     def __exit__(self, *exc: object) -> None:
         """Tell lab-run the checks are done: it stops what is left and cleans up. A sandbox whose

@@ -58,8 +58,9 @@ def connection(line: str) -> tuple[str, tuple[str, int]] | None:
     if found := CONNECTION.search(line):
         word = found.group(1).split()[0].lower()
         return {"accepted": "accepted", "connection": "closed"}.get(word, word), (
-            found.group(2), int(found.group(3)),
-        )  # fmt: skip
+            found.group(2),
+            int(found.group(3)),
+        )
     return None
 
 
@@ -96,10 +97,15 @@ def _mine(line: str, token: str, ip: str, ports: set[int], since: float, until: 
 
 
 def read(
-    containers: dict[str, str], services: set[str], token: str, identity: Identity,
-    ports: set[int] | None = None, since: float = 0.0, until: float = 0.0,
+    containers: dict[str, str],
+    services: set[str],
+    token: str,
+    identity: Identity,
+    ports: set[int] | None = None,
+    since: float = 0.0,
+    until: float = 0.0,
     seen: dict[tuple[str, str, str], list[str]] | None = None,
-) -> dict[str, list[str]]:  # fmt: skip
+) -> dict[str, list[str]]:
     """This run's lines of each of SERVICES' logs (a server that cannot be read has none): the
     lines IDENTITY sent, from the log and its previous generation. SEEN: what the run's checks
     found (its Run's), taken as it is."""

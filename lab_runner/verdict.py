@@ -89,9 +89,14 @@ class LabResult:
 
 
 def judge(
-    lab: Lab, token: str, ran: ExerciseResult, results: list[CheckResult], healthy: Callable[[], object],
-    seconds: float = 0.0, record: dict | None = None,
-) -> LabResult:  # fmt: skip
+    lab: Lab,
+    token: str,
+    ran: ExerciseResult,
+    results: list[CheckResult],
+    healthy: Callable[[], object],
+    seconds: float = 0.0,
+    record: dict | None = None,
+) -> LabResult:
     """The LabResult, decided (its status, failing step and check, hints and pins: decision.py),
     or StackError when a failure is the stack's: HEALTHY() raises it if the stack is unwell now,
     and a check that could not reach a container is the stack's too."""

@@ -59,8 +59,9 @@ class Saved(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("modified", "created", "moved", "closed") and self.file in (
-            str(event.src_path), str(getattr(event, "dest_path", "")),
-        ):  # fmt: skip
+            str(event.src_path),
+            str(getattr(event, "dest_path", "")),
+        ):
             self.event.set()
 
 

@@ -52,8 +52,9 @@ def learner_line(name: str, mine: list[Entry], width: int) -> str:
     return f"{one_line(name):<{width}}  {passed:>2}/{len(mine)} labs passed   " + "  ".join(marks)
 
 
-def summarize(learners: list[str], chosen: list[Lab], entries: list[Entry], again: list[Entry],
-              wall: float) -> dict:  # fmt: skip
+def summarize(
+    learners: list[str], chosen: list[Lab], entries: list[Entry], again: list[Entry], wall: float
+) -> dict:
     return {
         "learners": len(learners),
         "labs": len(chosen),
@@ -100,7 +101,7 @@ def main(args: argparse.Namespace, session: Session) -> int:
     status = lambda: progress.show(  # noqa: E731
         f"grading: {len(learners)} learners, {grader.first}/{len(todo)} runs, "
         f"{grader.runs - grader.first} run again, {minutes(time.monotonic() - started)}"
-    )  # fmt: skip
+    )
     session.pool.keep(args.parallel)  # spares for the runs to come, refilled as they go
     again = grader.side_by_side(todo, args.parallel, status) if todo else []
     progress.clear()
@@ -119,15 +120,19 @@ def main(args: argparse.Namespace, session: Session) -> int:
     print(f"class: {len(learners)} learners x {len(chosen)} labs: {counts}")
     print("per lab: " + "  ".join(f"{k} {n}/{len(learners)}" for k, n in summary["per_lab"].items()))
     if again:
-        print(f"run again: {len(again)} that failed beside a run that could have made them fail; "
-              f"{summary['passed_again']} of them passed then")  # fmt: skip
+        print(
+            f"run again: {len(again)} that failed beside a run that could have made them fail; "
+            f"{summary['passed_again']} of them passed then"
+        )
     print(f"{summary['runs']} runs in {minutes(wall)}; results in {args.out}: {', '.join(OUTPUTS)}")
     print("  " + "  ".join(f"{mark} {status}" for status, mark in MARKS.items()))
     if grader.aborted:
         print(f"lab_runner: error: grading stopped: {grader.aborted}", file=sys.stderr)
         return 2
     if summary["error"]:
-        print(f"lab_runner: error: {summary['error']} run(s) could not be graded (see the rows with status "
-              f"error){'; a bug of lab_runner: LAB_RUNNER_DEBUG=1 shows more' if grader.bug else ''}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"lab_runner: error: {summary['error']} run(s) could not be graded (see the rows with status "
+            f"error){'; a bug of lab_runner: LAB_RUNNER_DEBUG=1 shows more' if grader.bug else ''}",
+            file=sys.stderr,
+        )
     return 3 if grader.bug else 2 if summary["error"] else 0

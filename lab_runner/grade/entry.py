@@ -143,19 +143,31 @@ class Entry:
     def record(self, result: verdict.LabResult, alone: bool) -> None:
         self.result, self.status = result, "passed" if result.passed else "failed"
         self.reason, self.misdeeds = result.verdict, misdeeds(result)
-        self.runs.append({
-            "passed": result.passed, "verdict": result.verdict, "token": result.token,
-            "seconds": round(result.seconds, 3), "at": [round(t, 3) for t in self.span],
-            "alone": alone, "misbehaved": [m.text for m in self.misdeeds],
-        })  # fmt: skip
+        self.runs.append(
+            {
+                "passed": result.passed,
+                "verdict": result.verdict,
+                "token": result.token,
+                "seconds": round(result.seconds, 3),
+                "at": [round(t, 3) for t in self.span],
+                "alone": alone,
+                "misbehaved": [m.text for m in self.misdeeds],
+            }
+        )
 
     def as_row(self) -> dict:
         r = self.result
         return {
-            "learner": self.learner, "lab": self.lab.key, "title": self.lab.title, "status": self.status,
-            "passed": self.status == "passed", "steps_passed": r.steps_passed if r else 0,
-            "steps_total": len(self.lab.steps), "failing_step": r.failing_step if r else None,
-            "reason": self.reason, "seconds": round(r.seconds, 3) if r else 0.0,
+            "learner": self.learner,
+            "lab": self.lab.key,
+            "title": self.lab.title,
+            "status": self.status,
+            "passed": self.status == "passed",
+            "steps_passed": r.steps_passed if r else 0,
+            "steps_total": len(self.lab.steps),
+            "failing_step": r.failing_step if r else None,
+            "reason": self.reason,
+            "seconds": round(r.seconds, 3) if r else 0.0,
             "token": r.token if r else "",
             "page": self.runs[-1].get("page") if self.runs else None,
-        }  # fmt: skip
+        }

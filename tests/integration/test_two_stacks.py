@@ -61,7 +61,7 @@ def test_two_stacks_run_labs_at_once_without_seeing_each_others_lines(second_env
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for name, env in [("first", first_env()), ("second", second_env)]
     }
     tokens = {}
