@@ -159,6 +159,7 @@ def trace_cost(runs: int) -> list[tuple[str, str]]:
 SANDBOX_COST = """
 import hashlib, json, time
 from lab_runner import sandbox, stack
+from lab_runner.running import LIMITS
 wb = stack.container_id("workbench")
 pool = sandbox.Pool()
 pool.refill(wb, 1, wait=True)
@@ -168,7 +169,7 @@ t1 = time.perf_counter()
 cold = pool._start(wb, pool._name("run"))
 box = pool._attach(cold, 30)
 t2 = time.perf_counter()
-empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}
+empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest(), "limits": LIMITS}
 for b in (warm, box):  # an empty exercise, and done: each sandbox ends at once
     b.stream.write(json.dumps(empty).encode() + b"\\ndone\\n")
     b.stream.close()

@@ -29,14 +29,20 @@ from pathlib import Path
 from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
-from lab_runner.exercise_result import ExerciseResult
+from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
 from lab_runner.trace import SEND
 
 # The trace is kept whole, or the run is judged by no check that needs it (ExerciseResult.trace_cut):
 # a middle left out once let 5,000 getsockopt() calls hide lab 2's recv() == 0.
 KEEP_TRACE = 20_000  # lines (lab 9's largest run makes ~300; RUNAWAY stops 40,000 sends)
 KEEP_TRACE_BYTES = 16 * 1024 * 1024  # and their text (strace shows up to 4 KiB of each buffer)
-KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most)
+KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most: LIMITS)
+# What lab-run is told in the run's header, so that it repeats none of lab_runner's numbers: how
+# much output it passes on as it comes and of its end, how many packet lines, and when it stops
+# a run early (RUNAWAY: four times the flood limits of exercise_result.py, 16 MiB printed, or
+# 2,000 forks refused at its process limit, a fork bomb).
+RUNAWAY = {"output": 16 << 20, "bytes": 4 * FLOOD_BYTES, "sends": 4 * FLOOD_SENDS, "failed forks": 2_000}
+LIMITS = {"output_head": 256 * 1024, "output_tail": 16 * 1024, "packets": KEEP_PACKETS, "runaway": RUNAWAY}
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
 
 
@@ -103,6 +109,7 @@ class Running:
             "token": self.token,
             "size": len(self.source),
             "sha256": hashlib.sha256(self.source).hexdigest(),
+            "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
         }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
