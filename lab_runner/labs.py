@@ -70,8 +70,6 @@ class Lab:
     """The slug of labs/NN_slug, e.g. "dev_log"; lab.toml's `name` must match it."""
     title: str
     """One line for lists and reports, e.g. "A datagram to /dev/log"."""
-    concepts: tuple[str, ...]
-    """What the lab teaches, in a few words each."""
     services: tuple[str, ...]
     """The compose services the lab needs healthy (the exercise always runs in workbench)."""
     steps: tuple[Step, ...]
@@ -207,6 +205,8 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
+# "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
+# lab_runner accepts it and reads none of it.
 KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
 
 
@@ -244,7 +244,6 @@ def load(folder: Path) -> Lab:
         number=int(match.group(1)),
         name=name,
         title=_string(data, "title", where),
-        concepts=_strings(data, "concepts", where),
         services=_strings(data, "services", where),
         steps=_steps(data, where),
         timeout=float(timeout),

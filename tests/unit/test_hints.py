@@ -25,7 +25,7 @@ SPIN = Trace.parse(SPIN_LINES)
 
 def lab(step=STEP, goal="goal", expected=()):
     one = Step("one", goal, ("test_0",), ("first",), expected_errors=expected)
-    return labs.Lab(3, "x", "X", ("c",), ("flask",), (one, step), 5.0, folder=None)  # type: ignore[arg-type]
+    return labs.Lab(3, "x", "X", ("flask",), (one, step), 5.0, folder=None)  # type: ignore[arg-type]
 
 
 def results(*failing):
