@@ -177,21 +177,23 @@ def trace_cost(runs: int) -> list[tuple[str, str]]:
                 f" +{every - plain:.0f} ms)",
             )
         )
-    return rows  # fmt: skip
+    return rows
 
 
 SANDBOX_COST = """
 import hashlib, json, time
 from lab_runner import sandbox, stack
+from lab_runner.running import LIMITS
 wb = stack.container_id("workbench")
-sandbox.POOL.refill(wb, 1, wait=True)
+pool = sandbox.Pool()
+pool.refill(wb, 1, wait=True)
 t0 = time.perf_counter()
-warm = sandbox.claim(wb)
+warm = pool.claim(wb)
 t1 = time.perf_counter()
-cold = sandbox.POOL._start(wb, sandbox.POOL._name("run"))
-box = sandbox.POOL._attach(cold, 30)
+cold = pool._start(wb, pool._name("run"))
+box = pool._attach(cold, 30)
 t2 = time.perf_counter()
-empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}
+empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest(), "limits": LIMITS}
 for b in (warm, box):  # an empty exercise, and done: each sandbox ends at once
     b.stream.write(json.dumps(empty).encode() + b"\\ndone\\n")
     b.stream.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from lab_runner import labs, sandbox, stack, verdict  # noqa: E402
+from lab_runner.session import Session  # noqa: E402
 
 SETTLE = 2.0  # seconds
 
@@ -40,22 +41,23 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     every = labs.discover()
-    sandbox.POOL.stays = True  # spares refilled in this process, as grade does
+    session = Session()
+    session.pool.keep(sandbox.SPARES)  # spares refilled in this process, as grade does
     for name in args.labs:
         lab = labs.resolve(name, every)
         containers = stack.require_healthy(labs.services_for([lab]))
-        verdict.run_one(lab, lab.solution_path, containers)  # warm: spares, imports
+        verdict.run_one(lab, lab.solution_path, containers, session=session)  # warm: spares, imports
         time.sleep(SETTLE)
         idle = busy()
         time.sleep(SETTLE)
         idle = busy() - idle  # what the machine does with no run: taken off below
         b0, t0, o0 = busy(), time.monotonic(), own()
         for _ in range(args.runs):
-            if not verdict.run_one(lab, lab.solution_path, containers).passed:
+            if not verdict.run_one(lab, lab.solution_path, containers, session=session).passed:
                 print(f"{lab.key}: the solution failed: figures not kept", file=sys.stderr)
                 return 1
         wall = time.monotonic() - t0
-        sandbox.POOL.wait()
+        session.pool.wait()
         time.sleep(SETTLE)  # the last spares' lab-run starts its strace and Python ahead
         machine, mine = busy() - b0 - idle * (time.monotonic() - t0) / SETTLE, own() - o0
         print(f"{lab.key}: {args.runs} runs in {wall:.1f} s, the machine busy {machine / args.runs:.2f} "

@@ -47,6 +47,7 @@ class Bounded:
         if not self.dropped:
             return head + tail.decode("utf-8", "backslashreplace")
         return (
-            head + f"\n[... {self.dropped:,} bytes of output not kept ...]\n"
+            head
+            + f"\n[... {self.dropped:,} bytes of output not kept ...]\n"
             + tail.decode("utf-8", "backslashreplace")
-        )  # fmt: skip
+        )

@@ -57,12 +57,16 @@ class Packet:
         flags = FLAGS.search(rest)
         seq, ack, length = SEQ.search(rest), ACK.search(rest), LENGTH.search(rest)
         return cls(
-            at=float(at), iface=iface, proto="TCP" if flags else "UDP",
-            src=(sip, int(sport)), dst=(dip, int(dport)),
+            at=float(at),
+            iface=iface,
+            proto="TCP" if flags else "UDP",
+            src=(sip, int(sport)),
+            dst=(dip, int(dport)),
             flags=flag_words(flags.group(1)) if flags else "",
-            seq=int(seq.group(1)) if seq else None, ack=int(ack.group(1)) if ack else None,
+            seq=int(seq.group(1)) if seq else None,
+            ack=int(ack.group(1)) if ack else None,
             length=int(length.group(1)) if length else 0,
-        )  # fmt: skip
+        )
 
 
 def parse(lines: list[str]) -> list[Packet]:

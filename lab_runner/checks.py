@@ -4,14 +4,16 @@ A check names what it needs as parameters, the way pytest fixtures work, and lab
 passes them in:
 
     def test_the_line_is_in_syslog(rsyslog, token, exercise):
-        assert wait_lines(rsyslog, "/var/log/syslog", token), "no line with this run's token"
+        assert wait_lines(rsyslog, token), "no line with this run's token"
 
 - `flask`, `chat`, `rsyslog`, `workbench`: testinfra hosts of the stack's containers (`workbench`
   is the run's own sandbox, where the exercise ran; `machine` the stack's workbench, where no
   exercise runs: for facts of the machine). Their commands run from `/`, with a PATH and HOME
   the exercise cannot write (lab_runner/hosts.py);
-- `token`: this run's token; `exercise`: what the exercise did (an ExerciseResult: its
-  output, exit code, and `calls`, the socket calls strace recorded); `calls`: the same Trace;
+- `token`: this run's token; `run`: the run itself (lab_runner/context.py: its token, identity,
+  and `run.once(key, find)` for what several checks need made once per run); `exercise`: what
+  the exercise did (an ExerciseResult: its output, exit code, and `calls`, the socket calls
+  strace recorded); `calls`: the same Trace;
   `live()`: a fresh ExerciseResult, for a server lab whose exercise runs during the checks.
 
 The checks run in this process without pytest (a run costs no pytest start-up), side by side
@@ -33,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab_runner.context import Run
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.hosts import EnvironmentProblem, service_host
 from lab_runner.identity import Identity
@@ -110,15 +113,22 @@ def cut_trace(ran: ExerciseResult, params: object) -> None:
 
 
 def run(
-    lab: Lab, token: str, exercise: ExerciseResult, containers: dict[str, str],
-    live: Callable[[], ExerciseResult] | None = None, identity: Identity | None = None,
-) -> list[CheckResult]:  # fmt: skip
+    lab: Lab,
+    token: str,
+    exercise: ExerciseResult,
+    containers: dict[str, str],
+    live: Callable[[], ExerciseResult] | None = None,
+    identity: Identity | None = None,
+    context: Run | None = None,
+) -> list[CheckResult]:
     """Every check of LAB for this run, in step order; one CheckResult each.
 
     LIVE gives what the exercise did so far (a server lab's exercise still runs during checks).
     IDENTITY is the run's sandbox: the hosts' log readers (lab_runner/evidence.py) return only
-    the lines it sent.
+    the lines it sent. CONTEXT (made here when not given) is what the run keeps while it lasts:
+    the checks get it as `run`, the hosts carry it.
     """
+    context = context or Run(token, identity)
     functions = load(lab)
     hosts: dict[str, object] = {}
     deadline = time.monotonic() + CHECKS_TIME
@@ -128,11 +138,16 @@ def run(
         if service not in containers:
             raise EnvironmentProblem(f"the lab does not name the service '{service}' in lab.toml")
         if service not in hosts:
-            hosts[service] = service_host(service, containers[service], identity, deadline)
+            hosts[service] = service_host(service, containers[service], deadline=deadline, run=context)
         return hosts[service]
 
-    given = {"token": lambda: token, "exercise": lambda: exercise, "calls": lambda: exercise.calls,
-             "host_of": lambda: host, "live": lambda: live or (lambda: exercise)}  # fmt: skip
+    given = {
+        "token": lambda: token,
+        "run": lambda: context,
+        "exercise": lambda: exercise,
+        "calls": lambda: exercise.calls,
+        "live": lambda: live or (lambda: exercise),
+    }
 
     def one(number: int, name: str) -> CheckResult:
         func = functions[name]

@@ -29,33 +29,42 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import commands, labs, latest, sandbox, stack
+from lab_runner import commands, labs, stack
 from lab_runner.commands import UsageError
+from lab_runner.session import Session
 
 GRADE_PARALLEL = 8  # runs side by side in `grade` (docs/benchmarks.md: 2 cores, mostly waiting)
 
 
-def run_watch(args: argparse.Namespace) -> int:
+Command = Callable[[argparse.Namespace, Session], int]
+
+
+def run_watch(args: argparse.Namespace, session: Session) -> int:
     from lab_runner import watch  # watchdog (85 ms to import) only when watching
 
-    return watch.main(args.lab)
+    return watch.main(args.lab, session)
 
 
-def run_grade(args: argparse.Namespace) -> int:
+def run_grade(args: argparse.Namespace, session: Session) -> int:
     from lab_runner import grade  # 13 ms that a learner's run need not pay
 
-    return grade.main(args)
+    return grade.main(args, session)
+
+
+def runs_nothing(command: Callable[[argparse.Namespace], int]) -> Command:
+    """COMMAND, which runs no lab: it needs no session."""
+    return lambda args, _session: command(args)
 
 
 # The one command table: what each command of the parser below runs.
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+COMMANDS: dict[str, Command] = {
     "run": commands.cmd_run,
-    "list": commands.cmd_list,
+    "list": runs_nothing(commands.cmd_list),
     "hint": commands.cmd_hint,
-    "solution": commands.cmd_solution,
-    "reset": commands.cmd_reset,
-    "ports": commands.cmd_ports,
-    "show": latest.cmd_show,
+    "solution": runs_nothing(commands.cmd_solution),
+    "reset": runs_nothing(commands.cmd_reset),
+    "ports": runs_nothing(commands.cmd_ports),
+    "show": runs_nothing(commands.cmd_show),
     "watch": run_watch,
     "grade": run_grade,
 }
@@ -90,9 +99,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--html", type=Path, metavar="FILE", help="also write the run's exchange as a page to FILE"
     )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
-    for name, text in [("hint", "the next hint for the first step your exercise fails"),
-                       ("solution", "show the lab's reference solution"),
-                       ("reset", "put the shipped starter back in exercise.py (yours is kept)")]:  # fmt: skip
+    for name, text in [
+        ("hint", "the next hint for the first step your exercise fails"),
+        ("solution", "show the lab's reference solution"),
+        ("reset", "put the shipped starter back in exercise.py (yours is kept)"),
+    ]:
         sub.add_parser(name, help=text).add_argument("lab", metavar="LAB")
     sub.choices["solution"].add_argument(
         "--force", action="store_true", help="show it before the lab has passed, without asking"
@@ -122,9 +133,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    session = Session()  # the pool and readers of this process's runs: passed down, closed below
     try:
         args = parse(argv)
-        return COMMANDS[args.command](args)
+        return COMMANDS[args.command](args, session)
     except BrokenPipeError:  # `... | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
@@ -146,5 +158,4 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 3
     finally:
-        sandbox.POOL.wait()  # a spare half made (created, not started) would outlive us: finish it
-        sandbox.POOL.refill_later()  # spares for the next run, by a process that outlives this one
+        session.close()  # spares half made are finished; spares for the next run, by another process

@@ -10,9 +10,11 @@ import shutil
 import sys
 from pathlib import Path
 
-from lab_runner import labs, learner, page, report, stack, state
+from lab_runner import labs, latest, learner, page, report, stack, state
 from lab_runner.learner import next_lab
-from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name
+from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name, runs_dir
+from lab_runner.services import SERVICES
+from lab_runner.session import Session
 
 
 class UsageError(Exception):
@@ -23,7 +25,7 @@ class NeedsForce(Exception):
     """A question only a terminal can answer, and no --force (exit 4)."""
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, session: Session) -> int:
     available = labs.discover()
     if args.all == bool(args.labs):
         raise UsageError("name the labs to run (e.g. lab3), or --all")
@@ -47,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise labs.LabError(f"{path} is missing (python -m lab_runner reset LAB puts the starter back)")
     own = args.exercise is None and not args.solution  # the learner's own exercise.py
-    results = learner.check(chosen, files, args.timeout)
+    results = learner.check(chosen, files, session, args.timeout)
     if own:
         for r in results:
             learner.remember(r)
@@ -95,19 +97,19 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _current_result(lab: labs.Lab) -> dict:
+def _current_result(lab: labs.Lab, session: Session) -> dict:
     """The learner's last result for LAB if it is for exercise.py as it is now; else check it now."""
     entry = state.load().get(lab.folder.name, {})
     if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(lab.exercise_path):
         return entry
     print(f"checking {lab.key} first (exercise.py changed since its last run) ...", flush=True)
-    learner.remember(learner.check([lab], [lab.exercise_path])[0])
+    learner.remember(learner.check([lab], [lab.exercise_path], session)[0])
     return state.load()[lab.folder.name]
 
 
-def cmd_hint(args: argparse.Namespace) -> int:
+def cmd_hint(args: argparse.Namespace, session: Session) -> int:
     lab = labs.resolve(args.lab)
-    entry = _current_result(lab)
+    entry = _current_result(lab, session)
     if entry.get("passed"):
         upcoming = next_lab(lab)
         print(
@@ -187,7 +189,22 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_ports(args: argparse.Namespace) -> int:
     """Where this stack's services are published on this host (FLASK_PORT=0 lets Docker pick)."""
     print(f"stack {stack.project()}")
-    for service in ("flask", "chat"):
+    for service in (name for name, s in SERVICES.items() if s.published):
         for container_port, (ip, port) in sorted(stack.published(service).items()):
             print(f"{service:<8} {ip}:{port:<6} ({service}:{container_port} from the workbench)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    if args.lab:
+        path = latest.path_of(labs.resolve(args.lab))
+    else:  # the page of the lab run last
+        found = sorted(runs_dir().glob("lab*.html"), key=lambda p: p.stat().st_mtime)
+        if not found:
+            raise labs.LabError("no run's page yet: run a lab first (e.g. python -m lab_runner lab1)")
+        path = found[-1]
+    if not path.is_file():
+        key = path.stem
+        raise labs.LabError(f"no page for {key} yet: run it first (python -m lab_runner {key})")
+    print(latest.open_page(path))
     return 0

@@ -84,9 +84,15 @@ def decide(lab: Lab, token: str, ex: ExerciseResult, results: list[CheckResult],
             why.append(f"step {failing} is next")
         status = f"FAIL: {lab.key} ({'; '.join(why)})"
     return Decision(
-        passed=passed, status=status, ran=ran_line(lab, ex), failing_step=failing,
-        failing_check=check.name if check else None, hints=step_hints.get(failing or 0, ()),
-        step_hints=step_hints, lessons=found,
-        pins=pins.pins(lab, token, results, record, check.name if check else None,
-                       lessons.step_lanes(record, found)),
-    )  # fmt: skip
+        passed=passed,
+        status=status,
+        ran=ran_line(lab, ex),
+        failing_step=failing,
+        failing_check=check.name if check else None,
+        hints=step_hints.get(failing or 0, ()),
+        step_hints=step_hints,
+        lessons=found,
+        pins=pins.pins(
+            lab, token, results, record, check.name if check else None, lessons.step_lanes(record, found)
+        ),
+    )

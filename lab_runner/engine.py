@@ -49,8 +49,10 @@ def _endpoint() -> tuple[str, str | tuple[str, int]]:
         try:
             host = subprocess.run(
                 ["docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}"],
-                capture_output=True, text=True, timeout=10,
-            ).stdout.strip()  # fmt: skip
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
         except (OSError, subprocess.TimeoutExpired):
             host = ""
     if not host or host.startswith("unix://"):
@@ -170,9 +172,12 @@ class Engine:
         sock = self._connect(timeout)
         try:
             self._send(
-                sock, "POST", f"/exec/{exec_id}/start", {"Detach": False, "Tty": False},
+                sock,
+                "POST",
+                f"/exec/{exec_id}/start",
+                {"Detach": False, "Tty": False},
                 "Connection: Upgrade\r\nUpgrade: tcp\r\n",
-            )  # fmt: skip
+            )
             status, _, rest = self._read_head(sock)
         except (OSError, EngineError) as err:
             sock.close()
@@ -187,9 +192,12 @@ class Engine:
         sock = self._connect(timeout)
         try:
             self._send(
-                sock, "POST", f"/containers/{container}/attach?stream=1&stdin=1&stdout=1&stderr=1", None,
+                sock,
+                "POST",
+                f"/containers/{container}/attach?stream=1&stdin=1&stdout=1&stderr=1",
+                None,
                 "Connection: Upgrade\r\nUpgrade: tcp\r\n",
-            )  # fmt: skip
+            )
             status, _, rest = self._read_head(sock)
         except (OSError, EngineError) as err:
             sock.close()

@@ -1,7 +1,8 @@
 """Helpers for checks: wait for a server's log lines, and find a container's address.
 
-lines = wait_lines(rsyslog, "/var/log/syslog", token)            # at least one
-lines = wait_lines(chat, "/var/log/chat/chat.log", token, count=3)
+lines = wait_lines(rsyslog, token)                                # at least one, of its main log
+lines = wait_lines(chat, token, count=3)
+lines = wait_lines(rsyslog, token, log=log_of("rsyslog", "priority"))   # another of its logs
 
 A host made for a run (lab_runner/checks.py) carries the run's identity (its sandbox's
 address): wait_lines returns only the lines that identity sent, split at "\\n" only, from the
@@ -18,18 +19,22 @@ from typing import TypeVar
 import testinfra.host
 
 from lab_runner import loglines
+from lab_runner.context import Run
 from lab_runner.identity import Identity
+from lab_runner.services import SERVICES
 
 T = TypeVar("T")
 WAIT = 3.0  # seconds: servers write their line a moment after the client is done
-# What the checks found, kept for the run's exchange (lab_runner/serverlogs.py takes it back):
-# (service, path, needle) -> the lines. The exchange then needs no command of its own.
-SEEN: dict[tuple[str, str, str], list[str]] = {}
 
 
 def whose(host: testinfra.host.Host) -> Identity | None:
     """The run HOST was made for (None: a host of the project's own tests, which see every line)."""
     return getattr(host.backend, "identity", None)
+
+
+def run_of(host: testinfra.host.Host) -> Run | None:
+    """The run HOST was made for, with what it keeps while it lasts (None: a test's host)."""
+    return getattr(host.backend, "run_context", None)
 
 
 def _grep(
@@ -44,32 +49,46 @@ def _grep(
     return done.stdout_bytes
 
 
-def lines_of(host: testinfra.host.Host, path: str, needle: str) -> list[str]:
-    """The lines of log PATH on HOST that contain NEEDLE and came from HOST's run, once."""
+def log_on(host: testinfra.host.Host, log: str | None = None) -> str:
+    """LOG, or the main log of HOST's service (lab_runner/services.py): checks name a service."""
+    if log:
+        return log
+    service = getattr(host.backend, "service", "")
+    if service not in SERVICES:
+        raise ValueError(f"{service or 'this host'} is no service with a log: name the log (log=...)")
+    return SERVICES[service].log
+
+
+def lines_of(host: testinfra.host.Host, needle: str, log: str | None = None) -> list[str]:
+    """The lines of HOST's log (or LOG) that contain NEEDLE and came from HOST's run, once."""
+    path = log_on(host, log)
     return loglines.of(path, loglines.split(_grep(host, path, [needle])), whose(host))
 
 
 def wait_lines(
-    host: testinfra.host.Host, path: str, needle: str, count: int = 1, timeout: float = WAIT
+    host: testinfra.host.Host, needle: str, count: int = 1, timeout: float = WAIT, log: str | None = None
 ) -> list[str]:
-    """The lines of the log PATH on HOST that contain NEEDLE (plain text, not a regex) and came
-    from HOST's run (its identity).
+    """The lines of HOST's service's log (or LOG) that contain NEEDLE (plain text, not a regex)
+    and came from HOST's run (its identity).
 
     Returns as soon as there are COUNT of them, or what there is when TIMEOUT runs out.
     """
+    path = log_on(host, log)
     deadline = time.monotonic() + timeout
     while True:
-        found = lines_of(host, path, needle)
+        found = lines_of(host, needle, path)
         if len(found) >= count or time.monotonic() > deadline:
-            SEEN[(getattr(host.backend, "service", ""), path, needle)] = found
+            if run := run_of(host):  # kept for the run's exchange: it then needs no command of its own
+                run.seen[(getattr(host.backend, "service", ""), path, needle)] = found
             return found
         time.sleep(0.05)
 
 
-def before(host: testinfra.host.Host, path: str, line: str, lines: int = 40) -> list[list[str]]:
-    """For each time LINE (a whole line, found by wait_lines: it came from HOST's run) is in log
-    PATH, the LINES lines before it, whoever wrote them (the server's own lines, such as Flask's
-    "Done !", name no client)."""
+def before(host: testinfra.host.Host, line: str, lines: int = 40, log: str | None = None) -> list[list[str]]:
+    """For each time LINE (a whole line, found by wait_lines: it came from HOST's run) is in
+    HOST's log (or LOG), the LINES lines before it, whoever wrote them (the server's own lines,
+    such as Flask's "Done !", name no client)."""
+    path = log_on(host, log)
     windows: list[list[str]] = []
     current: list[str] = []
     last = None
@@ -94,7 +113,10 @@ def _numbered(text: str) -> tuple[int | None, str, str]:
     return int(text[:digits]), text[digits], text[digits + 1 :]
 
 
-_facts: dict[object, object] = {}  # what once() found, for the life of this process
+# What once() found, for the life of this process: facts of the machine only, taken on the
+# stack's own workbench (the `machine` host), where no exercise runs, and keyed by its container,
+# so no run can shape an answer another run reads. A run's own findings go in its Run.
+_facts: dict[object, object] = {}
 _finding = threading.Lock()
 
 
@@ -108,16 +130,19 @@ def once(key: object, find: Callable[[], T]) -> T:
         return _facts[key]  # type: ignore[return-value]
 
 
-_ips: dict[str, str] = {}  # container id -> its address: a container keeps it for its life
-_asking = threading.Lock()  # checks run side by side: one of them asks, the others wait for it
+def per_run(host: testinfra.host.Host, key: object, find: Callable[[], T]) -> T:
+    """FIND() once for the run HOST was made for, under KEY (its Run keeps it, and drops it with
+    the run); every time for a host of the project's own tests."""
+    run = run_of(host)
+    return run.once(key, find) if run else find()
 
 
 def ip_of(host: testinfra.host.Host) -> str:
-    """The container's IPv4 address on the compose network: one command per container, then
-    remembered (checks ask it often, each with a host of its own)."""
-    key = getattr(host.backend, "container", None) or str(id(host))
-    with _asking:
-        if key not in _ips:
-            out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
-            _ips[key] = out.split()[3].split("/")[0]
-        return _ips[key]
+    """The container's IPv4 address on the compose network: one command per container and run,
+    then remembered by the run (its checks ask it often)."""
+
+    def ask() -> str:
+        out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
+        return out.split()[3].split("/")[0]
+
+    return per_run(host, ("ip", getattr(host.backend, "container", id(host))), ask)

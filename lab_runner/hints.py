@@ -13,6 +13,7 @@ step's own hints, the fallback. The report shows them one at a time, in that ord
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab, Step
@@ -38,9 +39,9 @@ EOF_HINT = (
 )
 
 
-def explain(sockets: list[Socket], expected: str = "", about_eof: bool = True) -> list[str]:
-    """One hint per kind of error the calls on SOCKETS show; not for an error the lab's own text
-    names (EXPECTED: lab 8 has a connection refused on purpose), and a recv() after the end of
+def explain(sockets: list[Socket], expected: Collection[str] = (), about_eof: bool = True) -> list[str]:
+    """One hint per kind of error the calls on SOCKETS show; not for an error the lab makes on
+    purpose (EXPECTED, its steps' expected_errors: lab 8's connection refused), and a recv() after the end of
     the stream only ABOUT_EOF (when the failing step speaks of that end: lab 6's server, not its
     client, which fails for other reasons in a program whose server spins)."""
     said: dict[str, str] = {}
@@ -104,10 +105,10 @@ def crashed(output: str) -> list[str]:
     return [said + (f": {why}." if why else ".")]
 
 
-def refused_at_home(sockets: list[Socket], services: list[str], expected: str = "") -> list[str]:
+def refused_at_home(sockets: list[Socket], services: list[str], expected: Collection[str] = ()) -> list[str]:
     """A hint for a connect() to localhost that was refused where the program itself listened
     nowhere on that port: inside the sandbox, localhost is the sandbox, not a server of the lab.
-    Not where the lab refuses on purpose (ECONNREFUSED in EXPECTED, its own text: lab 8)."""
+    Not where the lab refuses on purpose (ECONNREFUSED in EXPECTED, its steps' expected_errors: lab 8)."""
     if "ECONNREFUSED" in expected:
         return []
     own_ports = {  # the ports it bound, port 0's included (getsockname() tells which it got)
@@ -121,9 +122,11 @@ def refused_at_home(sockets: list[Socket], services: list[str], expected: str = 
         for call in sock.made("connect"):
             where = address(call.args)
             if (
-                call.errno == "ECONNREFUSED" and isinstance(where, tuple)
-                and where[0].startswith(LOOPBACK) and where[1] not in own_ports
-            ):  # fmt: skip
+                call.errno == "ECONNREFUSED"
+                and isinstance(where, tuple)
+                and where[0].startswith(LOOPBACK)
+                and where[1] not in own_ports
+            ):
                 names = ", ".join(services) or "the lab's servers"
                 first = services[0] if services else "flask"
                 return [
@@ -139,7 +142,7 @@ def for_step(lab: Lab, step: Step, results: list[CheckResult], trace: Trace, out
     and printed OUTPUT (a crash's traceback is the first thing to fix)."""
     failed = next((r for r in results if not r.passed), None)
     own = list(step.hints_of(failed.name)) if failed else []
-    expected = " ".join(text for s in lab.steps for text in (s.goal, *s.hints))
+    expected = {errno for s in lab.steps for errno in s.expected_errors}  # lab.toml's, never its wording
     eof = bool(EOF_WORDS.search(" ".join((step.goal, *step.hints, *own))))
     mine = trace.learners()
     found = [*crashed(output), *refused_at_home(mine, list(lab.services), expected), *own]

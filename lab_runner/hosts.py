@@ -16,6 +16,7 @@ import testinfra.host
 from testinfra.backend import base
 
 from lab_runner import stack
+from lab_runner.context import Run
 from lab_runner.engine import EngineError
 from lab_runner.identity import Identity
 
@@ -45,12 +46,22 @@ class EngineBackend(base.BaseBackend):
     NAME = "socketlab"
 
     def __init__(
-        self, service: str, container: str, identity: Identity | None = None, deadline: float | None = None,
+        self,
+        service: str,
+        container: str,
+        identity: Identity | None = None,
+        deadline: float | None = None,
+        run: Run | None = None,
         **kwargs: Any,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.service, self.container, self.deadline = service, container, deadline
-        self.identity = identity  # the run whose lines lab_runner.evidence reads (None: every line)
+        self.run_context = run or (Run("", identity) if identity else None)
         super().__init__(service, **kwargs)
+
+    @property
+    def identity(self) -> Identity | None:
+        """The run whose lines lab_runner.evidence reads (None: every line)."""
+        return self.run_context.identity if self.run_context else None
 
     def run(self, command: str, *args: str, **kwargs: Any) -> base.CommandResult:
         cmd = self.get_command(command, *args)
@@ -77,12 +88,16 @@ class EngineBackend(base.BaseBackend):
 
 
 def service_host(
-    service: str, container: str, identity: Identity | None = None, deadline: float | None = None
+    service: str,
+    container: str,
+    identity: Identity | None = None,
+    deadline: float | None = None,
+    run: Run | None = None,
 ) -> testinfra.host.Host:
-    """A host for SERVICE's CONTAINER; IDENTITY, the run its checks judge: the log lines
-    lab_runner.evidence reads on it are that run's alone. No command starts after DEADLINE
-    (monotonic)."""
-    backend = EngineBackend(service, container, identity, deadline)
+    """A host for SERVICE's CONTAINER; IDENTITY (or RUN's), the run its checks judge: the log
+    lines lab_runner.evidence reads on it are that run's alone, and RUN keeps what they found.
+    No command starts after DEADLINE (monotonic)."""
+    backend = EngineBackend(service, container, identity, deadline, run)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
     return host

@@ -15,6 +15,7 @@ from typing import Any
 
 from lab_runner import serverlogs
 from lab_runner.escaping import python_bytes
+from lab_runner.services import SERVICES
 
 
 def first_difference(a: str, b: str) -> int | None:
@@ -32,9 +33,8 @@ def join_logs(ex: Any, logs: dict[str, list[str]]) -> None:
             continue  # a server that wrote nothing of this run gets no column (lab 5's rsyslog)
         lane = ex.lane(service, "server", service)
         sends = [
-            (i, e) for i, e in enumerate(ex.events)
-            if e.get("kind") == "send" and e.get("to") == service
-        ]  # fmt: skip
+            (i, e) for i, e in enumerate(ex.events) if e.get("kind") == "send" and e.get("to") == service
+        ]
         sends.sort(key=lambda ie: ie[1]["t"])
         cursor = 0  # a server's lines come in the order its bytes arrived: never join backwards
         for n, line in enumerate(lines):
@@ -98,11 +98,13 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
         first = last = ratio.index(max(ratio))  # ties: the earliest
     i, best = sends[cursor + first]
     t = _arrived(ex, best["lane"], sends[cursor + last][1]["t"])
-    if service == "flask":  # Werkzeug logs once it has read the whole request: place it after that
+    hears = SERVICES[service].hears if service in SERVICES else "datagram"
+    if hears == "request line":  # Werkzeug logs once it has read the whole request: place it after that
         t, placed = _request_end(ex, best, t)
         event["placed"] = placed
     else:
-        clock = "its log has no clock" if service == "chat" else "its log has whole seconds"
+        has = SERVICES[service].clock if service in SERVICES else ""
+        clock = f"its log has {has}" if has else "its log has no clock"
         event["placed"] = f"by cause: once the bytes it quotes reached the server ({clock})"
     event.update(t=t, of=best["lane"], answers=i)
     sent = lines[first]
@@ -113,7 +115,7 @@ def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: in
         event["diff"].update(sent=body, at=first_difference(body, heard_text), header=header, read=meaning)
     pick = cursor + last
     # Werkzeug writes a request's error line, then the line that ends it ('"..." 400 -').
-    return pick if service == "flask" and not serverlogs.ends_request(line) else pick + 1
+    return pick if hears == "request line" and not serverlogs.ends_request(line) else pick + 1
 
 
 FACILITIES = [
@@ -158,8 +160,11 @@ def syslog_header(sent: str) -> tuple[str, str, str] | None:
 def _arrived(ex: Any, lane: str, sent_at: float) -> float:
     """When bytes LANE sent at SENT_AT reached the wire: the first data packet from it at or
     after then (tcpdump's clock, to the microsecond), else the send itself."""
-    carried = [e["t"] for e in ex.events if e["kind"] == "packet" and e["from"] == lane
-               and e["length"] and e["t"] >= sent_at]  # fmt: skip
+    carried = [
+        e["t"]
+        for e in ex.events
+        if e["kind"] == "packet" and e["from"] == lane and e["length"] and e["t"] >= sent_at
+    ]
     return min(carried, default=sent_at)
 
 
@@ -185,8 +190,14 @@ def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
                 what = "the empty line that ends the request" if ends is HTTP_END else "the line end"
                 return at, f"by cause: after {what} reached the server (Flask's log has whole seconds)"
         elif e["kind"] in ("shutdown", "close"):
-            fin = [p["t"] for p in ex.events if p["kind"] == "packet" and p["from"] == lane
-                   and "FIN" in (p.get("flags") or "") and p["t"] >= e["t"]]  # fmt: skip
+            fin = [
+                p["t"]
+                for p in ex.events
+                if p["kind"] == "packet"
+                and p["from"] == lane
+                and "FIN" in (p.get("flags") or "")
+                and p["t"] >= e["t"]
+            ]
             return max(t, min(fin, default=e["t"])), (
                 f"by cause: after the end of the stream ({e['kind']}()) reached the server, as no"
                 " line end came (Flask's log has whole seconds)"
@@ -195,11 +206,13 @@ def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
 
 
 def _line(sent: str, service: str) -> str:
-    """What a line-reading server hears of SENT (escaped): chat, the bytes up to the line end;
-    Flask, which logs the request line, its first line."""
-    if service == "flask":
+    """What a server quotes of SENT (escaped), as its row of lab_runner/services.py says: a
+    line-reading server (chat) the bytes up to the line end; Flask, which logs the request line,
+    its first line; a datagram server all of it."""
+    hears = SERVICES[service].hears if service in SERVICES else "datagram"
+    if hears == "request line":
         return sent.split("\\n", 1)[0].removesuffix("\\r")
-    return sent.removesuffix("\\n").removesuffix("\\r") if service == "chat" else sent
+    return sent.removesuffix("\\n").removesuffix("\\r") if hears == "line" else sent
 
 
 def join_relays(ex: Any) -> None:
@@ -228,6 +241,11 @@ def join_relays(ex: Any) -> None:
                 continue
             offset = max(0, match.b - match.a)  # where the received line sits in the one passed on
             at = first_difference(line, passed[offset:])
-            out["diff"] = {"sent": line, "heard": passed, "at": None if at is None else offset + at,
-                           "offset": offset, "kind": "relay"}  # fmt: skip
+            out["diff"] = {
+                "sent": line,
+                "heard": passed,
+                "at": None if at is None else offset + at,
+                "offset": offset,
+                "kind": "relay",
+            }
             out.update(answers=i, of=got["lane"])

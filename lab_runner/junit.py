@@ -41,19 +41,27 @@ def write(path: Path, name: str, suites: list[Suite]) -> None:
     for suite in suites:
         count = {k: sum(c.outcome == k for c in suite.cases) for k in ("failure", "error", "skipped")}
         element = ET.SubElement(
-            top, "testsuite", name=one_line(suite.name), tests=str(len(suite.cases)),
-            failures=str(count["failure"]), errors=str(count["error"]), skipped=str(count["skipped"]),
+            top,
+            "testsuite",
+            name=one_line(suite.name),
+            tests=str(len(suite.cases)),
+            failures=str(count["failure"]),
+            errors=str(count["error"]),
+            skipped=str(count["skipped"]),
             time=f"{suite.seconds:.3f}",
-        )  # fmt: skip
+        )
         if suite.properties:
             props = ET.SubElement(element, "properties")
             for key, value in suite.properties.items():
                 ET.SubElement(props, "property", name=key, value=one_line(value))
         for c in suite.cases:
             case = ET.SubElement(
-                element, "testcase", classname=one_line(c.classname), name=one_line(c.name),
+                element,
+                "testcase",
+                classname=one_line(c.classname),
+                name=one_line(c.name),
                 time=f"{c.seconds:.3f}",
-            )  # fmt: skip
+            )
             if c.outcome != "passed":
                 attrs = {"message": one_line(c.message)} | ({"type": c.kind} if c.kind else {})
                 ET.SubElement(case, c.outcome, attrs).text = escaped(c.detail) if c.detail else None

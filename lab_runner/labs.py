@@ -52,6 +52,9 @@ class Step:
     lesson: tuple[str, ...] = ()
     """The events its lesson is made of, in the order they happen, e.g. ("connect EINPROGRESS",
     "wait", "getsockopt SO_ERROR"): the page draws and labels them (lab_runner/lessons.py)."""
+    expected_errors: tuple[str, ...] = ()
+    """The errnos the step makes on purpose (lab 8's ECONNREFUSED): the hints never explain
+    them as mistakes, in this step or a later one (a later step's program carries its code)."""
 
     def hints_of(self, check: str) -> tuple[str, ...]:
         return next((hints for name, hints in self.check_hints if name == check), ())
@@ -67,8 +70,6 @@ class Lab:
     """The slug of labs/NN_slug, e.g. "dev_log"; lab.toml's `name` must match it."""
     title: str
     """One line for lists and reports, e.g. "A datagram to /dev/log"."""
-    concepts: tuple[str, ...]
-    """What the lab teaches, in a few words each."""
     services: tuple[str, ...]
     """The compose services the lab needs healthy (the exercise always runs in workbench)."""
     steps: tuple[Step, ...]
@@ -125,8 +126,25 @@ def _string(data: dict, key: str, where: str) -> str:
 
 
 # The kinds of event a step's lesson may name (the exchange's kinds, and "eof": a recv of b'').
-LESSON_KINDS = {"socket", "bind", "listen", "accept", "connect", "send", "recv", "eof", "shutdown", "close",
-                "wait", "getsockopt", "setsockopt", "error", "fork", "log", "packet"}  # fmt: skip
+LESSON_KINDS = {
+    "socket",
+    "bind",
+    "listen",
+    "accept",
+    "connect",
+    "send",
+    "recv",
+    "eof",
+    "shutdown",
+    "close",
+    "wait",
+    "getsockopt",
+    "setsockopt",
+    "error",
+    "fork",
+    "log",
+    "packet",
+}
 
 
 def _lesson(step: dict, at: str) -> tuple[str, ...]:
@@ -140,6 +158,19 @@ def _lesson(step: dict, at: str) -> tuple[str, ...]:
     return items
 
 
+STEP_KEYS = {"title", "goal", "checks", "hints", "check_hints", "lesson", "expected_errors"}
+ERRNO = re.compile(r"E[A-Z0-9]+")
+
+
+def _errnos(step: dict, at: str) -> tuple[str, ...]:
+    if "expected_errors" not in step:
+        return ()
+    found = _strings(step, "expected_errors", at)
+    if wrong := [e for e in found if not ERRNO.fullmatch(e)]:
+        raise LabError(f"{at}: expected_errors holds errno names such as ECONNREFUSED, not {wrong[0]!r}")
+    return found
+
+
 def _steps(data: dict, where: str) -> tuple[Step, ...]:
     raw = data.get("steps")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, dict) for s in raw):
@@ -147,10 +178,9 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     steps = []
     for n, step in enumerate(raw, 1):
         at = f"{where}, step {n}"
-        if unknown := sorted(set(step) - {"title", "goal", "checks", "hints", "check_hints", "lesson"}):
+        if unknown := sorted(set(step) - STEP_KEYS):
             raise LabError(
-                f"{at}: unknown key(s) {', '.join(unknown)}; known: check_hints, checks, goal, hints,"
-                " lesson, title"
+                f"{at}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(STEP_KEYS))}"
             )
         checks = _strings(step, "checks", at)
         own = step.get("check_hints", {})
@@ -158,18 +188,25 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
             raise LabError(f"{at}: [steps.check_hints] is a table: check name = [hints]")
         if stray := sorted(set(own) - set(checks)):
             raise LabError(f"{at}: [steps.check_hints] names checks of this step, not {', '.join(stray)}")
-        steps.append(Step(
-            title=_string(step, "title", at), goal=_string(step, "goal", at), checks=checks,
-            hints=_strings(step, "hints", at),
-            check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
-            lesson=_lesson(step, at),
-        ))  # fmt: skip
+        steps.append(
+            Step(
+                title=_string(step, "title", at),
+                goal=_string(step, "goal", at),
+                checks=checks,
+                hints=_strings(step, "hints", at),
+                check_hints=tuple((name, _strings(own, name, f"{at}, check_hints")) for name in own),
+                lesson=_lesson(step, at),
+                expected_errors=_errnos(step, at),
+            )
+        )
     names = [c for s in steps for c in s.checks]
     if twice := sorted({c for c in names if names.count(c) > 1}):
         raise LabError(f"{where}: check(s) {', '.join(twice)} belong to more than one step")
     return tuple(steps)
 
 
+# "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
+# lab_runner accepts it and reads none of it.
 KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
 
 
@@ -207,7 +244,6 @@ def load(folder: Path) -> Lab:
         number=int(match.group(1)),
         name=name,
         title=_string(data, "title", where),
-        concepts=_strings(data, "concepts", where),
         services=_strings(data, "services", where),
         steps=_steps(data, where),
         timeout=float(timeout),

@@ -11,14 +11,15 @@ command that sends the same bytes again from the workbench, by hand.
 from __future__ import annotations
 
 import ast
-import re
 import shlex
+
+from lab_runner import services
 
 ROWS = 15  # lines of arrows at most
 COL = 17  # characters per lane
 LANES = 5  # lanes at most (the first ones the exchange uses)
 SHOWN = ("connect", "accept", "send", "recv", "log", "error")
-STAMPS = re.compile(r"^(\S+ - - \[[^\]]+\] |\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ )")  # Werkzeug's, rsyslog's
+STAMPS = services.STAMPS  # Werkzeug's, rsyslog's: what their lines start with
 
 
 def _title(lane: dict) -> str:
@@ -128,17 +129,22 @@ def by_hand(record: dict) -> str | None:
             # One send() per datagram, as the run sent them: joined, two datagrams would be one
             # line in the log, and another result.
             each = "; ".join(f"s.send({_literal(_bytes(e['bytes']))})" for e in sends)
-            code = (f'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); '
-                    f's.connect("{server["path"]}"); {each}')  # fmt: skip
+            code = (
+                f"import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); "
+                f's.connect("{server["path"]}"); {each}'
+            )
         elif lane.get("type") == "SOCK_STREAM" and server.get("address"):
             # A stream has no message edges: the bytes in one sendall(). Then shutdown() only if the
             # run did, and reading until b'' (the server's close), the way lab 1 teaches to read.
             data = _literal(b"".join(_bytes(e["bytes"]) for e in sends))
             shut = any(e["lane"] == lane["id"] and e["kind"] == "shutdown" for e in record["events"])
             port = server["address"].rsplit(":", 1)[1]
-            code = (f'import socket; s = socket.create_connection(("{server["id"]}", {port})); '
-                    f"s.sendall({data}); " + ("s.shutdown(socket.SHUT_WR); " if shut else "")
-                    + 'print(b"".join(iter(lambda: s.recv(65536), b"")))')  # fmt: skip
+            code = (
+                f'import socket; s = socket.create_connection(("{server["id"]}", {port})); '
+                f"s.sendall({data}); "
+                + ("s.shutdown(socket.SHUT_WR); " if shut else "")
+                + 'print(b"".join(iter(lambda: s.recv(65536), b"")))'
+            )
         else:
             continue
         cut = (

@@ -1,14 +1,13 @@
 """The latest run's page of each lab, kept at .lab-runs/<lab>.html (git ignores it; the
-folder LAB_RUNNER_RUNS names instead, if set), and `python -m lab_runner show [LAB]`, which
-opens it. A read-only checkout keeps no page, as it keeps no progress.
+folder LAB_RUNNER_RUNS names instead, if set), and how to open it (`python -m lab_runner show
+[LAB]`, commands.cmd_show). A read-only checkout keeps no page, as it keeps no progress.
 
     keep(result)          # after a learner's run: .lab-runs/lab1.html, the path returned
-    cmd_show(args)        # the browser, or the file:// URL where there is none
+    open_page(path)       # the browser, or the file:// URL where there is none
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import webbrowser
@@ -50,20 +49,9 @@ def can_open() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    if args.lab:
-        path = path_of(labs.resolve(args.lab))
-    else:  # the page of the lab run last
-        found = sorted(runs_dir().glob("lab*.html"), key=lambda p: p.stat().st_mtime)
-        if not found:
-            raise labs.LabError("no run's page yet: run a lab first (e.g. python -m lab_runner lab1)")
-        path = found[-1]
-    if not path.is_file():
-        key = path.stem
-        raise labs.LabError(f"no page for {key} yet: run it first (python -m lab_runner {key})")
+def open_page(path: Path) -> str:
+    """Open PATH in a browser where there is one; what to tell the learner."""
     url = path.resolve().as_uri()
     if can_open() and webbrowser.open(url):
-        print(f"opened {url}")
-    else:
-        print(f"no browser to open here; the page is {url}")
-    return 0
+        return f"opened {url}"
+    return f"no browser to open here; the page is {url}"

@@ -10,6 +10,7 @@ import concurrent.futures
 from pathlib import Path
 
 from lab_runner import labs, latest, report, stack, state, verdict
+from lab_runner.session import Session
 
 LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
 
@@ -45,26 +46,36 @@ def exercise_file(lab: labs.Lab, solution: bool = False, exercise: Path | None =
     return lab.solution_path if solution else lab.exercise_path
 
 
-def check(chosen: list[labs.Lab], files: list[Path], timeout: float | None = None) -> list[verdict.LabResult]:
+def check(
+    chosen: list[labs.Lab], files: list[Path], session: Session, timeout: float | None = None
+) -> list[verdict.LabResult]:
     """Run each lab on its file, side by side, results in the labs' order."""
     containers = stack.require_healthy(labs.services_for(chosen))
     if len(chosen) == 1:
-        return [verdict.run_one(chosen[0], files[0], containers, timeout)]
+        return [verdict.run_one(chosen[0], files[0], containers, timeout, session)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
     with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
-        futures = {i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout) for i in order}
+        futures = {
+            i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout, session) for i in order
+        }
         return [futures[i].result() for i in range(len(chosen))]
 
 
 def remember(result: verdict.LabResult) -> None:
     state.record(
-        result.lab.folder.name, passed=result.passed, steps_passed=result.steps_passed,
-        steps_total=result.steps_total, failing_step=result.failing_step,
-        token=result.token, exercise=result.lab.exercise_path, steps=[s.passed for s in result.steps],
-        hint_texts=list(result.decided.hints), status=result.decided.status,
+        result.lab.folder.name,
+        passed=result.passed,
+        steps_passed=result.steps_passed,
+        steps_total=result.steps_total,
+        failing_step=result.failing_step,
+        token=result.token,
+        exercise=result.lab.exercise_path,
+        steps=[s.passed for s in result.steps],
+        hint_texts=list(result.decided.hints),
+        status=result.decided.status,
         failing_check=result.decided.failing_check,
-    )  # fmt: skip
+    )
 
 
 def show(result: verdict.LabResult, own: bool, page: str = "") -> str:

@@ -26,8 +26,17 @@ FLAGS = {"SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN-ACK", "RST", "FIN"}
 
 
 # A failed call's event is an "error" of that call: its kind, for a lesson's item.
-CALLED = {"sendto": "send", "sendmsg": "send", "sendmmsg": "send", "write": "send", "writev": "send",
-          "recvfrom": "recv", "recvmsg": "recv", "read": "recv", "accept4": "accept"}  # fmt: skip
+CALLED = {
+    "sendto": "send",
+    "sendmsg": "send",
+    "sendmmsg": "send",
+    "write": "send",
+    "writev": "send",
+    "recvfrom": "recv",
+    "recvmsg": "recv",
+    "read": "recv",
+    "accept4": "accept",
+}
 
 
 def fits(event: dict, item: str) -> bool:

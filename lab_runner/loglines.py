@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lab_runner import services
 from lab_runner.identity import Identity
 
-FLASK_LOG = "/var/log/flask/flask.log"
-CHAT_LOG = "/var/log/chat/chat.log"
+FLASK_LOG = services.log_of("flask")
+CHAT_LOG = services.log_of("chat")
 # The logs learners read, and the copy with each sender's uid that the checks read instead.
-EVIDENCE = {"/var/log/syslog": "/var/log/lab/syslog", "/var/log/priority.log": "/var/log/lab/priority.log"}
+EVIDENCE = services.EVIDENCE
 
 WERKZEUG = re.compile(r"(\S+) - - \[([^\]]*)\] (.*)", re.DOTALL)
 ACCESS = re.compile(r'"(.*)" (\d{3}) (\d+|-)', re.DOTALL)
@@ -105,12 +106,23 @@ def of(path: str, lines: list[str], who: Identity | None) -> list[str]:
         return [text for uid, text in read if who is None or uid == who.uid]
     if who is None:
         return lines
-    if path == CHAT_LOG:
-        return [line for line in lines if (peer := chat_peer(line)) and peer[0] == who.ip]
-    if path == FLASK_LOG:
-        return [line for line in lines if (said := werkzeug(line)) and said[0] == who.ip]
-    raise ValueError(f"no way to tell whose lines {path} holds")
+    service = services.service_of(path)
+    if service is None or service.name not in CLIENT_OF:
+        raise ValueError(f"no way to tell whose lines {path} holds")
+    client = CLIENT_OF[service.name]
+    return [line for line in lines if (ip := client(line)) and ip == who.ip]
 
+
+def _werkzeug_client(line: str) -> str | None:
+    return said[0] if (said := werkzeug(line)) else None
+
+
+def _chat_client(line: str) -> str | None:
+    return peer[0] if (peer := chat_peer(line)) else None
+
+
+# A service told by "address" (lab_runner/services.py): where its lines name the client.
+CLIENT_OF = {"flask": _werkzeug_client, "chat": _chat_client}
 
 UNSTABLE = 3  # read()'s exit code when the log rotated while it was read: read it again
 

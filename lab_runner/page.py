@@ -55,14 +55,18 @@ def _data(result: LabResult) -> dict:
         "exchange": result.exchange,
         "checks": [
             {
-                "name": c.name, "title": readable(c.name), "step": c.step, "passed": c.passed,
+                "name": c.name,
+                "title": readable(c.name),
+                "step": c.step,
+                "passed": c.passed,
                 "number": _number(result, c.name),
-                "reason": c.reason, "events": pinned.get(c.name, ([], None))[0],
+                "reason": c.reason,
+                "events": pinned.get(c.name, ([], None))[0],
                 "marked": pinned.get(c.name, ([], None))[1] if c.name == failing else None,
             }
             for c in result.checks
         ],
-    }  # fmt: skip
+    }
 
 
 def _number(result: LabResult, name: str) -> str:
@@ -79,17 +83,21 @@ def _steps(result: LabResult, data: dict, hints_shown: int) -> str:
     out = ['<ol class="steps">']
     for step in result.steps:
         word = "PASS" if step.passed else "FAIL"
-        out.append(f'<li class="step {word.lower()}" id="step-{step.number}"><div class="title">'
-                   f'<span class="word">{word}</span>step {step.number} · {h.escape(step.step.title)}</div>'
-                   '<ul class="checks">')  # fmt: skip
+        out.append(
+            f'<li class="step {word.lower()}" id="step-{step.number}"><div class="title">'
+            f'<span class="word">{word}</span>step {step.number} · {h.escape(step.step.title)}</div>'
+            '<ul class="checks">'
+        )
         for check in step.checks:
             mark = marks[check.name]
             links = "".join(f'<a data-ev="{i}">#{i}</a>' for i in mark["events"][:12])
             first = check.name == decided.failing_check
             css = ("pass" if check.passed else "fail") + (" first" if first else "")
-            out.append(f'<li class="check {css}" data-check="{check.name}">{"✓" if check.passed else "✗"} '
-                       f'<span class="num">{mark["number"]}</span> {h.escape(readable(check.name))}'
-                       f'<span class="evs">{links}</span></li>')  # fmt: skip
+            out.append(
+                f'<li class="check {css}" data-check="{check.name}">{"✓" if check.passed else "✗"} '
+                f'<span class="num">{mark["number"]}</span> {h.escape(readable(check.name))}'
+                f'<span class="evs">{links}</span></li>'
+            )
         out.append("</ul>")
         if step.number == decided.failing_step:
             told = [f"<b>expected</b>{h.escape(' '.join(step.step.goal.split()))}"]
@@ -128,9 +136,11 @@ def _diffs(result: LabResult) -> str:
         if d.get("header"):
             head += f"\nheader: {d['header']}, read by {e['lane']} as {d['read']} (a header, not a loss)"
         caret = f'<span class="caret {"bad" if e["id"] in blamed else "seen"}">'
-        out.append(f'<pre class="diff" data-ev="{e["id"]}">{h.escape(head)}\n'
-                   f"{said}{h.escape(sent)}\n{heard}{h.escape(d['heard'])}\n"
-                   f"{caret}{pad}^ the first difference, at {d['at']}</span></pre>")  # fmt: skip
+        out.append(
+            f'<pre class="diff" data-ev="{e["id"]}">{h.escape(head)}\n'
+            f"{said}{h.escape(sent)}\n{heard}{h.escape(d['heard'])}\n"
+            f"{caret}{pad}^ the first difference, at {d['at']}</span></pre>"
+        )
     if same:
         links = " ".join(f'<a data-ev="{e["id"]}">#{e["id"]}</a>' for e in same[:20])
         read = sorted({f"{d['header']} = {d['read']}" for d in (e["diff"] for e in same) if d.get("header")})

@@ -21,8 +21,9 @@ import inspect
 from lab_runner import checks, lessons
 from lab_runner.checks import CheckResult
 from lab_runner.labs import Lab
+from lab_runner.services import SERVICES
 
-SERVERS = {"flask", "chat", "rsyslog"}
+SERVERS = set(SERVICES)
 # Words of a check's name that say it judges what a server wrote (else a server's host may
 # only be there to find its address).
 HEARD = ("logged", "heard", "arrived", "syslog", "accepted", "says", "log")
@@ -55,9 +56,13 @@ def _about(name: str) -> set[str]:
 
 
 def pins(
-    lab: Lab, token: str, results: list[CheckResult], record: dict, failing: str | None,
+    lab: Lab,
+    token: str,
+    results: list[CheckResult],
+    record: dict,
+    failing: str | None,
     own: dict[int, set[str]] | None = None,
-) -> dict[str, tuple[list[int], int | None]]:  # fmt: skip
+) -> dict[str, tuple[list[int], int | None]]:
     """check name -> (the ids of the events it judged, the id marked for FAILING, the first
     failing check). OWN: each step's own sockets (lessons.step_lanes): a check of a step that
     has some judged those, and the servers' lines about them, not another step's."""

@@ -147,16 +147,29 @@ def write_junit(results: list[LabResult], path: Path) -> None:
     suites = []
     for r in results:
         name, problem = r.lab.folder.name, r.exercise.problem
-        cases = [junit.Case(name, "exercise", r.exercise.seconds, "failure" if problem else "passed",
-                            problem or "", detail=r.exercise.output, output=r.exercise.output)]  # fmt: skip
+        cases = [
+            junit.Case(
+                name,
+                "exercise",
+                r.exercise.seconds,
+                "failure" if problem else "passed",
+                problem or "",
+                detail=r.exercise.output,
+                output=r.exercise.output,
+            )
+        ]
         for step in r.steps:
             for c in step.checks:
                 hint = "" if c.passed else r.decided.first_hint(step.number)
-                cases.append(junit.Case(
-                    f"{name}.step{step.number}", c.name, outcome="passed" if c.passed else "failure",
-                    message=c.reason.splitlines()[0] if c.reason else "failed",
-                    detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {hint}",
-                ))  # fmt: skip
+                cases.append(
+                    junit.Case(
+                        f"{name}.step{step.number}",
+                        c.name,
+                        outcome="passed" if c.passed else "failure",
+                        message=c.reason.splitlines()[0] if c.reason else "failed",
+                        detail=f"{c.reason}\nexpected: {step.step.goal}\nhint: {hint}",
+                    )
+                )
         steps = f"{r.steps_passed}/{r.steps_total}"
         said = {"token": r.token, "steps_passed": steps, "status": r.decided.status}
         suites.append(junit.Suite(name, cases, r.seconds, said))

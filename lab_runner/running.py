@@ -23,19 +23,26 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
-from lab_runner.exercise_result import ExerciseResult
+from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
 from lab_runner.trace import SEND
 
 # The trace is kept whole, or the run is judged by no check that needs it (ExerciseResult.trace_cut):
 # a middle left out once let 5,000 getsockopt() calls hide lab 2's recv() == 0.
 KEEP_TRACE = 20_000  # lines (lab 9's largest run makes ~300; RUNAWAY stops 40,000 sends)
 KEEP_TRACE_BYTES = 16 * 1024 * 1024  # and their text (strace shows up to 4 KiB of each buffer)
-KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most)
+KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most: LIMITS)
+# What lab-run is told in the run's header, so that it repeats none of lab_runner's numbers: how
+# much output it passes on as it comes and of its end, how many packet lines, and when it stops
+# a run early (RUNAWAY: four times the flood limits of exercise_result.py, 16 MiB printed, or
+# 2,000 forks refused at its process limit, a fork bomb).
+RUNAWAY = {"output": 16 << 20, "bytes": 4 * FLOOD_BYTES, "sends": 4 * FLOOD_SENDS, "failed forks": 2_000}
+LIMITS = {"output_head": 256 * 1024, "output_tail": 16 * 1024, "packets": KEEP_PACKETS, "runaway": RUNAWAY}
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
 
 
@@ -54,9 +61,17 @@ class Running:
     """The container the exercise runs in: checks look at it as the workbench."""
 
     def __init__(
-        self, workbench: str, path: Path, lab_folder: Path, token: str, timeout: float, serve_port: int = 0,
+        self,
+        workbench: str,
+        path: Path,
+        lab_folder: Path,
+        token: str,
+        timeout: float,
+        serve_port: int = 0,
         stall: float = 0.0,
-    ) -> None:  # fmt: skip
+        pool: sandbox.Pool | None = None,
+    ) -> None:
+        self.pool = pool or sandbox.Pool()  # the session's (a test's Running: a pool of its own)
         try:
             self.source = path.read_bytes()
         except OSError as err:
@@ -85,12 +100,17 @@ class Running:
 
     def __enter__(self) -> Running:
         self.started = time.monotonic()
-        box = sandbox.claim(self.workbench, self.timeout + 30)
+        box = self.pool.claim(self.workbench, self.timeout + 30)
         self.sandbox, self.exec = box.container, box.stream
         header = {
-            "name": self.file, "timeout": self.timeout, "serve": self.serve_port, "token": self.token,
-            "size": len(self.source), "sha256": hashlib.sha256(self.source).hexdigest(),
-        }  # fmt: skip
+            "name": self.file,
+            "timeout": self.timeout,
+            "serve": self.serve_port,
+            "token": self.token,
+            "size": len(self.source),
+            "sha256": hashlib.sha256(self.source).hexdigest(),
+            "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
+        }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
         except EngineError as err:
@@ -121,52 +141,16 @@ class Running:
             self.ended.set()
 
     def _control(self, line: str) -> None:
+        """One line lab-run said: its kind (a tag, or a "C" control word) picks its handler."""
         tag, _, text = line.partition(" ")
-        with self.lock:
-            if tag == "T":
-                self.trace_total += 1
-                self.last = (time.monotonic(), text)
-                if self.trace_total == len(self.trace) + 1 and (
-                    len(self.trace) < KEEP_TRACE and self.trace_bytes + len(text) <= KEEP_TRACE_BYTES
-                ):
-                    self.trace.append(text)
-                    self.trace_bytes += len(text)
-            elif tag == "P":
-                if len(self.packets) < KEEP_PACKETS:
-                    self.packets.append(text)
-            elif tag == "E" and len(self.notes) < 20:
-                self.notes.append(text)
-            elif tag == "C":
-                word, _, rest = text.partition(" ")
-                if word == "exit":
-                    self.exit_code = int(rest)
-                    self.exit_at = time.monotonic()
-                    self.ready.set()
-                elif word == "serving":
-                    self.serving = True
-                    self.ready.set()
-                elif word == "stopped":
-                    self.stopped.append(rest)
-                elif word == "garbled":
-                    self.error = "the exercise's source did not reach its sandbox whole"
-                elif word == "unwalled":
-                    self.error = f"the sandbox could not wall itself off from other runs (nft: {rest})"
-                elif word == "runaway":
-                    self.runaway = rest
-                elif word == "started":
-                    self.started_at = float(rest)
-                elif word == "nocapture":
-                    self.capture = rest or "tcpdump did not run"
-                elif word == "packets":
-                    self.capture = f"{int(rest):,} packets, the first {len(self.packets):,} kept"
-                elif word == "removed":
-                    self.removed = int(rest)
-                elif word == "sent":
-                    self.sent = tuple(int(n) for n in rest.split())  # type: ignore[assignment]
-                elif word == "skipped":
-                    self.output.skip(int(rest))
-                elif word == "tail":
-                    self.output.add(base64.b64decode(rest))
+        if tag == "C":  # a control line: its first word is its kind
+            word, _, text = text.partition(" ")
+            handler = CONTROL.get(word)
+        else:
+            handler = TAGS.get(tag)
+        if handler is not None:  # "claimed" is the sandbox's (lab_runner/sandbox.py); others are new
+            with self.lock:
+                handler(self, text)
 
     def wait(self) -> None:
         """Until the exercise ends, or listens on its port (a server lab); StackError if lab-run hangs."""
@@ -192,14 +176,25 @@ class Running:
         """What the exercise did, so far (complete once the context has exited)."""
         with self.lock:
             return ExerciseResult(
-                file=self.file, exit_code=self.exit_code, output=self.output.text(),
-                seconds=(self.exit_at or time.monotonic()) - self.started, trace=list(self.trace),
-                trace_cut=self.trace_total - len(self.trace), serving=self.serving,
-                stopped=list(self.stopped), removed=self.removed, notes=list(self.notes),
-                output_dropped=self.output.dropped, sent_bytes=self.sent[0], sends=self.sent[1],
-                runaway=self.runaway, stalled=self.stalled,
-                started_at=self.started_at, packets=list(self.packets), capture=self.capture,
-            )  # fmt: skip
+                file=self.file,
+                exit_code=self.exit_code,
+                output=self.output.text(),
+                seconds=(self.exit_at or time.monotonic()) - self.started,
+                trace=list(self.trace),
+                trace_cut=self.trace_total - len(self.trace),
+                serving=self.serving,
+                stopped=list(self.stopped),
+                removed=self.removed,
+                notes=list(self.notes),
+                output_dropped=self.output.dropped,
+                sent_bytes=self.sent[0],
+                sends=self.sent[1],
+                runaway=self.runaway,
+                stalled=self.stalled,
+                started_at=self.started_at,
+                packets=list(self.packets),
+                capture=self.capture,
+            )
 
     def __exit__(self, *exc: object) -> None:
         """Tell lab-run the checks are done: it stops what is left and cleans up. A sandbox whose
@@ -211,3 +206,71 @@ class Running:
         if not ended:
             with contextlib.suppress(EngineError, stack.StackError):
                 stack.engine().request("DELETE", f"/containers/{self.sandbox}?force=1")
+
+
+# What lab-run says, one kind per line ("T <strace line>", "C exit 0", ...), and what a run
+# makes of it: images/workbench/lab-run is the other end (its say() calls).
+def _trace(run: Running, text: str) -> None:
+    run.trace_total += 1
+    run.last = (time.monotonic(), text)
+    whole = run.trace_total == len(run.trace) + 1  # nothing dropped before it
+    if whole and len(run.trace) < KEEP_TRACE and run.trace_bytes + len(text) <= KEEP_TRACE_BYTES:
+        run.trace.append(text)
+        run.trace_bytes += len(text)
+
+
+def _packet(run: Running, text: str) -> None:
+    if len(run.packets) < KEEP_PACKETS:
+        run.packets.append(text)
+
+
+def _note(run: Running, text: str) -> None:
+    if len(run.notes) < 20:
+        run.notes.append(text)
+
+
+def _exit(run: Running, text: str) -> None:
+    run.exit_code, run.exit_at = int(text), time.monotonic()
+    run.ready.set()
+
+
+def _serving(run: Running, text: str) -> None:
+    run.serving = True
+    run.ready.set()
+
+
+def _unwalled(run: Running, text: str) -> None:
+    run.error = f"the sandbox could not wall itself off from other runs (nft: {text})"
+
+
+def _garbled(run: Running, text: str) -> None:
+    run.error = "the exercise's source did not reach its sandbox whole"
+
+
+def _sent(run: Running, text: str) -> None:
+    run.sent = tuple(int(n) for n in text.split())  # type: ignore[assignment]
+
+
+Handler = Callable[["Running", str], None]
+TAGS: dict[str, Handler] = {
+    "T": _trace,  # a line of strace's
+    "P": _packet,  # a line of tcpdump's
+    "E": _note,  # what lab-run could not do, in words
+}
+CONTROL: dict[str, Handler] = {  # "C <word> <text>"
+    "exit": _exit,
+    "serving": _serving,
+    "stopped": lambda run, text: run.stopped.append(text),
+    "garbled": _garbled,
+    "unwalled": _unwalled,
+    "runaway": lambda run, text: setattr(run, "runaway", text),
+    "started": lambda run, text: setattr(run, "started_at", float(text)),
+    "nocapture": lambda run, text: setattr(run, "capture", text or "tcpdump did not run"),
+    "packets": lambda run, text: setattr(
+        run, "capture", f"{int(text):,} packets, the first {len(run.packets):,} kept"
+    ),
+    "removed": lambda run, text: setattr(run, "removed", int(text)),
+    "sent": _sent,
+    "skipped": lambda run, text: run.output.skip(int(text)),
+    "tail": lambda run, text: run.output.add(base64.b64decode(text)),
+}

@@ -1,6 +1,6 @@
 """One sandbox per exercise run: a container of its own, made from the workbench image, used once.
 
-    box = sandbox.claim(workbench_id)      # a fresh sandbox, this run's alone
+    box = Pool().claim(workbench_id)    # a fresh sandbox, this run's alone (a session holds one Pool)
     box.container, box.stream              # where it runs; lab-run's stdin and output in it
 
 Why a container per run (docs/sandbox.md has the measurements): it gives each run its own
@@ -283,6 +283,10 @@ class Pool:
         for thread in list(self.threads):
             thread.join()
 
+    def keep(self, parallel: int) -> None:
+        """This process runs on (grade) and runs PARALLEL at once: it refills as it goes."""
+        self.stays, self.wanted = True, parallel
+
     def after_run(self, workbench: str) -> None:
         """A run is over: a process that stays refills now; a CLI run leaves it to refill_later()."""
         if self.stays:
@@ -300,9 +304,5 @@ class Pool:
         self.used.clear()
 
 
-POOL = Pool()
-claim = POOL.claim
-
-
 if __name__ == "__main__":  # python -m lab_runner.sandbox refill WORKBENCH COUNT
-    POOL.refill(sys.argv[2], int(sys.argv[3]), wait=True)
+    Pool().refill(sys.argv[2], int(sys.argv[3]), wait=True)

@@ -5,7 +5,7 @@
 A line is this run's when it came from the run's sandbox (its address, or its uid for rsyslog:
 lab_runner/loglines.py), and holds the run's token or (for chat, the ports its connections
 used; for Flask, while the run was on) names no other run's. The lines the checks found with
-the token are taken as they are (lab_runner/evidence.py keeps them); else one command per
+the token are taken as they are (the run's Run keeps them: lab_runner/context.py); else one command per
 server, side by side, once the checks are done (they waited for the lines).
 The servers' own words are read here too: what a line says the server heard, and which
 connection a line is about.
@@ -18,20 +18,17 @@ import concurrent.futures
 import re
 import time
 
-from lab_runner import evidence, loglines, stack
+from lab_runner import loglines, services, stack
 from lab_runner.engine import EngineError
 from lab_runner.identity import Identity
+from lab_runner.services import SERVICES
 
-LOGS = {"flask": "/var/log/flask/flask.log", "chat": "/var/log/chat/chat.log", "rsyslog": "/var/log/syslog"}
-PATHS = {"/dev/log": "rsyslog", "/run/syslog/log": "rsyslog"}  # where rsyslog's socket is reached
+LOGS = {name: service.log for name, service in SERVICES.items()}
+PATHS = services.SOCKETS  # where a service's Unix socket is reached
 MAX_LINES = 200  # per server and run: a flood's lines are not an exchange a learner reads
 SLACK = 2.0  # seconds around the run: the servers' logs give whole seconds
 # What the server says it heard: the bytes that arrived, as each server quotes them.
-HEARD = [
-    re.compile(r"Bad request syntax \('(.*)'\)$"),  # Werkzeug, a line that is not HTTP
-    re.compile(r"This is what the client sent: (.*)$"),  # chat
-    re.compile(r"^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ (.*)$"),  # rsyslog's traditional line
-]
+HEARD = [re.compile(service.heard) for service in SERVICES.values() if service.heard]
 # At the start of the line, where the server puts it: never inside what a client said.
 CONNECTION = re.compile(
     r"^(Accepted connection from|Connection closed|Connection from|Dropping|Refusing|Slowing):? "
@@ -61,8 +58,9 @@ def connection(line: str) -> tuple[str, tuple[str, int]] | None:
     if found := CONNECTION.search(line):
         word = found.group(1).split()[0].lower()
         return {"accepted": "accepted", "connection": "closed"}.get(word, word), (
-            found.group(2), int(found.group(3)),
-        )  # fmt: skip
+            found.group(2),
+            int(found.group(3)),
+        )
     return None
 
 
@@ -99,16 +97,24 @@ def _mine(line: str, token: str, ip: str, ports: set[int], since: float, until: 
 
 
 def read(
-    containers: dict[str, str], services: set[str], token: str, identity: Identity,
-    ports: set[int] | None = None, since: float = 0.0, until: float = 0.0,
-) -> dict[str, list[str]]:  # fmt: skip
+    containers: dict[str, str],
+    services: set[str],
+    token: str,
+    identity: Identity,
+    ports: set[int] | None = None,
+    since: float = 0.0,
+    until: float = 0.0,
+    seen: dict[tuple[str, str, str], list[str]] | None = None,
+) -> dict[str, list[str]]:
     """This run's lines of each of SERVICES' logs (a server that cannot be read has none): the
-    lines IDENTITY sent, from the log and its previous generation."""
+    lines IDENTITY sent, from the log and its previous generation. SEEN: what the run's checks
+    found (its Run's), taken as it is."""
+    seen_by_checks = seen or {}
     ports, ip = ports or set(), identity.ip
 
     def one(service: str) -> list[str]:
         path = LOGS[service]
-        seen = evidence.SEEN.pop((service, path, token), None)
+        seen = seen_by_checks.get((service, path, token))
         if seen and service != "chat":  # what the checks found (chat's lines by port are not in it)
             return [line for line in seen if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
         needles = [token] + ([f"{ip} - - [", f"('{ip}', "] if service != "rsyslog" else [])
@@ -128,6 +134,4 @@ def read(
     wanted = sorted(s for s in services if s in LOGS and s in containers)
     with concurrent.futures.ThreadPoolExecutor(max(1, len(wanted))) as pool:
         found = dict(zip(wanted, pool.map(one, wanted), strict=True))
-    for key in [k for k in list(evidence.SEEN) if k[2] == token]:  # the rest of this run's (other files)
-        evidence.SEEN.pop(key, None)
     return found

@@ -60,11 +60,6 @@ def compose(*args: str, timeout: float = 120, check: bool = True) -> subprocess.
     return done
 
 
-def services() -> list[str]:
-    """The service names defined in compose.yaml."""
-    return compose("config", "--services", timeout=30).stdout.split()
-
-
 def _health(status: str) -> str:
     """'Up 5 minutes (healthy)' -> 'healthy'; '' when the container has no health check."""
     found = re.search(r"\((healthy|unhealthy|health: starting)\)", status)
@@ -125,17 +120,6 @@ def published(service: str) -> dict[int, tuple[str, int]]:
         for key, bindings in (info.get("NetworkSettings", {}).get("Ports") or {}).items()
         if key.endswith("/tcp") and bindings
     }
-
-
-def port(service: str, container_port: int | None = None) -> int:
-    """The host port of SERVICE's only published port, or of CONTAINER_PORT."""
-    ports = published(service)
-    if container_port is None and len(ports) == 1:
-        return next(iter(ports.values()))[1]
-    if container_port in ports:
-        return ports[container_port][1]
-    which = f"port {container_port}" if container_port else "port"
-    raise StackError(f"service '{service}' publishes no {which} on this host: see compose.yaml's ports")
 
 
 def up(timeout: float = 900) -> None:

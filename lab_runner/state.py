@@ -38,10 +38,20 @@ def fingerprint(path: Path) -> str:
         return ""
 
 
-def record(folder: str, *, passed: bool, steps_passed: int, steps_total: int, failing_step: int | None,
-           token: str, exercise: Path, steps: list[bool] | None = None,
-           hint_texts: list[str] | None = None, status: str = "",
-           failing_check: str | None = None) -> None:  # fmt: skip
+def record(
+    folder: str,
+    *,
+    passed: bool,
+    steps_passed: int,
+    steps_total: int,
+    failing_step: int | None,
+    token: str,
+    exercise: Path,
+    steps: list[bool] | None = None,
+    hint_texts: list[str] | None = None,
+    status: str = "",
+    failing_check: str | None = None,
+) -> None:
     """Remember a run of the learner's own exercise.py: STEPS, each step passed or not; HINT_TEXTS,
     the failing step's hints for this run (they follow its evidence)."""
     data = load()

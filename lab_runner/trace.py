@@ -70,6 +70,9 @@ class Call:
     """When it was made (strace -ttt: seconds since the epoch), if the line says."""
     took: float | None = None
     """How long it took (strace -T: a recv() waits for its bytes), if the line says."""
+    copied: bytes | None = None
+    """The bytes a check read for it elsewhere, where strace shows only a count (lab 1 reads a
+    sendfile()'s from its file): kept on the call, so they live as long as the run's trace."""
 
     @property
     def fd(self) -> int | None:

@@ -7,23 +7,23 @@ never a failed step.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import checks, decision, exchange, hints, labs, lanes, sandbox, serverlogs, stack
+from lab_runner import checks, decision, exchange, hints, labs, lanes, serverlogs, stack
 from lab_runner.checks import CheckResult
+from lab_runner.context import Run
 from lab_runner.decision import Decision
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.identity import Identity
 from lab_runner.labs import Lab, LabError, Step
 from lab_runner.running import Running
-
-READER = concurrent.futures.ThreadPoolExecutor(16, "server-lines")  # a read per run (grade: 8 at once)
+from lab_runner.session import Session
 
 
 @dataclass
@@ -89,9 +89,14 @@ class LabResult:
 
 
 def judge(
-    lab: Lab, token: str, ran: ExerciseResult, results: list[CheckResult], healthy: Callable[[], object],
-    seconds: float = 0.0, record: dict | None = None,
-) -> LabResult:  # fmt: skip
+    lab: Lab,
+    token: str,
+    ran: ExerciseResult,
+    results: list[CheckResult],
+    healthy: Callable[[], object],
+    seconds: float = 0.0,
+    record: dict | None = None,
+) -> LabResult:
     """The LabResult, decided (its status, failing step and check, hints and pins: decision.py),
     or StackError when a failure is the stack's: HEALTHY() raises it if the stack is unwell now,
     and a check that could not reach a container is the stack's too."""
@@ -119,14 +124,17 @@ def named_crash(results: list[CheckResult], output: str) -> list[CheckResult]:
 
 
 def server_lines(
-    lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str], identity: Identity
+    lab: Lab, token: str, ran: ExerciseResult, containers: dict[str, str], context: Run
 ) -> tuple[dict, dict]:
-    """The services' addresses, and this run's lines of their logs (those IDENTITY, the run's
-    sandbox, sent: with the token, or on the ports RAN's packets tell, while it ran)."""
+    """The services' addresses, and this run's lines of their logs (those CONTEXT's identity, the
+    run's sandbox, sent: with the token, or on the ports RAN's packets tell, while it ran)."""
+    assert context.identity is not None  # verdict.run_one reads it from the engine first
     ips = serverlogs.ips({s: containers[s] for s in lab.services})
     _, ports = lanes.seen_from(ran, ips)
     until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
-    lines = serverlogs.read(containers, set(lab.services), token, identity, ports, ran.started_at, until)
+    lines = serverlogs.read(
+        containers, set(lab.services), token, context.identity, ports, ran.started_at, until, context.seen
+    )
     return ips, lines
 
 
@@ -140,7 +148,7 @@ def identity_of(sandbox: str) -> Identity:
     return Identity(ip)
 
 
-def exchange_of(lab: Lab, token: str, ran: ExerciseResult, read: concurrent.futures.Future) -> dict:
+def exchange_of(lab: Lab, token: str, ran: ExerciseResult, read: Future) -> dict:
     """The run's exchange, built once: its calls and packets, and the lines its servers wrote
     about it (READ: server_lines, started once the checks were done, beside the cleanup)."""
     try:
@@ -158,14 +166,25 @@ def new_token(name: str) -> str:
 
 
 def run_one(
-    lab: Lab, exercise_file: Path, containers: dict[str, str], timeout: float | None = None
+    lab: Lab,
+    exercise_file: Path,
+    containers: dict[str, str],
+    timeout: float | None = None,
+    session: Session | None = None,
 ) -> LabResult:
-    """Exercise, then checks (while a server lab's exercise still runs), then the verdict."""
+    """Exercise, then checks (while a server lab's exercise still runs), then the verdict.
+    SESSION: the process's pool and readers (cli.main's); without one, a session for this run."""
+    if session is None:
+        own = Session()
+        try:
+            return run_one(lab, exercise_file, containers, timeout, own)
+        finally:
+            own.close()
     started = time.monotonic()
     token = new_token(lab.key)
     needed = labs.services_for([lab])
     box, limit = containers["workbench"], timeout or lab.timeout
-    with Running(box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall) as running:
+    with Running(box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall, session.pool) as running:
         running.wait()
         if untraced := running.result().untraced:  # the sandbox cannot trace: not the learner's doing
             raise stack.StackError(
@@ -175,15 +194,15 @@ def run_one(
         # services' lines are the run's when they came from its address (or its uid). The
         # stack's own workbench, where no exercise runs, is "machine": for facts of the machine.
         where = {**containers, "workbench": running.sandbox, "machine": containers["workbench"]}
-        identity = identity_of(running.sandbox)
+        context = Run(token, identity_of(running.sandbox))  # what the run learns: dropped with it
         try:
-            results = checks.run(lab, token, running.result(), where, running.result, identity)
+            results = checks.run(lab, token, running.result(), where, running.result, context=context)
         except checks.ChecksError as err:
             raise LabError(f"{lab.key}: {err}") from err
         # The exchange's lines are read beside the cleanup.
-        read = READER.submit(server_lines, lab, token, running.result(), containers, identity)
+        read = session.reader.submit(server_lines, lab, token, running.result(), containers, context)
     ran = running.result()
-    sandbox.POOL.after_run(containers["workbench"])
+    session.pool.after_run(containers["workbench"])
     record = exchange_of(lab, token, ran, read)
     return judge(
         lab, token, ran, results, lambda: stack.require_healthy(needed), time.monotonic() - started, record

@@ -54,8 +54,15 @@ def _option(ex: Any, call: Call, sock: Socket) -> None:
     found = OPTION.match(call.args)
     if not found:
         return
-    event = {"t": ex.t(call.at), "lane": ex.sock_lane[id(sock)], "kind": call.name, "call": str(call)[:160],
-             "level": found.group(1), "option": found.group(2), "value": found.group(3)[:120]}  # fmt: skip
+    event = {
+        "t": ex.t(call.at),
+        "lane": ex.sock_lane[id(sock)],
+        "kind": call.name,
+        "call": str(call)[:160],
+        "level": found.group(1),
+        "option": found.group(2),
+        "value": found.group(3)[:120],
+    }
     if call.ret < 0:
         event["errno"] = call.errno
     ex.events.append(event)
@@ -94,11 +101,20 @@ def _wait(ex: Any, call: Call, after: list[Call], epolls: dict) -> None:
         nxt = next((c for c in after if c.pid == call.pid and c.fd == sock.fd and c.at is not None), None)
         if nxt is not None and nxt.name in FOLLOWS and nxt.at - done < TIMEOUT_DONE:
             return
-    ex.events.append({
-        "t": ex.t(call.at), "lane": ex.sock_lane[id(sock)], "kind": "wait", "call": str(call)[:160],
-        "of": call.name, "for": what, "ready": call.ret, "timed_out": call.ret == 0,
-        "took": round(call.took or 0.0, 6), "fds": len(found),
-    })  # fmt: skip
+    ex.events.append(
+        {
+            "t": ex.t(call.at),
+            "lane": ex.sock_lane[id(sock)],
+            "kind": "wait",
+            "call": str(call)[:160],
+            "of": call.name,
+            "for": what,
+            "ready": call.ret,
+            "timed_out": call.ret == 0,
+            "took": round(call.took or 0.0, 6),
+            "fds": len(found),
+        }
+    )
 
 
 def _fork(ex: Any, call: Call) -> None:
@@ -109,7 +125,15 @@ def _fork(ex: Any, call: Call) -> None:
         return  # a process that did no socket work of its own (a subprocess's `ls`)
     inherited = [s for s in ex.sockets if any(c.pid == child for c in s.calls) and s.calls[0].pid == parent]
     from_lane = ex.sock_lane[id(inherited[0])] if inherited else (used_by[parent] or used_by[child])[0]["id"]
-    ex.events.append({
-        "t": ex.t(call.at), "lane": from_lane, "kind": "fork", "call": str(call)[:160], "pid": parent,
-        "child": child, "thread": "CLONE_THREAD" in call.args, "to": used_by[child][0]["id"],
-    })  # fmt: skip
+    ex.events.append(
+        {
+            "t": ex.t(call.at),
+            "lane": from_lane,
+            "kind": "fork",
+            "call": str(call)[:160],
+            "pid": parent,
+            "child": child,
+            "thread": "CLONE_THREAD" in call.args,
+            "to": used_by[child][0]["id"],
+        }
+    )

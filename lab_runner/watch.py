@@ -26,6 +26,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from lab_runner import labs, learner, stack
+from lab_runner.session import Session
 
 SETTLE = 0.05  # seconds: an editor's save can be several events (write, rename); take them as one
 POLL = 1.0  # seconds between two stats of the file: the fallback where no file event comes
@@ -58,18 +59,19 @@ class Saved(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("modified", "created", "moved", "closed") and self.file in (
-            str(event.src_path), str(getattr(event, "dest_path", "")),
-        ):  # fmt: skip
+            str(event.src_path),
+            str(getattr(event, "dest_path", "")),
+        ):
             self.event.set()
 
 
-def check_and_show(lab: labs.Lab) -> bool:
+def check_and_show(lab: labs.Lab, session: Session) -> bool:
     """Run LAB on exercise.py and print the report; True when it passes."""
     if sys.stdout.isatty():
         print("\033[2J\033[H", end="")  # a clean screen per save, as rustlings does
     print(f"--- {time.strftime('%H:%M:%S')} checking {lab.exercise_path.relative_to(stack.ROOT)}", flush=True)
     try:
-        result = learner.check([lab], [lab.exercise_path])[0]
+        result = learner.check([lab], [lab.exercise_path], session)[0]
     except stack.StackError as err:  # the stack may come back: keep watching
         print(f"lab_runner: error: {err}", flush=True)
         return False
@@ -98,7 +100,7 @@ def started_observer() -> BaseObserver:
     return observer
 
 
-def main(name: str | None) -> int:
+def main(name: str | None, session: Session) -> int:
     lab = labs.resolve(name) if name else learner.next_lab()
     done = lab is None  # every lab passes already: watch the last one, for experiments
     if lab is None:
@@ -111,10 +113,10 @@ def main(name: str | None) -> int:
                 raise labs.LabError(f"{lab.exercise_path} is missing (python -m lab_runner reset {lab.key})")
             saved = Saved(lab.exercise_path)
             watched = observer.schedule(saved, str(lab.folder), recursive=False)
-            passed = check_and_show(lab)
+            passed = check_and_show(lab, session)
             while not passed or done:  # every lab passes: keep checking each save, stay open
                 saved.wait()
-                passed = check_and_show(lab)
+                passed = check_and_show(lab, session)
             observer.unschedule(watched)
             upcoming = learner.next_lab(lab)
             if upcoming is None:

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
-from lab_runner import labs, sandbox
+from lab_runner import labs
 from lab_runner.escaping import one_line
 from lab_runner.grade.entry import MARKS, STATUSES, Entry
-from lab_runner.grade.outputs import OUTPUTS, as_document, prepare, write_csv, write_junit
+from lab_runner.grade.outputs import OUTPUTS, Graded, prepare, write_all
 from lab_runner.grade.scheduler import Grader
 from lab_runner.grade.submissions import chosen_labs, collect
 from lab_runner.labs import Lab, LabError
-from lab_runner.paths import atomic_write
+from lab_runner.session import Session
 
 
 class Progress:
@@ -53,8 +52,9 @@ def learner_line(name: str, mine: list[Entry], width: int) -> str:
     return f"{one_line(name):<{width}}  {passed:>2}/{len(mine)} labs passed   " + "  ".join(marks)
 
 
-def summarize(learners: list[str], chosen: list[Lab], entries: list[Entry], again: list[Entry],
-              wall: float) -> dict:  # fmt: skip
+def summarize(
+    learners: list[str], chosen: list[Lab], entries: list[Entry], again: list[Entry], wall: float
+) -> dict:
     return {
         "learners": len(learners),
         "labs": len(chosen),
@@ -67,7 +67,7 @@ def summarize(learners: list[str], chosen: list[Lab], entries: list[Entry], agai
     }
 
 
-def main(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace, session: Session) -> int:
     started = time.monotonic()
     every = labs.discover()
     if not every:
@@ -91,7 +91,7 @@ def main(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise LabError(f"--out {args.out}: not a folder")
     services = labs.services_for(chosen)
-    grader = Grader(services, args.timeout)  # StackError (exit 2) before anything is written
+    grader = Grader(services, args.timeout, session)  # StackError (exit 2) before anything is written
     grader.pages = args.out / "pages"
     if aside := prepare(args.out):
         print(f"grade: the earlier results in {args.out} were moved to {aside}", file=sys.stderr)
@@ -101,8 +101,8 @@ def main(args: argparse.Namespace) -> int:
     status = lambda: progress.show(  # noqa: E731
         f"grading: {len(learners)} learners, {grader.first}/{len(todo)} runs, "
         f"{grader.runs - grader.first} run again, {minutes(time.monotonic() - started)}"
-    )  # fmt: skip
-    sandbox.POOL.stays, sandbox.POOL.wanted = True, args.parallel  # spares for the runs to come
+    )
+    session.pool.keep(args.parallel)  # spares for the runs to come, refilled as they go
     again = grader.side_by_side(todo, args.parallel, status) if todo else []
     progress.clear()
     for e in entries:
@@ -111,12 +111,7 @@ def main(args: argparse.Namespace) -> int:
 
     wall = time.monotonic() - started
     summary = summarize(learners, chosen, entries, again, wall)
-    write_csv(entries, args.out / "grades.csv")
-    atomic_write(
-        args.out / "grades.json",
-        json.dumps(as_document(learners, chosen, entries, summary, warnings), indent=2),
-    )
-    write_junit(learners, entries, args.out / "junit.xml")
+    write_all(Graded(learners, chosen, entries, summary, warnings), args.out)
 
     width = min(24, max(len(one_line(n)) for n in learners))
     for name in learners:
@@ -125,15 +120,19 @@ def main(args: argparse.Namespace) -> int:
     print(f"class: {len(learners)} learners x {len(chosen)} labs: {counts}")
     print("per lab: " + "  ".join(f"{k} {n}/{len(learners)}" for k, n in summary["per_lab"].items()))
     if again:
-        print(f"run again: {len(again)} that failed beside a run that could have made them fail; "
-              f"{summary['passed_again']} of them passed then")  # fmt: skip
+        print(
+            f"run again: {len(again)} that failed beside a run that could have made them fail; "
+            f"{summary['passed_again']} of them passed then"
+        )
     print(f"{summary['runs']} runs in {minutes(wall)}; results in {args.out}: {', '.join(OUTPUTS)}")
     print("  " + "  ".join(f"{mark} {status}" for status, mark in MARKS.items()))
     if grader.aborted:
         print(f"lab_runner: error: grading stopped: {grader.aborted}", file=sys.stderr)
         return 2
     if summary["error"]:
-        print(f"lab_runner: error: {summary['error']} run(s) could not be graded (see the rows with status "
-              f"error){'; a bug of lab_runner: LAB_RUNNER_DEBUG=1 shows more' if grader.bug else ''}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"lab_runner: error: {summary['error']} run(s) could not be graded (see the rows with status "
+            f"error){'; a bug of lab_runner: LAB_RUNNER_DEBUG=1 shows more' if grader.bug else ''}",
+            file=sys.stderr,
+        )
     return 3 if grader.bug else 2 if summary["error"] else 0

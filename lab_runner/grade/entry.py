@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,46 +15,79 @@ MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "invalid": "?"
 MANY_CALLS, MANY_SOCKETS, MANY_TASKS = 2000, 64, 32  # more than this many is a flood
 
 
-def through_services(why: str) -> bool:
-    """Whether a misbehaviour reaches the runs beside it. With a sandbox per run, what a run does
-    to its files, processes, ports, IPC and memory stays in its sandbox; what reaches another run
-    goes through the services they share (the chat room, Flask, rsyslog): many sockets, or a
-    flood of bytes. Everything else takes CPU only: a run beside it is slower, not wrong (its
-    checks start once it has ended), unless it is a server lab, checked while it runs."""
-    return why.endswith(" sockets") or why.startswith("the exercise flooded its sockets")
+class Misbehaviour(enum.Enum):
+    """What a run did that a run beside it may feel, each with its message and whether it goes
+    through the services the runs share. With a sandbox per run, what a run does to its files,
+    processes, ports, IPC and memory stays in its sandbox; what reaches another run goes through
+    the services (the chat room, Flask, rsyslog): many sockets, or a flood of bytes. Everything
+    else takes CPU only: a run beside it is slower, not wrong (its checks start once it has
+    ended), unless it is a server lab, checked while it runs. grade decides by member, never by
+    the message's words."""
+
+    TIME_LIMIT = ("stopped at its time limit", False)
+    RUNAWAY = ("stopped early: {}", False)
+    KILLED_HARD = ("killed by SIGKILL (out of memory?)", False)
+    KILLED = ("killed by a signal", False)
+    LEFT_RUNNING = ("left {} process(es) running", False)
+    HELD_A_PORT = ("held (or tried to hold) a port until its time limit", False)
+    LEFT_FILES = ("left {} file(s) in /tmp that are not its sockets", False)
+    MANY_TASKS = ("started {} processes or threads", False)
+    MANY_SOCKETS = ("made {} sockets", True)
+    MANY_CALLS = ("made a flood of socket calls", False)
+    FLOODED_OUTPUT = ("flooded its output", False)
+    FLOODED_SERVICES = ("{}", True)  # ExerciseResult.flooded says what it sent
+
+    def __init__(self, message: str, through_services: bool) -> None:
+        self.message, self.through_services = message, through_services
+
+    def said(self, *what: object) -> Misdeed:
+        return Misdeed(self, self.message.format(*what))
 
 
-def misbehaved(result: verdict.LabResult) -> list[str]:
+@dataclass(frozen=True)
+class Misdeed:
+    """One misbehaviour of one run, and what the results say of it."""
+
+    kind: Misbehaviour
+    text: str
+
+
+def misdeeds(result: verdict.LabResult) -> list[Misdeed]:
     """What the run did that can reach a run beside it (empty: nothing that could)."""
-    ex, why = result.exercise, []
+    ex, why, M = result.exercise, [], Misbehaviour
     if ex.timed_out:
-        why.append("stopped at its time limit")
+        why.append(M.TIME_LIMIT.said())
     elif ex.runaway:
-        why.append(f"stopped early: {ex.runaway}")
+        why.append(M.RUNAWAY.said(ex.runaway))
     elif ex.killed_by == signal.SIGKILL:
-        why.append("killed by SIGKILL (out of memory?)")
+        why.append(M.KILLED_HARD.said())
     elif ex.killed_by:
-        why.append("killed by a signal")
+        why.append(M.KILLED.said())
     if ex.left_running:
-        why.append(f"left {ex.left_running} process(es) running")
+        why.append(M.LEFT_RUNNING.said(ex.left_running))
     ports = [
         a for a in ex.calls.bound(ok=False) if isinstance(a, tuple) and a[1] not in (0, result.lab.serve)
     ]
     if ex.timed_out and ports:
-        why.append("held (or tried to hold) a port until its time limit")
+        why.append(M.HELD_A_PORT.said())
     if ex.files_left:
-        why.append(f"left {ex.files_left} file(s) in /tmp that are not its sockets")
+        why.append(M.LEFT_FILES.said(ex.files_left))
     if (tasks := ex.calls.tasks_started) > MANY_TASKS:
-        why.append(f"started {tasks} processes or threads")
+        why.append(M.MANY_TASKS.said(tasks))
     if len(ex.calls.sockets) > MANY_SOCKETS:
-        why.append(f"made {len(ex.calls.sockets)} sockets")
+        why.append(M.MANY_SOCKETS.said(len(ex.calls.sockets)))
     elif len(ex.trace) > MANY_CALLS:
-        why.append("made a flood of socket calls")
+        why.append(M.MANY_CALLS.said())
     if ex.output_dropped:  # not its printed text: an exercise may print anything
-        why.append("flooded its output")
+        why.append(M.FLOODED_OUTPUT.said())
     if ex.flooded:  # bytes it sent to the services: they are everyone's
-        why.append(ex.flooded)
+        why.append(M.FLOODED_SERVICES.said(ex.flooded))
     return why
+
+
+def misbehaved(result: verdict.LabResult) -> list[str]:
+    """What the results say the run did that can reach a run beside it."""
+    return [m.text for m in misdeeds(result)]
 
 
 @dataclass(eq=False)
@@ -70,16 +104,20 @@ class Entry:
     """Every run: verdict, token, seconds, whether alone, and what it did that can reach a neighbour."""
     span: tuple[float, float] = (0.0, 0.0)
     """When its last attempt ran, in seconds since grading started."""
+    misdeeds: list[Misdeed] = field(default_factory=list)
+    """What its last run did that can reach a run beside it (runs[-1]["misbehaved"] in words)."""
 
     @property
     def noisy(self) -> set[str]:
         """What its last run did that can reach a run beside it (an error: nobody knows)."""
-        return {"error"} if self.status == "error" else set(self.runs[-1]["misbehaved"] if self.runs else ())
+        return {"error"} if self.status == "error" else {m.text for m in self.misdeeds}
 
     @property
     def holds(self) -> set[str]:
         """What its last run did that holds something the runs beside it share (the services)."""
-        return {why for why in self.noisy if why == "error" or through_services(why)}
+        if self.status == "error":
+            return {"error"}
+        return {m.text for m in self.misdeeds if m.kind.through_services}
 
     @property
     def suspect(self) -> bool:
@@ -104,20 +142,32 @@ class Entry:
 
     def record(self, result: verdict.LabResult, alone: bool) -> None:
         self.result, self.status = result, "passed" if result.passed else "failed"
-        self.reason = result.verdict
-        self.runs.append({
-            "passed": result.passed, "verdict": result.verdict, "token": result.token,
-            "seconds": round(result.seconds, 3), "at": [round(t, 3) for t in self.span],
-            "alone": alone, "misbehaved": misbehaved(result),
-        })  # fmt: skip
+        self.reason, self.misdeeds = result.verdict, misdeeds(result)
+        self.runs.append(
+            {
+                "passed": result.passed,
+                "verdict": result.verdict,
+                "token": result.token,
+                "seconds": round(result.seconds, 3),
+                "at": [round(t, 3) for t in self.span],
+                "alone": alone,
+                "misbehaved": [m.text for m in self.misdeeds],
+            }
+        )
 
     def as_row(self) -> dict:
         r = self.result
         return {
-            "learner": self.learner, "lab": self.lab.key, "title": self.lab.title, "status": self.status,
-            "passed": self.status == "passed", "steps_passed": r.steps_passed if r else 0,
-            "steps_total": len(self.lab.steps), "failing_step": r.failing_step if r else None,
-            "reason": self.reason, "seconds": round(r.seconds, 3) if r else 0.0,
+            "learner": self.learner,
+            "lab": self.lab.key,
+            "title": self.lab.title,
+            "status": self.status,
+            "passed": self.status == "passed",
+            "steps_passed": r.steps_passed if r else 0,
+            "steps_total": len(self.lab.steps),
+            "failing_step": r.failing_step if r else None,
+            "reason": self.reason,
+            "seconds": round(r.seconds, 3) if r else 0.0,
             "token": r.token if r else "",
             "page": self.runs[-1].get("page") if self.runs else None,
-        }  # fmt: skip
+        }

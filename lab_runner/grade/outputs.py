@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from lab_runner import junit, report
@@ -13,9 +16,19 @@ from lab_runner.grade.entry import Entry
 from lab_runner.labs import Lab, LabError
 from lab_runner.paths import atomic_write, fresh_name
 
-COLUMNS = ["learner", "lab", "title", "status", "passed", "steps_passed", "steps_total",
-           "failing_step", "reason", "seconds", "token"]  # fmt: skip
-OUTPUTS = ("grades.csv", "grades.json", "junit.xml", "pages")  # pages/: each run's exchange page
+COLUMNS = [
+    "learner",
+    "lab",
+    "title",
+    "status",
+    "passed",
+    "steps_passed",
+    "steps_total",
+    "failing_step",
+    "reason",
+    "seconds",
+    "token",
+]
 
 
 def cell(text: str) -> str:
@@ -37,22 +50,26 @@ def write_csv(entries: list[Entry], path: Path) -> None:
     atomic_write(path, out.getvalue())
 
 
-def as_document(learners: list[str], chosen: list[Lab], entries: list[Entry], summary: dict,
-                warnings: list[str]) -> dict:  # fmt: skip
+def as_document(
+    learners: list[str], chosen: list[Lab], entries: list[Entry], summary: dict, warnings: list[str]
+) -> dict:
     results = []
     for e in entries:
         row = {**e.as_row(), "learner": one_line(e.learner), "folder": e.lab.folder.name}
-        row |= {"file": one_line(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
-                "attempts": len(e.runs), "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
-                "runs": e.runs,
-                "report": report.as_dict(e.result, exchange=False) if e.result else None}  # fmt: skip
+        row |= {
+            "file": one_line(f"{e.learner}/{e.lab.folder.name}/exercise.py") if e.file else None,
+            "attempts": len(e.runs),
+            "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
+            "runs": e.runs,
+            "report": report.as_dict(e.result, exchange=False) if e.result else None,
+        }
         results.append(row)
     return {
         "learners": [one_line(name) for name in learners],
         "labs": [
             {"lab": lab.key, "folder": lab.folder.name, "title": lab.title, "steps": len(lab.steps)}
             for lab in chosen
-        ],  # fmt: skip
+        ],
         "results": results,
         "summary": summary,
         "warnings": warnings,
@@ -67,8 +84,13 @@ def write_junit(learners: list[str], entries: list[Entry], path: Path) -> None:
     for name in learners:
         cases = []
         for e in (e for e in entries if e.learner == name):
-            case = junit.Case(name, e.lab.key, e.result.seconds if e.result else 0.0,
-                              outcome.get(e.status, "passed"), e.reason)  # fmt: skip
+            case = junit.Case(
+                name,
+                e.lab.key,
+                e.result.seconds if e.result else 0.0,
+                outcome.get(e.status, "passed"),
+                e.reason,
+            )
             if e.status in ("failed", "invalid"):
                 case.kind = e.status
             if e.status == "failed":
@@ -83,6 +105,36 @@ def write_junit(learners: list[str], entries: list[Entry], path: Path) -> None:
             cases.append(case)
         suites.append(junit.Suite(name, cases, sum(c.seconds for c in cases)))
     junit.write(path, "socket-lab-grades", suites)
+
+
+@dataclass
+class Graded:
+    """A whole grading, as its outputs see it."""
+
+    learners: list[str]
+    chosen: list[Lab]
+    entries: list[Entry]
+    summary: dict
+    warnings: list[str]
+
+
+def write_json(graded: Graded, path: Path) -> None:
+    document = as_document(graded.learners, graded.chosen, graded.entries, graded.summary, graded.warnings)
+    atomic_write(path, json.dumps(document, indent=2))
+
+
+# The outputs of a grading, one entry each: a new output is a name and its writer here.
+WRITERS: dict[str, Callable[[Graded, Path], None]] = {
+    "grades.csv": lambda graded, path: write_csv(graded.entries, path),
+    "grades.json": write_json,
+    "junit.xml": lambda graded, path: write_junit(graded.learners, graded.entries, path),
+}
+OUTPUTS = (*WRITERS, "pages")  # pages/: each run's exchange page (grade.scheduler writes them)
+
+
+def write_all(graded: Graded, out: Path) -> None:
+    for name, write in WRITERS.items():
+        write(graded, out / name)
 
 
 def prepare(out: Path) -> Path | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from lab_runner import page, stack, verdict
 from lab_runner.grade.entry import Entry
 from lab_runner.labs import LabError
+from lab_runner.session import Session
 
 HEAL = 60.0  # seconds to wait for the stack to be healthy again after a run found it unwell
 SLOW = 5.0  # seconds: a run this long is most likely waiting (or hung): one more may start beside it
@@ -23,8 +24,9 @@ class Abort(Exception):
 class Grader:
     """Runs entries on the stack, WORKERS at a time; a server lab's port is one run's at a time."""
 
-    def __init__(self, services: list[str], timeout: float | None) -> None:
+    def __init__(self, services: list[str], timeout: float | None, session: Session | None = None) -> None:
         self.services, self.timeout = services, timeout
+        self.session = session or Session()  # grade's (cli.main's); a test's grader: one of its own
         self.containers = stack.require_healthy(services)
         self.cond = threading.Condition()
         self.runs = 0  # runs done, in all
@@ -57,7 +59,7 @@ class Grader:
                 containers = self.containers
             began = time.monotonic() - self.started
             try:
-                result = verdict.run_one(entry.lab, entry.file, containers, self.timeout)
+                result = verdict.run_one(entry.lab, entry.file, containers, self.timeout, self.session)
                 entry.span = (began, time.monotonic() - self.started)
                 entry.record(result, alone)
                 self.keep_page(entry, result)

@@ -7,10 +7,9 @@ import struct
 import threading
 import time
 
+import published
 from logs import LogCursor
 from probes import usage
-
-from lab_runner import stack
 
 LOG = "/var/log/chat/chat.log"
 
@@ -18,7 +17,7 @@ LOG = "/var/log/chat/chat.log"
 def connect_named() -> tuple[socket.socket, str]:
     """A client in the room, greeted by the server (so it hears what follows), and its name
     there: "('172.18.0.1', 40312)", as the server's log names it."""
-    s = socket.create_connection(("127.0.0.1", stack.port("chat")), timeout=10)
+    s = socket.create_connection(("127.0.0.1", published.port("chat")), timeout=10)
     welcome = b""
     while not welcome.endswith(b"\n") and (byte := s.recv(1)):  # one line, not a byte more
         welcome += byte
@@ -124,7 +123,7 @@ def test_a_client_that_resets_in_a_busy_room_is_still_heard(chat, token):
     try:
         time.sleep(0.3)
         for i in range(60):
-            s = socket.create_connection(("127.0.0.1", stack.port("chat")), timeout=10)
+            s = socket.create_connection(("127.0.0.1", published.port("chat")), timeout=10)
             s.sendall(f"hi {token}-{i}\nok bye {token}-{i}\n".encode())
             s.shutdown(socket.SHUT_RDWR)
             s.close()

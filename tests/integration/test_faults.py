@@ -126,9 +126,9 @@ def test_flask_answers_while_2000_idle_connections_are_held(flask, token):
     # exactly 1 s, so a worst case under 1 s says no new client's SYN was dropped. (With the idle
     # ones in threads and a 128-deep queue, 1 in 3 waited 1.05 s.) docs/benchmarks.md has the figures.
     assert seen["max_ms"] < 1000, seen
-    lines = wait_lines(flask, "/var/log/flask/flask.log", f"/?idle={token}-", count=20)
+    lines = wait_lines(flask, f"/?idle={token}-", count=20)
     assert len(lines) == 20
-    assert wait_lines(flask, "/var/log/flask/flask.log", "idle connections to make room")
+    assert wait_lines(flask, "idle connections to make room")
 
 
 # rsyslog ------------------------------------------------------------------------------------
@@ -226,8 +226,8 @@ def test_a_flood_of_dev_log_keeps_the_log_volume_bounded(workbench, rsyslog, tok
     assert flood["bytes"] > 2 * per_file, f"the flood wrote only {flood['bytes']:,} bytes: {flood}"
     # A fresh line right after the flood is in the current files, where the checks grep.
     workbench.check_output("logger -t socketlab-test after-flood-%s", token)
-    assert wait_lines(rsyslog, SYSLOG, f"after-flood-{token}", timeout=60)
-    assert wait_lines(rsyslog, PRIORITY, f"after-flood-{token}", timeout=10)
+    assert wait_lines(rsyslog, f"after-flood-{token}", timeout=60)
+    assert wait_lines(rsyslog, f"after-flood-{token}", timeout=10, log=PRIORITY)
 
     sizes = rsyslog.check_output("du -ab /var/log")
     size = int(rsyslog.check_output("du -sb /var/log").split()[0])

@@ -3,6 +3,7 @@
 import socket
 import time
 
+import published
 import pytest
 from logs import LogCursor
 
@@ -14,7 +15,7 @@ LOG = "/var/log/flask/flask.log"
 def send_raw(payload: bytes) -> bytes:
     """Connect from the host (to the port the stack publishes), write PAYLOAD, close our side,
     and read what comes back."""
-    with socket.create_connection(("127.0.0.1", stack.port("flask")), timeout=10) as s:
+    with socket.create_connection(("127.0.0.1", published.port("flask")), timeout=10) as s:
         s.sendall(payload)
         s.shutdown(socket.SHUT_WR)  # Werkzeug waits for a line end or for our side to close
         chunks = []

@@ -12,6 +12,7 @@ import yaml
 
 from lab_runner import sandbox, stack
 from lab_runner.hosts import service_host
+from lab_runner.running import LIMITS
 
 SERVICES = ["flask", "chat", "rsyslog", "workbench"]
 # What each service may add back after cap_drop: [ALL]; compose.yaml gives each one's reason.
@@ -128,10 +129,16 @@ def test_ports_on_loopback_only_and_no_docker_socket(inspect, service):
 @pytest.fixture(scope="module")
 def a_sandbox():
     """A sandbox claimed as a run claims one, inspected, then given an empty run so that it ends."""
-    box = sandbox.claim(stack.container_id("workbench"))
+    box = sandbox.Pool().claim(stack.container_id("workbench"))
     info = stack.engine().request("GET", f"/containers/{box.container}/json")
     yield box, info
-    empty = {"name": "x.py", "timeout": 5, "size": 0, "sha256": hashlib.sha256(b"").hexdigest()}
+    empty = {
+        "name": "x.py",
+        "timeout": 5,
+        "size": 0,
+        "sha256": hashlib.sha256(b"").hexdigest(),
+        "limits": LIMITS,
+    }
     box.stream.write(json.dumps(empty).encode() + b"\ndone\n")
     box.stream.close()
 

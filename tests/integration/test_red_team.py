@@ -393,13 +393,14 @@ def test_a_sandbox_made_but_never_started_is_swept(monkeypatch):
     # A refill thread of a process that exits between "create" and "start" leaves a sandbox that
     # Docker never removes (AutoRemove acts once it has run). The next refill sweeps it.
     workbench = stack.container_id("workbench")
-    orphan = sandbox.POOL._name("spare")
-    spec = sandbox.POOL._template(workbench)
+    pool = sandbox.Pool()
+    orphan = pool._name("spare")
+    spec = pool._template(workbench)
     cid = stack.engine().request("POST", "/containers/create?name=" + orphan, spec)["Id"]
     try:
         assert stack.engine().request("GET", f"/containers/{cid}/json")["State"]["Status"] == "created"
         monkeypatch.setattr(sandbox, "STALE_CREATED", 0)  # the test's orphan is not a minute old
-        sandbox.POOL.refill(workbench, wait=True)
+        pool.refill(workbench, wait=True)
         with pytest.raises(EngineError):
             stack.engine().request("GET", f"/containers/{cid}/json")  # gone: 404
     finally:
@@ -603,7 +604,7 @@ def test_a_sandbox_whose_lab_run_does_not_end_is_removed_from_outside(tmp_path):
 def test_a_claimed_sandbox_past_its_deadline_is_swept():
     workbench = stack.container_id("workbench")
     name = f"{stack.project()}-sandbox-run-{int(time.time()) - 1}-{uuid.uuid4().hex[:10]}"
-    cid = sandbox.POOL._start(workbench, name)  # started: lab-run waits for a claim that never comes
+    cid = sandbox.Pool()._start(workbench, name)  # started: lab-run waits for a claim that never comes
     try:
         sandbox.Pool.sweep()
         with pytest.raises(EngineError):

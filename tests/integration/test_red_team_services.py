@@ -167,9 +167,7 @@ def test_chat_a_classmates_token_never_reaches_another_address_and_lines_carryin
         seen = summary(attacking.result())
     # The attack was made: the chat server heard lines with the good run's token from the attacker ...
     chat = service_host("chat", stack.container_id("chat"))
-    assert evidence.wait_lines(chat, CHAT_LOG, f"{good_token} forged"), (
-        "the attacker's lines never reached chat"
-    )
+    assert evidence.wait_lines(chat, f"{good_token} forged"), "the attacker's lines never reached chat"
     assert seen["sent"] > 50, seen
     print(f"\nthe attacker sent {seen['sent']} lines with its classmates' tokens")
     # ... its own second client heard its lines (the room works, for one address) ...

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 
+import published
 import pytest
 from runner import STATE, lab_runner
 
@@ -60,7 +61,7 @@ def test_two_stacks_run_labs_at_once_without_seeing_each_others_lines(second_env
             text=True,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-        )  # fmt: skip
+        )
         for name, env in [("first", first_env()), ("second", second_env)]
     }
     tokens = {}
@@ -82,7 +83,7 @@ def test_ports_picked_by_docker_are_found_and_reach_their_own_stack(second_env, 
     assert shown.returncode == 0, shown.stderr
     ports = dict(line.split()[:2] for line in shown.stdout.splitlines())
     flask_port = int(ports["flask"].rsplit(":", 1)[1])
-    assert flask_port not in (0, 5000, stack.port("flask"))
+    assert flask_port not in (0, 5000, published.port("flask"))
     with socket.create_connection(("127.0.0.1", flask_port), timeout=10) as s:
         s.sendall(f"GET /?stack={token} HTTP/1.0\r\n\r\n".encode())
         while s.recv(65536):

@@ -24,7 +24,7 @@ def make_lab(folder: Path, steps: list[tuple[str, list[str]]], source: str | Non
     if source is not None:
         (folder / "checks" / "test_it.py").write_text(source)
     return Lab(
-        number=3, name="dev_log", title="A datagram", concepts=("c",), services=("rsyslog",),
+        number=3, name="dev_log", title="A datagram", services=("rsyslog",),
         steps=tuple(Step(t, f"goal of {t}", tuple(c), (f"hint for {t}", "second hint")) for t, c in steps),
         timeout=5, folder=folder, look="grep {token} /var/log/syslog",
     )  # fmt: skip

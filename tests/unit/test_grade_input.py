@@ -13,7 +13,7 @@ from lab_runner import cli, labs, verdict
 from lab_runner.escaping import one_line
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.grade import outputs, scheduler, submissions
-from lab_runner.grade.entry import Entry, misbehaved
+from lab_runner.grade.entry import Entry, Misbehaviour, misbehaved
 from lab_runner.labs import LabError
 
 EVERY = labs.discover()
@@ -272,6 +272,22 @@ def test_a_failure_beside_a_run_that_held_something_shared_is_suspect_and_only_t
     assert not runaway.suspect  # stopped for what it did itself
 
 
+def test_a_file_left_in_tmp_holds_nothing_the_runs_share():
+    # "left 1 file(s) in /tmp that are not its sockets" ends in " sockets": grade once matched
+    # sentence endings, so such a run made every failure beside it run again. It decides by member.
+    litter = ran("lab3", (0, 2), result("lab3", removed=1))
+    assert [m.kind for m in litter.misdeeds] == [Misbehaviour.LEFT_FILES] and not litter.holds
+    quiet_fail = ran("lab3", (0, 2))
+    assert not quiet_fail.disturbed_by(litter)  # its file stayed in its own sandbox
+    crowd = ran("lab1", (1, 3), result("lab1", trace=CROWD))
+    assert crowd.holds == {"made 77 sockets"} and quiet_fail.disturbed_by(crowd)
+
+
+def test_each_misbehaviour_says_whether_it_goes_through_the_services():
+    shared = {m for m in Misbehaviour if m.through_services}
+    assert shared == {Misbehaviour.MANY_SOCKETS, Misbehaviour.FLOODED_SERVICES}
+
+
 def test_a_learner_whose_run_held_the_services_waits_for_the_end():
     todo = [Entry(name, LAB["lab3"]) for name in ("mallory", "mallory", "alice", "bob")]
     grader = SimpleNamespace(noisy={"mallory"})
@@ -296,7 +312,7 @@ def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(mon
     calls = {"run": 0, "healthy": 0}
     outcomes = iter([scheduler.stack.StackError("service 'flask' is restarting"), result("lab1")])
 
-    def run_one(lab, file, containers, timeout):
+    def run_one(lab, file, containers, timeout, session=None):
         calls["run"] += 1
         outcome = next(outcomes)
         if isinstance(outcome, Exception):
@@ -351,3 +367,18 @@ def test_learner_folders_that_read_as_one_name_are_refused_not_merged(tmp_path, 
         pytest.skip("one name on this filesystem")
     with pytest.raises(LabError, match="differ only in white space, case or Unicode form"):
         submissions.collect(tmp_path, [], labs.discover(), lambda _: None)
+
+
+def test_a_grade_output_is_one_entry_in_the_writers_table(tmp_path, monkeypatch):
+    monkeypatch.setitem(
+        outputs.WRITERS, "names.txt", lambda graded, path: path.write_text(",".join(graded.learners))
+    )
+    outputs.write_all(outputs.Graded(["ann"], [LAB["lab1"]], [], {}, []), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "grades.csv",
+        "grades.json",
+        "junit.xml",
+        "names.txt",
+    ]
+    assert (tmp_path / "names.txt").read_text() == "ann"
+    assert outputs.OUTPUTS == ("grades.csv", "grades.json", "junit.xml", "pages")

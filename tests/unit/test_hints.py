@@ -23,9 +23,9 @@ SPIN_LINES = [
 SPIN = Trace.parse(SPIN_LINES)
 
 
-def lab(step=STEP, goal="goal"):
-    one = Step("one", goal, ("test_0",), ("first",))
-    return labs.Lab(3, "x", "X", ("c",), ("flask",), (one, step), 5.0, folder=None)  # type: ignore[arg-type]
+def lab(step=STEP, goal="goal", expected=()):
+    one = Step("one", goal, ("test_0",), ("first",), expected_errors=expected)
+    return labs.Lab(3, "x", "X", ("flask",), (one, step), 5.0, folder=None)  # type: ignore[arg-type]
 
 
 def results(*failing):
@@ -46,8 +46,11 @@ def test_an_error_in_the_trace_leads_to_the_hint_that_explains_it():
 
 
 def test_an_error_the_lab_makes_on_purpose_is_not_explained_as_a_mistake():
-    on_purpose = lab(goal="a closed port refuses: connect() = -1 ECONNREFUSED")
+    on_purpose = lab(goal="a closed port refuses: connect() = -1 ECONNREFUSED", expected=("ECONNREFUSED",))
     assert hints.for_step(on_purpose, STEP, results("test_a"), REFUSED) == ["step hint 1", "step hint 2"]
+    # lab.toml's expected_errors decides, never the lab's words: an errno only named is still explained
+    named_only = lab(goal="a closed port refuses: connect() = -1 ECONNREFUSED")
+    assert hints.for_step(named_only, STEP, results("test_a"), REFUSED)[0].startswith("connect() = -1 ECONN")
 
 
 def test_reading_again_after_the_end_of_the_stream_is_explained_once_the_first_zero_is_not():
@@ -152,3 +155,19 @@ def test_localhost_refused_where_the_lab_refuses_on_purpose_is_not_that_hint():
         *AT_HOME_LINES,
     ])  # fmt: skip
     assert not hints.refused_at_home(port_0.learners(), ["flask"])  # its own port 0 listener, closed
+
+
+def test_an_errno_a_lab_makes_on_purpose_is_listed_in_lab_toml_not_read_from_its_words():
+    # The hints no longer look for an errno's name in the lab's text: a step that speaks of one
+    # of the errors the hints explain lists it in expected_errors (lab 8's ECONNREFUSED).
+    from lab_runner import labs
+
+    for lab in labs.discover():
+        listed = {e for s in lab.steps for e in s.expected_errors}
+        for step in lab.steps:
+            named = {e for e in hints.ERRORS if e in " ".join((step.goal, *step.hints))}
+            assert named <= listed, (
+                f"{lab.key}: {step.title}: list {sorted(named - listed)} in expected_errors"
+            )
+    lab8 = labs.resolve("lab8")
+    assert [s.expected_errors for s in lab8.steps][1] == ("ECONNREFUSED",)

@@ -94,17 +94,17 @@ def test_the_json_holds_the_exchange_and_the_text_its_ladder_and_the_by_hand_lin
 def test_show_prints_the_pages_url_where_no_browser_can_start(tmp_path, monkeypatch, capsys):
     import argparse
 
-    from lab_runner import labs, latest
+    from lab_runner import commands, labs, latest
 
     monkeypatch.setenv("LAB_RUNNER_RUNS", str(tmp_path))
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setattr(latest.sys, "platform", "linux")
     with pytest.raises(labs.LabError, match="run it first"):
-        latest.cmd_show(argparse.Namespace(lab="lab3"))
+        commands.cmd_show(argparse.Namespace(lab="lab3"))
     kept = latest.keep(lab_result("lab3-starter"))
     assert kept == tmp_path / "lab3.html"
-    assert latest.cmd_show(argparse.Namespace(lab=None)) == 0  # the lab run last
+    assert commands.cmd_show(argparse.Namespace(lab=None)) == 0  # the lab run last
     assert capsys.readouterr().out.strip() == f"no browser to open here; the page is {kept.as_uri()}"
 
 

@@ -6,15 +6,13 @@ import shlex
 
 from lab_runner.evidence import ip_of, wait_lines
 from lab_runner.loglines import access, werkzeug
+from lab_runner.services import log_of
 from lab_runner.trace import SEND
 
-LOG = "/var/log/flask/flask.log"
+LOG = log_of("flask")  # named in messages
 PORT = 5000
 # The 400 page (a one-word line is HTTP/0.9 to the server: no status line), or a status line.
 ANSWER_400 = re.compile(rb"Error code: 400|^HTTP/\d\.\d 400 ")
-
-
-_copied: dict[int, tuple[object, bytes]] = {}  # id(a sendfile call) -> (the call, the bytes it copied)
 
 
 def read_sendfiles(calls, workbench):
@@ -22,7 +20,7 @@ def read_sendfiles(calls, workbench):
     a sendfile's count, never its bytes). The file is the exercise's, so it could have changed
     since: these bytes are believed only with Flask's log, which every step also checks."""
     for call in calls.named("sendfile"):
-        if not call.unseen or _copied.get(id(call), (None,))[0] is call:
+        if not call.unseen or call.copied is not None:
             continue
         parts = [p.strip() for p in call.args.split(",")]
         path = call.ends.get(int(parts[1])) if len(parts) > 1 and parts[1].isdigit() else None
@@ -31,7 +29,7 @@ def read_sendfiles(calls, workbench):
         if path and path.startswith("/") and start:
             found = workbench.run(f"head -c {int(start.group(1)) + call.unseen} {shlex.quote(path)}")
             data = found.stdout.encode("utf-8", "surrogateescape")[int(start.group(1)) :]
-        _copied[id(call)] = (call, data)
+        call.copied = data  # kept on the call: it lives as long as this run's trace
 
 
 def to_flask(calls, flask, token):
@@ -46,7 +44,7 @@ def to_flask(calls, flask, token):
 def sent(sock):
     """What SOCK sent, sendfile()'s bytes included (read_sendfiles), in order."""
     return b"".join(
-        _copied[id(c)][1] if c.name == "sendfile" and id(c) in _copied else c.data
+        c.copied if c.name == "sendfile" and c.copied is not None else c.data
         for c in sock.calls
         if c.name in SEND and c.ret is not None and c.ret >= 0
     )
@@ -87,7 +85,7 @@ def logged_as_bad(flask, socks, token, every=True, among=None):
     log lines."""
     among = socks if among is None else among
     # Two lines per bad request: "code 400, message Bad request syntax ('...')" and '"..." 400 -'.
-    lines = wait_lines(flask, LOG, token, count=2 * (len(among) if every else 1))
+    lines = wait_lines(flask, token, count=2 * (len(among) if every else 1))
     missing = []
     for line in {request_line(s) for s in socks}:
         times = sum(request_line(s) == line for s in among) if every else 1

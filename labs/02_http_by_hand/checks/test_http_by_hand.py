@@ -6,9 +6,10 @@ from urllib.parse import unquote
 
 from lab_runner.evidence import before, ip_of, wait_lines
 from lab_runner.loglines import access
+from lab_runner.services import log_of
 from lab_runner.trace import STRING_BYTES
 
-LOG = "/var/log/flask/flask.log"
+LOG = log_of("flask")  # named in messages
 PORT = 5000
 REQUEST_LINE = re.compile(rb"(?m)^([A-Z]+) (\S+) (HTTP/\d\.\d)\r?$")
 END_OF_HEAD = re.compile(rb"\r?\n\r?\n")
@@ -59,7 +60,7 @@ def seen(calls, flask, token):
 
 def log_lines(flask, calls, token):
     """This run's lines in the log, once there is one per request sent (or after a few seconds)."""
-    return wait_lines(flask, LOG, token, count=len(to_flask(calls, flask, token)))
+    return wait_lines(flask, token, count=len(to_flask(calls, flask, token)))
 
 
 def answered(lines, socks, token, status="200"):
@@ -83,7 +84,7 @@ def ran_the_view(line):
 def view_ran_before(flask, line):
     """True if the view's "Done !" comes before LINE (this run's) in the log, and no other request
     of the view took it."""
-    for window in before(flask, LOG, line):
+    for window in before(flask, line):
         pending = 0
         for text in window:
             # The view's own line, nothing else on it (two threads' prints may share one line).

@@ -4,12 +4,11 @@ strace), and what rsyslog wrote down for them in the rsyslog container."""
 import re
 
 from lab_runner.evidence import wait_lines
+from lab_runner.services import SERVICES, log_of
 
-SYSLOG = "/var/log/syslog"
-PRIORITY = (
-    "/var/log/priority.log"  # the same lines, with the priority rsyslog read: "<132> local0.warning ..."
-)
-DEV_LOG = ("/dev/log", "/run/syslog/log")  # the link, and the socket it leads to
+SYSLOG = log_of("rsyslog")
+PRIORITY = log_of("rsyslog", "priority")  # the same lines, with the priority rsyslog read: "<132> ..."
+DEV_LOG = SERVICES["rsyslog"].sockets  # the link, and the socket it leads to
 HEADER = re.compile(rb"<(\d{1,3})>")
 
 
@@ -36,7 +35,7 @@ def logged(rsyslog, path, calls, token):
     """This run's lines in PATH, once as many arrived as the exercise sent (or after a few seconds);
     without waiting when it sent nothing."""
     sent = len(to_dev_log(calls, token))
-    return wait_lines(rsyslog, path, token, count=max(1, sent), timeout=3.0 if sent else 0)
+    return wait_lines(rsyslog, token, count=max(1, sent), timeout=3.0 if sent else 0, log=path)
 
 
 def test_a_bare_datagram_went_to_dev_log(calls, token):

@@ -7,11 +7,13 @@ import re
 from typing import NamedTuple
 
 from lab_runner.evidence import wait_lines
+from lab_runner.services import SERVICES, log_of
 from lab_runner.trace import SEND
 
-SYSLOG = "/var/log/syslog"
-PRIORITY = "/var/log/priority.log"  # the lines with the priority rsyslog read: "<132> local0.warning ..."
-DEV_LOG = ("/dev/log", "/run/syslog/log")  # the link, and the socket it leads to
+SYSLOG = log_of("rsyslog")
+# The lines with the priority rsyslog read: "<132> local0.warning ..."
+PRIORITY = log_of("rsyslog", "priority")
+DEV_LOG = SERVICES["rsyslog"].sockets  # the link, and the socket it leads to
 HEADER = re.compile(rb"<(\d{1,3})>")
 USER_INFO, LOCAL0_WARNING = 1 * 8 + 6, 16 * 8 + 4  # 14 and 132
 LAB4_TAG = r"lab4(?:\[\d+\])?: "  # lab4: or lab4[pid]: (step 3)
@@ -64,7 +66,7 @@ def sent(calls, token) -> str:
 
 def logged(rsyslog, path, calls, token) -> list[str]:
     """This run's lines in PATH, once as many arrived as the exercise sent (or after a few seconds)."""
-    return wait_lines(rsyslog, path, token, count=max(1, len(datagrams(calls, token))))
+    return wait_lines(rsyslog, token, count=max(1, len(datagrams(calls, token))), log=path)
 
 
 def whole_in(lines: list[str], datagram: Datagram) -> list[str]:

@@ -11,11 +11,12 @@ import re
 import shlex
 import time
 
-from lab_runner.evidence import ip_of, lines_of, wait_lines
+from lab_runner.evidence import ip_of, lines_of, per_run, wait_lines
 from lab_runner.loglines import chat_sent
+from lab_runner.services import log_of
 from lab_runner.trace import RECV, address
 
-LOG = "/var/log/chat/chat.log"
+LOG = log_of("chat")  # named in messages
 SENT = "This is what the client sent: "
 PORT = 12345
 # A server that waits for clients sleeps. Busier than this, per second, after a client left, it spins:
@@ -137,20 +138,21 @@ elif mode == "two":
 print(json.dumps(out))
 """
 
-_clients: dict[tuple[str, str], dict] = {}  # (token, mode) -> what the check's client saw, once per run
 
+def client_run(workbench, run, mode):
+    """Run the checks' client in the workbench once per RUN and MODE; what it saw, and its nonce
+    (the run keeps it: two checks judge one session)."""
 
-def client_run(workbench, token, mode):
-    """Run the checks' client in the workbench once per run and MODE; what it saw, and its nonce."""
-    if (token, mode) not in _clients:
-        nonce = f"{token}-{mode}"
+    def drive():
+        nonce = f"{run.token}-{mode}"
         done = workbench.run(f"python3 -I -c {shlex.quote(CLIENT)} {mode} {shlex.quote(nonce)}")
         try:
             seen = json.loads(done.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
             seen = {"broken": (done.stdout + done.stderr)[-500:]}
-        _clients[(token, mode)] = {**seen, "nonce": nonce}
-    return _clients[(token, mode)]
+        return {**seen, "nonce": nonce}
+
+    return run.once(("client", mode), drive)
 
 
 def no_client(seen, what="the check's client"):
@@ -183,20 +185,20 @@ def settled(live):
 # --- steps 1 and 2: the client --------------------------------------------------------------
 
 
-_addresses: dict[str, tuple[str, str]] = {}  # token -> (the chat server's IP, the workbench's), once per run
+def addresses(workbench):
+    """The IPv4 addresses of the chat server (as the workbench resolves 'chat') and of the
+    workbench, asked once per run."""
 
-
-def addresses(workbench, token):
-    """The IPv4 addresses of the chat server (as the workbench resolves 'chat') and of the workbench."""
-    if token not in _addresses:
+    def ask():
         chat = workbench.run("getent ahostsv4 chat").stdout.split()
-        _addresses[token] = (chat[0] if chat else "?", ip_of(workbench))
-    return _addresses[token]
+        return (chat[0] if chat else "?", ip_of(workbench))
+
+    return per_run(workbench, "addresses", ask)
 
 
 def to_chat(calls, workbench, token, sent=True):
     """The exercise's TCP connections to the chat server (those that sent TOKEN, unless not SENT)."""
-    server = (addresses(workbench, token)[0], PORT)
+    server = (addresses(workbench)[0], PORT)
     socks = [s for s in calls.learners() if s.type == "SOCK_STREAM" and s.peer == server]
     if sent:
         socks = [s for s in socks if any(token.encode() in data for data in s.sent)]
@@ -211,7 +213,7 @@ def sends(sock):
 
 def heard(chat, token, count=1):
     """What the chat server logged as received, for the lines with this run's token."""
-    lines = wait_lines(chat, LOG, token, count=count)
+    lines = wait_lines(chat, token, count=count)
     return [said[1] for line in lines if (said := chat_sent(line))]
 
 
@@ -232,7 +234,7 @@ def workbench_ends_open_at(log, token, me):
 
 def reset_note(chat, workbench, token, sock):
     """Why lines may be missing: the chat log says this connection broke (an RST), if it does."""
-    me = addresses(workbench, token)[1]
+    me = addresses(workbench)[1]
     why = (
         "your client closed its socket with bytes still unread on it (the server's greeting), so the kernel"
         " reset the connection (RST) instead of ending it (FIN). shutdown(SHUT_WR), then recv() until it"
@@ -240,7 +242,7 @@ def reset_note(chat, workbench, token, sock):
     )
     ends = [address(c.args) for c in sock.made("getsockname") if c.ret == 0]
     for end in ends:
-        broke = wait_lines(chat, LOG, f"Connection from {end!r} broke", timeout=0) if end else []
+        broke = wait_lines(chat, f"Connection from {end!r} broke", timeout=0) if end else []
         if broke:
             return f". The chat log says {broke[0]!r}: {why}"
     if not ends:
@@ -259,22 +261,22 @@ def test_the_chat_server_accepted_your_connection(chat, workbench, live, token):
     made = to_chat(calls, workbench, token, sent=False)
     socks = [s for s in made if any(c.ret == 0 or c.errno == "EINPROGRESS" for c in s.made("connect"))]
     assert socks, f"no connection to ('chat', {PORT}) was made; {calls.story()}"
-    me = addresses(workbench, token)[1]
+    me = addresses(workbench)[1]
     ends = [address(c.args) for s in socks for c in s.made("getsockname") if c.ret == 0]
     ports = [end[1] for end in ends if isinstance(end, tuple) and end[0] == me]
     if ports:  # the client asked for its own end (getsockname): look for exactly that one
         wanted = [f"Accepted connection from: {(me, port)!r}" for port in ports]
         for line in wanted:
-            if wait_lines(chat, LOG, line):
+            if wait_lines(chat, line):
                 return
-        accepted = wait_lines(chat, LOG, f"Accepted connection from: ('{me}',", timeout=0)
+        accepted = wait_lines(chat, f"Accepted connection from: ('{me}',", timeout=0)
         raise AssertionError(
             f"your client's end was {(me, ports[0])!r}, but the chat log has no line {wanted[0]!r};"
             f" its last connections from the workbench: {accepted[-3:]}"
         )
     # No getsockname(): the connection is one the server had open when this run's lines arrived.
-    wait_lines(chat, LOG, token)
-    log = lines_of(chat, LOG, f"('{me}', ")  # this run's lines: each names the sandbox's address
+    wait_lines(chat, token)
+    log = lines_of(chat, f"('{me}', ")  # this run's lines: each names the sandbox's address
     ends = workbench_ends_open_at(log, token, me)
     assert ends, (
         f"the chat log shows no accepted connection from the workbench ({me}) that carried this run's"
@@ -413,8 +415,8 @@ def received(calls, text):
     return [c for c in calls.calls if c.name in RECV and c.ret and text.encode() in c.data]
 
 
-def test_it_accepted_a_client_and_printed_its_address(workbench, live, token):
-    seen = client_run(workbench, token, "one")
+def test_it_accepted_a_client_and_printed_its_address(workbench, live, run):
+    seen = client_run(workbench, run, "one")
     assert "a_port" in seen, no_client(seen)
     port = seen["a_port"]
     # ('127.0.0.1', port), or a dual-stack server's ('::ffff:127.0.0.1', port, 0, 0)
@@ -437,8 +439,8 @@ def test_it_accepted_a_client_and_printed_its_address(workbench, live, token):
     )
 
 
-def test_it_printed_what_the_client_sent(workbench, live, token):
-    seen = client_run(workbench, token, "one")
+def test_it_printed_what_the_client_sent(workbench, live, run):
+    seen = client_run(workbench, run, "one")
     assert "a_port" in seen, no_client(seen)
     deadline = time.monotonic() + 3
     while True:
@@ -457,8 +459,8 @@ def test_it_printed_what_the_client_sent(workbench, live, token):
     )
 
 
-def test_it_does_not_spin_after_a_client_leaves(workbench, live, token):
-    seen = client_run(workbench, token, "leave")
+def test_it_does_not_spin_after_a_client_leaves(workbench, live, run):
+    seen = client_run(workbench, run, "leave")
     assert "a_port" in seen, no_client(seen)
     assert "cpu" in seen, f"the check found no listening socket on port {PORT} to watch: {seen}"
     cpu, sleeps = seen["cpu"] / seen["seconds"], seen["sleeps"] / seen["seconds"]
@@ -488,8 +490,8 @@ def test_it_does_not_spin_after_a_client_leaves(workbench, live, token):
 # --- step 4: many clients, one room -------------------------------------------------------------
 
 
-def test_it_serves_two_clients_at_once(workbench, live, token):
-    seen = client_run(workbench, token, "two")
+def test_it_serves_two_clients_at_once(workbench, live, run):
+    seen = client_run(workbench, run, "two")
     ports = [seen.get("a_port"), seen.get("b_port")]
     assert all(ports), no_client(seen, "the check's two clients")
     # The check's client watched the listening socket's queue (ss): empty once both were accepted.
@@ -514,8 +516,8 @@ def test_it_serves_two_clients_at_once(workbench, live, token):
     assert not unheard, f"both clients sent a line; your server did not recv() {unheard}; {calls.story()}"
 
 
-def test_it_passes_each_line_on_to_the_other_client(workbench, token):
-    seen = client_run(workbench, token, "two")
+def test_it_passes_each_line_on_to_the_other_client(workbench, run):
+    seen = client_run(workbench, run, "two")
     assert "b_got" in seen, no_client(seen, "the check's two clients")
     said = {"b": f"A says {seen['nonce']}", "a": f"B says {seen['nonce']}"}
     missed = {

@@ -1,27 +1,27 @@
 """Lab 8 checks: the exercise's TCP sockets as strace recorded them (where each connected, what
 the kernel answered to bind, getsockname and connect), and what the Flask and chat servers logged."""
 
-import functools
 import re
 import shlex
 
-from lab_runner.evidence import ip_of, lines_of, wait_lines
+from lab_runner.evidence import ip_of, lines_of, per_run, wait_lines
 from lab_runner.loglines import access, chat_peer, chat_sent
+from lab_runner.services import log_of
 from lab_runner.trace import SEND, address
 
-CHAT_LOG = "/var/log/chat/chat.log"
-FLASK_LOG = "/var/log/flask/flask.log"
+FLASK_LOG = log_of("flask")  # named in messages
 SO_ERROR = re.compile(r"SO_ERROR, \[(\w+)\]")
 PENDING = ("EINPROGRESS", "EAGAIN", "EALREADY", "EINTR")
 
 
-@functools.lru_cache(maxsize=8)
 def address_of(workbench, service):
     """SERVICE's IPv4 address as the workbench resolves its name, as the exercise did.
 
-    Asked in the workbench, once per run: a command in the chat container costs processes
-    there, and it may hold only 32 at a time (pids_limit), shared with other labs' checks."""
-    return workbench.run(f"getent ahostsv4 {shlex.quote(service)}").stdout.split()[0]
+    Asked in the workbench, once per run (the run keeps it): a command in the chat container
+    costs processes there, and it may hold only 32 at a time (pids_limit), shared with other
+    labs' checks."""
+    ask = lambda: workbench.run(f"getent ahostsv4 {shlex.quote(service)}").stdout.split()[0]  # noqa: E731
+    return per_run(workbench, ("address", service), ask)
 
 
 def tcp(calls):
@@ -76,7 +76,7 @@ def test_the_client_reached_port_5000_and_port_12345(calls, workbench):
 
 
 def test_flask_logged_the_request_from_the_workbench(flask, workbench, token):
-    lines = wait_lines(flask, FLASK_LOG, f"GET /?run={token} ")
+    lines = wait_lines(flask, f"GET /?run={token} ")
     asked = [a for a in map(access, lines) if a and a.request.startswith(f"GET /?run={token} ")]
     assert asked, f"no request for /?run={token} in the Flask server's log {FLASK_LOG}"
     ip = ip_of(workbench)
@@ -102,7 +102,7 @@ def chat_lines_sent(calls, server, token):
 
 def test_chat_logged_the_line(chat, workbench, calls, token):
     sent = chat_lines_sent(calls, chat_of(workbench), token)
-    lines = wait_lines(chat, CHAT_LOG, token, count=max(1, len(sent)))
+    lines = wait_lines(chat, token, count=max(1, len(sent)))
     heard = [line for line in lines if chat_sent(line)]
     assert heard, (
         f"the chat server logged no line with this run's token; the lines with it sent to chat:"
@@ -244,10 +244,10 @@ def test_chat_accepted_each_from_its_own_client_port(chat, workbench, calls, tok
         "no two chat connections open at once with getsockname() answers (the checks before),"
         f" so no client ports to look for in the chat log (found: {sorted(mine)})"
     )
-    wait_lines(chat, CHAT_LOG, token, count=max(1, len(chat_lines_sent(calls, server, token))))
+    wait_lines(chat, token, count=max(1, len(chat_lines_sent(calls, server, token))))
     peers = {port: f"('{ip}', {port})" for ip, port in sorted(mine)}  # as the chat server names them
     me = ip_of(workbench)
-    log = lines_of(chat, CHAT_LOG, f"('{me}', ")  # this run's lines: each names the sandbox's address
+    log = lines_of(chat, f"('{me}', ")  # this run's lines: each names the sandbox's address
     heard = []
     for port, peer in peers.items():
         open_now = False

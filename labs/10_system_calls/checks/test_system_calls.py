@@ -9,7 +9,6 @@ from lab_runner.loglines import access
 from lab_runner.trace import RECV as RECVS
 from lab_runner.trace import SEND as SENDS
 
-FLASK_LOG = "/var/log/flask/flask.log"
 PORT = 5000
 
 
@@ -53,7 +52,7 @@ def answered_200(flask, workbench, calls, token, sock):
     """Flask's log lines for SOCK's request: as many 200s as sockets sent that same request line."""
     line = request_line(sock)
     sent = [s for s in calls.sockets if request_line(s) == line]
-    lines = wait_lines(flask, FLASK_LOG, token, count=len(with_token(calls.sockets, token)))
+    lines = wait_lines(flask, token, count=len(with_token(calls.sockets, token)))
     ip = ip_of(workbench)
     ok = [a for a in map(access, lines) if a and a.client == ip and a.request == line and a.status == 200]
     return len(ok) >= len(sent), lines

@@ -1,0 +1,50 @@
+"""What one lab run knows while it lasts, and nothing past it: its token, its identity, the log
+lines its checks found, and what its checks worked out once for the run.
+
+    run = Run("lab6-dc8324116d21", Identity("172.20.0.6"))
+    seen = run.once(("client", "pair"), lambda: drive_the_server())   # once per run, not per check
+
+verdict.run_one makes one per run and drops it with the run; the checks get it as `run`, and the
+hosts made for the run carry it (lab_runner/hosts.py), so lab_runner.evidence keeps what it
+found there. Before, these lived in module dicts keyed by token, for the whole life of `grade`
+or `watch`: a run's learning outlived it, and a search for another text was never let go.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from lab_runner.identity import Identity
+
+T = TypeVar("T")
+
+
+@dataclass
+class Run:
+    """One run of one lab, as its checks and its evidence readers see it."""
+
+    token: str
+    """The run's token (verdict.new_token): the exercise has it in LAB_TOKEN."""
+    identity: Identity | None = None
+    """Its sandbox, as the services see it (None: a host of the project's own tests, every line)."""
+    seen: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    """(service, path, needle) -> the lines evidence.wait_lines found: the exchange reads them again
+    for free (lab_runner/serverlogs.py)."""
+    _kept: dict[object, object] = field(default_factory=dict, repr=False)
+    _locks: dict[object, threading.Lock] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def once(self, key: object, find: Callable[[], T]) -> T:
+        """FIND() the first time KEY is asked in this run, then what it found: for what several of
+        a run's checks need (lab 6's clients' session, an address), made once. Checks run side by
+        side: one finds, those asking the same KEY wait for it; a FIND may ask another key (an
+        address needs the sandbox's IP), so each key has its own lock."""
+        with self._lock:
+            mine = self._locks.setdefault(key, threading.Lock())
+        with mine:
+            if key not in self._kept:
+                self._kept[key] = find()
+            return self._kept[key]  # type: ignore[return-value]
