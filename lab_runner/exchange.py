@@ -21,7 +21,7 @@ from lab_runner.exercise_result import ExerciseResult
 from lab_runner.strace_text import address
 from lab_runner.trace import RECV, SEND, Call, Socket
 
-LIMIT = 256  # bytes of each send and recv kept: strace's own (-s 256, see images/workbench/lab-run)
+LIMIT = 256  # bytes of each send and recv the record keeps (strace shows up to trace.STRING_BYTES)
 KINDS = {"socket": "socket", "socketpair": "socket", "connect": "connect", "bind": "bind", "listen": "listen",
          "accept": "accept", "accept4": "accept", "shutdown": "shutdown", "close": "close"}  # fmt: skip
 LOCAL = ("127.", "0.0.0.0", "::")

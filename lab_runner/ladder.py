@@ -148,7 +148,7 @@ def by_hand(record: dict) -> str | None:
         else:
             continue
         cut = (
-            " (the first 256 bytes of each send: strace keeps no more)"
+            " (the first 256 bytes of each send: the exchange keeps no more)"
             if any(e["cut"] for e in sends)
             else ""
         )
