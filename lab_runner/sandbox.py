@@ -21,7 +21,6 @@ network.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -35,7 +34,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lab_runner import stack
+from lab_runner import stack, sweep
 from lab_runner.engine import STDERR, EngineError, Exec
 
 LABEL = "org.socketlab.sandbox"  # the compose project a sandbox belongs to
@@ -43,8 +42,6 @@ SPEC_LABEL = "org.socketlab.sandbox.spec"  # a digest of how it was made (image,
 IDLE = 600  # seconds a spare waits for a run before it ends by itself
 SPARES = int(os.environ.get("LAB_SANDBOX_SPARES", "2"))  # started ahead, per compose project
 CLAIM_TIMEOUT = 5.0  # seconds for lab-run to answer a claim
-STALE_CREATED = 60  # seconds a sandbox may stay made but not started before sweep() removes it
-OVERTIME = 360  # seconds past a claim's own limit before sweep() removes the sandbox, whatever it does
 MiB = 1024 * 1024
 
 # Each run's own limits: a run can use this much, and no other run or stack shares it.
@@ -121,17 +118,6 @@ def template(workbench: str) -> dict:
     return {**spec, "Labels": {LABEL: stack.project(), SPEC_LABEL: digest}}
 
 
-def overdue(name: str, now: float) -> bool:
-    """Is NAME a claimed sandbox whose deadline (claim()'s name: ...-sandbox-run-UNTIL-id) passed?
-
-    >>> overdue("/p-sandbox-run-100-ab12", 101.0), overdue("/p-sandbox-spare-ab12", 101.0)
-    (True, False)
-    """
-    _, run, rest = name.partition("-sandbox-run-")
-    until = rest.split("-", 1)[0]
-    return bool(run) and until.isdigit() and now > int(until)
-
-
 class Pool:
     """The spares of one compose project, and the making of new ones (one Pool per process)."""
 
@@ -177,9 +163,9 @@ class Pool:
 
     def claim(self, workbench: str, timeout: float = 30.0) -> Sandbox:
         """A sandbox of this run's own, claimed (SandboxError if none can be had). Its new name
-        carries the time by which it must be gone (TIMEOUT + OVERTIME): sweep() removes it then,
+        carries the time by which it must be gone (TIMEOUT + sweep.OVERTIME): sweep removes it then,
         from outside, whatever lab-run in it does, and whether or not this process is still there."""
-        until = int(time.time() + timeout + OVERTIME)
+        until = int(time.time() + timeout + sweep.OVERTIME)
         try:
             for name in self.spares(workbench)[:8]:
                 mine = self._name(f"run-{until}")
@@ -243,7 +229,7 @@ class Pool:
 
         try:
             ready = len(self.spares(workbench))
-            self.sweep()
+            sweep.sweep(LABEL)
         except (EngineError, stack.StackError):
             return
         with self.lock:
@@ -253,22 +239,6 @@ class Pool:
             self._background(start_one)
         if wait:
             self.wait()
-
-    @staticmethod
-    def sweep() -> None:
-        """Remove this project's sandboxes that were made but never started (their maker ended
-        between the two requests: a refill thread of a process that exited; Docker removes a
-        sandbox itself once it has run, AutoRemove, never one that did not start), and those
-        claimed by a run whose time is long over (lab-run in it did not end: the deadline in
-        its name is kept from outside the sandbox)."""
-        filters = json.dumps({"label": [f"{LABEL}={stack.project()}"]})
-        found = stack.engine().request("GET", "/containers/json?all=1&filters=" + urllib.parse.quote(filters))
-        now = time.time()
-        for c in found or []:  # type: ignore[union-attr]
-            stale = c.get("State") == "created" and now - c["Created"] > STALE_CREATED  # not one starting now
-            if stale or overdue(c["Names"][0], now):
-                with contextlib.suppress(EngineError):
-                    stack.engine().request("DELETE", f"/containers/{c['Id']}?force=1")
 
     def _background(self, work: Callable[[], None]) -> None:
         # A daemon: a CLI run does not wait for it at exit. The engine finishes a start it was

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from runner import lab_runner
 
-from lab_runner import labs, sandbox, stack
+from lab_runner import labs, sandbox, stack, sweep
 from lab_runner.engine import EngineError
 from lab_runner.hosts import CommandTimedOut, service_host
 from lab_runner.running import Running
@@ -399,7 +399,7 @@ def test_a_sandbox_made_but_never_started_is_swept(monkeypatch):
     cid = stack.engine().request("POST", "/containers/create?name=" + orphan, spec)["Id"]
     try:
         assert stack.engine().request("GET", f"/containers/{cid}/json")["State"]["Status"] == "created"
-        monkeypatch.setattr(sandbox, "STALE_CREATED", 0)  # the test's orphan is not a minute old
+        monkeypatch.setattr(sweep, "STALE_CREATED", 0)  # the test's orphan is not a minute old
         pool.refill(workbench, wait=True)
         with pytest.raises(EngineError):
             stack.engine().request("GET", f"/containers/{cid}/json")  # gone: 404
@@ -606,7 +606,7 @@ def test_a_claimed_sandbox_past_its_deadline_is_swept():
     name = f"{stack.project()}-sandbox-run-{int(time.time()) - 1}-{uuid.uuid4().hex[:10]}"
     cid = sandbox.Pool()._start(workbench, name)  # started: lab-run waits for a claim that never comes
     try:
-        sandbox.Pool.sweep()
+        sweep.sweep(sandbox.LABEL)
         with pytest.raises(EngineError):
             stack.engine().request("GET", f"/containers/{cid}/json")
     finally:
