@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lab_runner import values as per_learner
 from lab_runner.paths import LABS_DIR
 
 FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
@@ -86,6 +87,8 @@ class Lab:
     stall: float = 0.0
     """Seconds the exercise may go without a socket call after a send before its checks run on what
     it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
+    values: per_learner.Spec = ()
+    """[values]: parameters each learner gets their own of (lab_runner/values.py)."""
 
     @property
     def key(self) -> str:
@@ -109,6 +112,30 @@ class Lab:
     @property
     def checks_dir(self) -> Path:
         return self.folder / "checks"
+
+    def values_of(self, learner: str) -> dict[str, per_learner.Value]:
+        """LEARNER's own values of this lab's [values] ({} for a lab without)."""
+        return per_learner.of(self.name, self.values, learner)
+
+    def as_seen_by(self, mine: dict[str, per_learner.Value]) -> Lab:
+        """The lab as the learner with values MINE reads it: each {{key}} of its texts said."""
+        if not mine:
+            return self
+
+        def said(text: str) -> str:
+            return per_learner.render(text, mine)
+
+        def step(s: Step) -> Step:
+            return replace(
+                s,
+                title=said(s.title),
+                goal=said(s.goal),
+                hints=tuple(map(said, s.hints)),
+                check_hints=tuple((name, tuple(map(said, h))) for name, h in s.check_hints),
+                lesson=tuple(map(said, s.lesson)),
+            )
+
+        return replace(self, look=said(self.look), steps=tuple(map(step, self.steps)))
 
 
 def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:
@@ -207,7 +234,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
 
 # "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
 # lab_runner accepts it and reads none of it.
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall", "values"}
 
 
 def load(folder: Path) -> Lab:
@@ -240,17 +267,27 @@ def load(folder: Path) -> Lab:
     stall = data.get("stall", 0)
     if not isinstance(stall, int | float) or isinstance(stall, bool) or not 0 <= stall < timeout:
         raise LabError(f"{toml_file}: 'stall' must be seconds (0: never), less than the timeout")
+    try:
+        spec = per_learner.parse(data.get("values", {}), where)
+    except per_learner.ValuesError as err:
+        raise LabError(str(err)) from err
+    steps = _steps(data, where)
+    said = [look, *(t for s in steps for t in (s.title, s.goal, *s.hints, *s.lesson))]
+    said += [h for s in steps for _, hints in s.check_hints for h in hints]
+    if unknown := sorted({m for t in said for m in per_learner.PLACE.findall(t)} - {k for k, _, _ in spec}):
+        raise LabError(f"{toml_file}: {{{{{unknown[0]}}}}} names no key of its [values] table")
     return Lab(
         number=int(match.group(1)),
         name=name,
         title=_string(data, "title", where),
         services=_strings(data, "services", where),
-        steps=_steps(data, where),
+        steps=steps,
         timeout=float(timeout),
         folder=folder,
         look=look,
         serve=serve,
         stall=float(stall),
+        values=spec,
     )
 
 

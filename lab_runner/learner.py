@@ -9,7 +9,7 @@ from __future__ import annotations
 import concurrent.futures
 from pathlib import Path
 
-from lab_runner import labs, latest, report, stack, state, verdict
+from lab_runner import labs, latest, report, runs, stack, state, verdict
 from lab_runner.session import Session
 
 LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
@@ -47,17 +47,24 @@ def exercise_file(lab: labs.Lab, solution: bool = False, exercise: Path | None =
 
 
 def check(
-    chosen: list[labs.Lab], files: list[Path], session: Session, timeout: float | None = None
+    chosen: list[labs.Lab],
+    files: list[Path],
+    session: Session,
+    timeout: float | None = None,
+    learner: str | None = None,
 ) -> list[verdict.LabResult]:
-    """Run each lab on its file, side by side, results in the labs' order."""
+    """Run each lab on its file, side by side, results in the labs' order. LEARNER: whose values
+    the runs draw (default: the name set with `python -m lab_runner learner NAME`)."""
     containers = stack.require_healthy(labs.services_for(chosen))
+    who = learner or state.learner_name()
     if len(chosen) == 1:
-        return [verdict.run_one(chosen[0], files[0], containers, timeout, session)]
+        return [runs.run_one(chosen[0], files[0], containers, timeout, session, who)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
     with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
         futures = {
-            i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout, session) for i in order
+            i: pool.submit(runs.run_one, chosen[i], files[i], containers, timeout, session, who)
+            for i in order
         }
         return [futures[i].result() for i in range(len(chosen))]
 

@@ -70,7 +70,9 @@ class Running:
         serve_port: int = 0,
         stall: float = 0.0,
         pool: sandbox.Pool | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
+        self.env = env or {}  # the learner's values, LAB_<KEY> (lab_runner/values.py): lab-run checks each
         self.pool = pool or sandbox.Pool()  # the session's (a test's Running: a pool of its own)
         try:
             self.source = path.read_bytes()
@@ -110,6 +112,7 @@ class Running:
             "size": len(self.source),
             "sha256": hashlib.sha256(self.source).hexdigest(),
             "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
+            "env": self.env,
         }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)

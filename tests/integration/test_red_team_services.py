@@ -4,7 +4,7 @@ Each attack is a real exercise run through lab_runner, in the sandbox every run 
 real stack. Beside it (at the same time), another learner's good run and do-nothing run are
 graded exactly as they are alone (the baseline): the attack changed no grade but its own.
 
-The runs are made in this process with verdict.run_one, as `python -m lab_runner` makes them,
+The runs are made in this process with runs.run_one, as `python -m lab_runner` makes them,
 so that a test can know a run's token ahead (the worst case: tokens travel, and an attacker
 that has one must still not change that run's grade) or rotate the logs between a run's send
 and its checks.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner import checks, evidence, labs, stack, verdict
+from lab_runner import checks, evidence, labs, runs, stack, verdict
 from lab_runner.hosts import service_host
 from lab_runner.verdict import LabResult
 
@@ -38,7 +38,7 @@ _tokens: dict[int, str] = {}  # thread id -> the token the run made in it gets (
 @pytest.fixture(autouse=True)
 def known_tokens(monkeypatch):
     """A run given a token (run(..., token)) gets it; any other, a fresh one."""
-    fresh = verdict.new_token
+    fresh = runs.new_token
 
     def new(name: str) -> str:
         return _tokens.pop(threading.get_ident(), None) or fresh(name)
@@ -55,7 +55,7 @@ def run(lab, path: Path | str, token: str | None = None, timeout: float | None =
     if token:
         _tokens[threading.get_ident()] = token
     containers = stack.require_healthy(labs.services_for([lab]))
-    return verdict.run_one(lab, Path(path), containers, timeout)
+    return runs.run_one(lab, Path(path), containers, timeout)
 
 
 def graded(result: LabResult) -> dict[str, bool]:
