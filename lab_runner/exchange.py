@@ -15,7 +15,7 @@ The text report, the JSON document and the page are views of this one record.
 
 from __future__ import annotations
 
-from lab_runner import capture, joins, lanes, serverlogs, waits
+from lab_runner import capture, lanes, log_links, serverlogs, waits
 from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.strace_text import address
@@ -48,7 +48,7 @@ class Exchange:
         waits.add(self)
         self._packets()
         lanes.meet(self)
-        joins.join_relays(self)
+        log_links.join_relays(self)
 
     # --- lanes --------------------------------------------------------------------------------
 
@@ -214,8 +214,8 @@ class Exchange:
     # --- the servers' lines ------------------------------------------------------------------------
 
     def add_logs(self, logs: dict[str, list[str]]) -> None:
-        """The servers' lines for this run, each joined to what it answers (lab_runner/joins.py)."""
-        joins.join_logs(self, logs)
+        """The servers' lines for this run, each joined to what it answers (lab_runner/log_links.py)."""
+        log_links.join_logs(self, logs)
 
     def record(self) -> dict:
         """The record, as the JSON document holds it (events numbered in time order)."""

@@ -20,7 +20,10 @@ ALLOWED = {
     "own workbench where no exercise runs, keyed by its container",
     ("lab_runner/evidence.py", "_finding"): "the lock around _facts",
     ("lab_runner/stack.py", "engine"): "the machine's Docker Engine (DOCKER_HOST), one per process",
-    ("lab_runner/pins.py", "_parameters"): "each check's parameter names: a fact of the lab's files",
+    (
+        "lab_runner/judged_events.py",
+        "_declared",
+    ): "each check's parameters and what it judged: a fact of the lab's files",
 }
 MUTATORS = {"append", "add", "update", "pop", "popitem", "clear", "setdefault", "extend", "remove",
             "discard", "insert", "__setitem__"}  # fmt: skip

@@ -5,6 +5,7 @@ import re
 from logging.handlers import SysLogHandler
 
 from lab_runner.evidence import wait_lines
+from lab_runner.judges import judges
 from lab_runner.services import SERVICES, log_of
 
 SYSLOG = log_of("rsyslog")
@@ -45,6 +46,7 @@ def test_a_bare_datagram_went_to_dev_log(calls, token):
     )
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_it_arrived_two_characters_short(rsyslog, calls, token):
     sent = bare(calls, token)
     assert sent, "no bare datagram was sent (step 1's first check), so none could arrive"
@@ -121,6 +123,7 @@ def why_not_yours(pri, names, run):
     return said
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_it_was_logged_at_your_priority_tagged_lab3(rsyslog, calls, token, run):
     facility, severity, _, _ = wanted(run)
     mine = f"{facility}.{severity}"
@@ -148,6 +151,7 @@ def test_it_was_logged_at_your_priority_tagged_lab3(rsyslog, calls, token, run):
     )
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_the_message_arrived_whole(rsyslog, calls, token):
     headed = with_header(calls, token)
     assert headed, "no datagram with a <PRI> header was sent, so none could arrive whole"
