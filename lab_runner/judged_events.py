@@ -22,6 +22,7 @@ from lab_runner import checks, lessons
 from lab_runner.checks import CheckResult
 from lab_runner.judges import DEFAULT_KINDS, Judged, judged_by
 from lab_runner.labs import Lab
+from lab_runner.record_schema import Event, Record
 from lab_runner.services import SERVICES
 
 SERVERS = set(SERVICES)
@@ -51,7 +52,7 @@ def pins(
     lab: Lab,
     token: str,
     results: list[CheckResult],
-    record: dict,
+    record: Record,
     failing: str | None,
     own: dict[int, set[str]] | None = None,
 ) -> dict[str, tuple[list[int], int | None]]:
@@ -64,7 +65,7 @@ def pins(
     out: dict[str, tuple[list[int], int | None]] = {}
     for check in results:
         given, said = declared.get(check.name, (set(), Judged(frozenset(), frozenset())))
-        judged: list[dict] = []
+        judged: list[Event] = []
         if servers := said.lines & given:
             judged += [e for e in events if e["kind"] == "log" and e["lane"] in servers]
         if given & OWN:
@@ -95,7 +96,7 @@ def pins(
     return out
 
 
-def _of_step(event: dict, lanes: set[str], kind_of: dict[str, str], strict: bool = False) -> bool:
+def _of_step(event: Event, lanes: set[str], kind_of: dict[str, str], strict: bool = False) -> bool:
     """EVENT is on one of a step's LANES, or a server's line about one of them (or, unless
     STRICT, about no socket at all)."""
     if kind_of.get(event["lane"]) == "socket":
@@ -106,7 +107,7 @@ def _of_step(event: dict, lanes: set[str], kind_of: dict[str, str], strict: bool
     return about in lanes
 
 
-def _quoted(event: dict, reason: str) -> bool:
+def _quoted(event: Event, reason: str) -> bool:
     """The reason quotes this event: its bytes, or its line."""
     said = event.get("bytes") or (event.get("diff") or {}).get("heard") or event.get("text") or ""
     if event["kind"] in ("shutdown", "close", "accept", "listen", "bind") and f"{event['kind']}()" in reason:

@@ -28,7 +28,7 @@ ALLOWED = {
 MUTATORS = {"append", "add", "update", "pop", "popitem", "clear", "setdefault", "extend", "remove",
             "discard", "insert", "__setitem__"}  # fmt: skip
 # Calls whose result is a constant (or a lock, which holds no data).
-CONSTANT_CALLS = {"re.compile", "frozenset", "tuple", "Path", "int", "float", "str", "TypeVar",
+CONSTANT_CALLS = {"re.compile", "frozenset", "tuple", "Path", "int", "float", "str", "TypeVar", "TypedDict",
                   "os.environ.get", "_root", "threading.Lock", "object", "dict", "set", "list",
                   "re.escape", "len", "sorted", "bytes", "range", "max", "min",
                   "log_of", "services.log_of"}  # fmt: skip
