@@ -121,7 +121,7 @@ def cmd_learner(args: argparse.Namespace) -> int:
 def _current_result(lab: labs.Lab, session: Session) -> dict:
     """The learner's last result for LAB if it is for exercise.py as it is now; else check it now."""
     entry = state.load().get(lab.folder.name, {})
-    if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(lab.exercise_path):
+    if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(learner.own_file(lab)):
         return entry
     print(f"checking {lab.key} first (exercise.py changed since its last run) ...", flush=True)
     learner.remember(learner.check([lab], [lab.exercise_path], session)[0])

@@ -97,12 +97,13 @@ class Lab:
 
     @property
     def exercise_path(self) -> Path:
-        """The learner's file: shipped as the starter, edited by the learner."""
+        """The learner's file: made from the starter on first use (learner.own_file); git ignores it."""
         return self.folder / "exercise.py"
 
     @property
     def starter_path(self) -> Path:
-        """The shipped starter, byte for byte: what `reset` puts back."""
+        """The shipped starter, the lab's only copy of it in git: what exercise.py is made from on
+        first use, and what `reset` puts back."""
         return self.folder / ".starter.py"
 
     @property
