@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from lab_runner import values as per_learner
@@ -120,23 +120,7 @@ class Lab:
 
     def as_seen_by(self, mine: dict[str, per_learner.Value]) -> Lab:
         """The lab as the learner with values MINE reads it: each {{key}} of its texts said."""
-        if not mine:
-            return self
-
-        def said(text: str) -> str:
-            return per_learner.render(text, mine)
-
-        def step(s: Step) -> Step:
-            return replace(
-                s,
-                title=said(s.title),
-                goal=said(s.goal),
-                hints=tuple(map(said, s.hints)),
-                check_hints=tuple((name, tuple(map(said, h))) for name, h in s.check_hints),
-                lesson=tuple(map(said, s.lesson)),
-            )
-
-        return replace(self, look=said(self.look), steps=tuple(map(step, self.steps)))
+        return per_learner.said_in(self, mine)
 
 
 def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:

@@ -22,15 +22,18 @@ folder name, a learner's own runs from the name set once with `python -m lab_run
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import hashlib
 import re
 import unicodedata
+from typing import TypeVar
 
 KEY = re.compile(r"[a-z][a-z0-9_]{0,30}")
 NAME = re.compile(r"[^\x00-\x1f\x7f]{1,64}")  # a learner's name: one printable line, 64 at most
 PLACE = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")
 Value = int | str
+L = TypeVar("L")
 Spec = tuple[tuple[str, str, tuple[Value, ...]], ...]  # (key, "one_of" | "between", its items)
 
 
@@ -106,3 +109,25 @@ def environment(values: dict[str, Value]) -> dict[str, str]:
 def render(text: str, values: dict[str, Value]) -> str:
     """TEXT with each {{key}} replaced by the learner's value (an unknown key stays as it is)."""
     return PLACE.sub(lambda m: str(values[m[1]]) if m[1] in values else m[0], text)
+
+
+def said_in(lab: L, mine: dict[str, Value]) -> L:
+    """LAB (a labs.Lab) as the learner with values MINE reads it: {{key}} said in its look and in
+    each step's title, goal, hints, check hints and lesson."""
+    if not mine:
+        return lab
+
+    def said(text: str) -> str:
+        return render(text, mine)
+
+    def step(s):  # a labs.Step
+        return dataclasses.replace(
+            s,
+            title=said(s.title),
+            goal=said(s.goal),
+            hints=tuple(map(said, s.hints)),
+            check_hints=tuple((name, tuple(map(said, h))) for name, h in s.check_hints),
+            lesson=tuple(map(said, s.lesson)),
+        )
+
+    return dataclasses.replace(lab, look=said(lab.look), steps=tuple(map(step, lab.steps)))  # type: ignore[type-var]
