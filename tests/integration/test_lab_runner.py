@@ -229,7 +229,8 @@ def test_bad_input_is_one_line_and_exit_2(args, message):
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_no_docker_engine_is_exit_2_saying_what_to_run():
+def test_no_docker_engine_is_exit_2_saying_what_to_run(own_lab3):
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # made already: the error is the one line
     done = lab_runner("lab3", env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert done.returncode == 2
     assert done.stderr == (
@@ -351,7 +352,8 @@ def test_watch_stays_open_once_every_lab_passes_and_checks_each_save(own_lab3):
         STATE.unlink(missing_ok=True)
 
 
-def test_a_wedged_engine_is_exit_2_within_its_timeout_not_a_hang(tmp_path):
+def test_a_wedged_engine_is_exit_2_within_its_timeout_not_a_hang(tmp_path, own_lab3):
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # made already: the error is the one line
     # An engine socket that accepts and never answers, like a wedged dockerd.
     path = str(tmp_path / "wedged.sock")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
