@@ -58,7 +58,8 @@ def connections(calls):
         ]  # fmt: skip
         for n, conn in enumerate(conns):
             if isinstance(conn.peer, tuple):
-                found.append(Conn(clients[n] if n < len(clients) else None, conn, listener, port, conn.peer[1]))
+                client = clients[n] if n < len(clients) else None
+                found.append(Conn(client, conn, listener, port, conn.peer[1]))
     return sorted(found, key=lambda c: c.server.calls[0].at or 0)
 
 
@@ -72,7 +73,12 @@ def packets(exercise, conn):
     """The packets of CONN, each with who sent it: 'client' or 'server'."""
     assert not exercise.capture, f"the run's packets were not captured ({exercise.capture}): cannot judge"
     ends = {(conn.cport, conn.port): "client", (conn.port, conn.cport): "server"}
-    return [(ends[(p.src[1], p.dst[1])], p) for p in parse(exercise.packets) if (p.src[1], p.dst[1]) in ends]
+    flow = [(ends[(p.src[1], p.dst[1])], p) for p in parse(exercise.packets) if (p.src[1], p.dst[1]) in ends]
+    assert any(who == "client" and p.flags == "SYN" for who, p in flow), (
+        f"the capture holds no SYN of the connection from port {conn.cport} to {conn.port}: its packets"
+        " were not all captured, so how it ended cannot be judged"
+    )
+    return flow
 
 
 def told(flow):
@@ -212,7 +218,8 @@ def test_your_client_read_the_whole_answer_to_its_end(exercise, token, run):
     )
     reads = [c for c in conn.client.calls if c.name in RECV and c.ret is not None]
     assert reads and reads[-1].ret == 0, (
-        f"your client read all {got} bytes but never saw recv() return b'' (the server's end): read until it does"
+        f"your client read all {got} bytes but never saw recv() return b'' (the server's end):"
+        " read until it does"
     )
 
 
@@ -222,7 +229,8 @@ def test_your_client_read_the_whole_answer_to_its_end(exercise, token, run):
 def on_port(calls, token, run):
     """The connections the learner's server on PORT accepted that carried the token, in order."""
     port = value(run, "port", PORT)
-    return [c for c in connections(calls) if c.port == port and any(token.encode() in d for d in c.server.received)]
+    conns = [c for c in connections(calls) if c.port == port]
+    return [c for c in conns if any(token.encode() in d for d in c.server.received)]
 
 
 def test_your_server_on_the_port_accepted_the_talker_and_answered(exercise, token, run):
@@ -296,14 +304,17 @@ def test_a_new_socket_bound_the_port_again_with_so_reuseaddr(exercise, token, ru
         assert tried, f"no socket bound port {port} again after step 3's connection closed"
         first_had = any(reuse_before(s, c)[0] for s, c in binds_to(exercise.calls, port) if c.ret == 0)
         with_opt = [(s, c) for s, c in tried if reuse_before(s, c)[0]]
-        after = [(s, c) for s, c in tried if reuse_before(s, c)[1] and not reuse_before(s, c)[0]]
+        every = binds_to(exercise.calls, port)
+        after = [(s, c) for s, c in every if reuse_before(s, c)[1] and not reuse_before(s, c)[0]]
         assert not with_opt, (
             f"bind() of port {port} failed with EADDRINUSE although SO_REUSEADDR was set on the new socket:"
             " step 3's listener had no SO_REUSEADDR"
-            + ("" if first_had else ", and its connection in TIME_WAIT keeps that: set it on both, before bind()")
+            + ("" if first_had else ", and its connection in TIME_WAIT keeps that: set it on both,")
+            + " before bind()"
         )
         raise AssertionError(
-            f"bind() of port {port} failed with EADDRINUSE: step 3's connection still waits in TIME_WAIT there."
+            f"bind() of port {port} failed with EADDRINUSE: step 3's connection still waits in TIME_WAIT"
+            " there."
             + (" SO_REUSEADDR set after bind() is too late: set it before" if after else " Set SO_REUSEADDR")
             + " (setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)) before bind()"
         )
