@@ -27,9 +27,8 @@ SIZE = int(os.environ.get("LAB_SIZE", "100000"))  # bytes the reversing server a
 def reverser(listener):
     """The server of steps 1 and 2: it reads until the end of the stream (recv() returns b''),
     and only then answers: what it read, reversed, repeated to SIZE bytes. Then it closes."""
-    with listener:
-        conn, peer = listener.accept()
-    with conn:
+    conn, peer = listener.accept()
+    with listener, conn:
         got = b""
         while chunk := conn.recv(65536):
             got += chunk

@@ -11,9 +11,8 @@ SIZE = int(os.environ.get("LAB_SIZE", "100000"))
 
 
 def reverser(listener):
-    with listener:
-        conn, _ = listener.accept()
-    with conn:
+    conn, _ = listener.accept()
+    with listener, conn:
         got = b""
         while chunk := conn.recv(65536):
             got += chunk
