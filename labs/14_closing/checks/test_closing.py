@@ -8,6 +8,7 @@ port (accept() names it); its packets are those between the two ports on 127.0.0
 """
 
 import re
+import time
 from dataclasses import dataclass
 
 from lab_runner.capture import parse
@@ -69,11 +70,20 @@ def moved(sock, sending):
     return sum(c.ret for c in sock.calls if c.name in want and c.ret and c.ret > 0)
 
 
-def packets(exercise, conn):
-    """The packets of CONN, each with who sent it: 'client' or 'server'."""
-    assert not exercise.capture, f"the run's packets were not captured ({exercise.capture}): cannot judge"
+def packets(live, conn):
+    """The packets of CONN, each with who sent it: 'client' or 'server'. tcpdump's lines reach
+    lab_runner a moment after the exercise's end: wait (2 s at most) for the connection's end
+    (an RST, or a FIN each way)."""
     ends = {(conn.cport, conn.port): "client", (conn.port, conn.cport): "server"}
-    flow = [(ends[(p.src[1], p.dst[1])], p) for p in parse(exercise.packets) if (p.src[1], p.dst[1]) in ends]
+    deadline = time.monotonic() + 2
+    while True:
+        ran = live()
+        assert not ran.capture, f"the run's packets were not captured ({ran.capture}): cannot judge"
+        flow = [(ends[(p.src[1], p.dst[1])], p) for p in parse(ran.packets) if (p.src[1], p.dst[1]) in ends]
+        over = any(rst(p) for _, p in flow) or {who for who, p in flow if fin(p)} == {"client", "server"}
+        if over or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert any(who == "client" and p.flags == "SYN" for who, p in flow), (
         f"the capture holds no SYN of the connection from port {conn.cport} to {conn.port}: its packets"
         " were not all captured, so how it ended cannot be judged"
@@ -139,10 +149,10 @@ def test_a_client_closed_right_after_sending(exercise, token, run):
     )
 
 
-def test_the_answer_that_came_after_close_was_reset(exercise, token, run):
+def test_the_answer_that_came_after_close_was_reset(exercise, live, token, run):
     conns = [c for c in to_reversers(exercise.calls, token, run) if closed_at_once(c)]
     assert conns, f"no client closed right after sending; {exercise.calls.story()}"
-    flow = packets(exercise, conns[0])
+    flow = packets(live, conns[0])
     answered = first(flow, "server", data)
     reset = first(flow, "client", rst)
     assert answered is not None and reset is not None and reset > answered, (
@@ -185,7 +195,7 @@ def test_your_client_shut_down_its_sending_side_before_reading(exercise, token, 
     )
 
 
-def test_the_server_answered_only_after_your_fin(exercise, token, run):
+def test_the_server_answered_only_after_your_fin(exercise, live, token, run):
     conns = half_closed(exercise.calls, token, run)
     assert conns, f"no client of a reversing server called shutdown(); {exercise.calls.story()}"
     conn = conns[-1]
@@ -195,7 +205,7 @@ def test_the_server_answered_only_after_your_fin(exercise, token, run):
         "the reversing server answered before it read the end of the stream (recv() == b''): keep the"
         " starter's reverser(), which answers only after your FIN"
     )
-    flow = packets(exercise, conn)
+    flow = packets(live, conn)
     fin_at, data_at = first(flow, "client", fin), first(flow, "server", data)
     assert fin_at is not None and data_at is not None and fin_at < data_at, (
         f"on your connection from port {conn.cport}, the packets after the handshake were: {told(flow)};"
@@ -245,10 +255,10 @@ def test_your_server_on_the_port_accepted_the_talker_and_answered(exercise, toke
     assert moved(conns[0].server, True), "your server read the talker's request but answered nothing"
 
 
-def test_it_ended_the_connection_first_with_no_rst(exercise, token, run):
+def test_it_ended_the_connection_first_with_no_rst(exercise, live, token, run):
     conns = on_port(exercise.calls, token, run)
     assert conns, f"your server accepted no talker; {exercise.calls.story()}"
-    flow = packets(exercise, conns[0])
+    flow = packets(live, conns[0])
     resets = [who for who, p in flow if rst(p)]
     assert not resets, (
         f"an RST went from the {resets[0]}'s port on your server's first connection ({told(flow)}):"
