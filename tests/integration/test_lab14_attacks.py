@@ -86,3 +86,24 @@ def test_an_attack_fails_the_step_it_attacks(make, step, check, says, tmp_path):
     failed = {c["name"]: c["reason"] for c in steps[step - 1]["checks"] if not c["passed"]}
     assert check in failed, f"{make.__name__}: {check} passed; failures: {failed}"
     assert says in failed[check], failed[check]
+
+
+def written_in(name: str) -> str:
+    """The solution with NAME's port and size written in, instead of read from LAB_PORT and LAB_SIZE."""
+    mine = LAB.values_of(name)
+    text = SOLUTION.replace('int(os.environ.get("LAB_PORT", "24680"))', str(mine["port"]))
+    text = text.replace('int(os.environ.get("LAB_SIZE", "100000"))', str(mine["size"]))
+    assert "LAB_PORT" not in text and "LAB_SIZE" not in text
+    return text
+
+
+def test_a_classmates_values_written_in_fail_for_another_learner(tmp_path):
+    alice = LAB.values_of("alice")
+    bob = next(f"bob{n}" for n in range(100) if LAB.values_of(f"bob{n}")["size"] != alice["size"])
+    program = tmp_path / "exercise.py"
+    program.write_text(written_in("alice"))
+    for learner, passes in (("alice", True), (bob, False)):
+        done = lab_runner("lab14", "--exercise", str(program), "--learner", learner, "--json")
+        doc = json.loads(done.stdout)["labs"][0]
+        assert doc["passed"] is passes, (learner, doc["status"])
+    assert doc["failing_step"] == 2, doc["status"]  # the server answers alice's size, not bob's

@@ -12,15 +12,17 @@ import time
 from dataclasses import dataclass
 
 from lab_runner.capture import parse
+from lab_runner.judges import judges
 from lab_runner.trace import RECV, SEND, address
 
-PORT = 24680  # defaults until lab.toml's [values] is wired: run.values["port"], run.values["size"]
+PORT = 24680  # the exercise's defaults by hand; a run has the learner's own in run.values
 SIZE = 100000
 REUSE = re.compile(r"SOL_SOCKET, SO_REUSEADDR, \[1\]")
 
 
 def value(run, key, default):
-    return (getattr(run, "values", None) or {}).get(key, default)
+    """The learner's own value of KEY (lab.toml's [values]), as the exercise got it in LAB_<KEY>."""
+    return run.values.get(key, default)
 
 
 @dataclass
@@ -138,6 +140,7 @@ def closed_at_once(conn):
     return close is not None and (shut is None or shut > close) and (read is None or read > close)
 
 
+@judges("send", "close")
 def test_a_client_closed_right_after_sending(exercise, token, run):
     conns = to_reversers(exercise.calls, token, run)
     assert conns, (
@@ -149,6 +152,7 @@ def test_a_client_closed_right_after_sending(exercise, token, run):
     )
 
 
+@judges("close")
 def test_the_answer_that_came_after_close_was_reset(exercise, live, token, run):
     conns = [c for c in to_reversers(exercise.calls, token, run) if closed_at_once(c)]
     assert conns, f"no client closed right after sending; {exercise.calls.story()}"
@@ -169,6 +173,7 @@ def half_closed(calls, token, run):
     return [c for c in to_reversers(calls, token, run) if c.client.made("shutdown")]
 
 
+@judges("shutdown", "recv")
 def test_your_client_shut_down_its_sending_side_before_reading(exercise, token, run):
     conns = to_reversers(exercise.calls, token, run)
     assert len(conns) > 1 or (conns and not closed_at_once(conns[0])), (
@@ -195,6 +200,7 @@ def test_your_client_shut_down_its_sending_side_before_reading(exercise, token, 
     )
 
 
+@judges("shutdown", "recv", "send")
 def test_the_server_answered_only_after_your_fin(exercise, live, token, run):
     conns = half_closed(exercise.calls, token, run)
     assert conns, f"no client of a reversing server called shutdown(); {exercise.calls.story()}"
@@ -213,6 +219,7 @@ def test_the_server_answered_only_after_your_fin(exercise, live, token, run):
     )
 
 
+@judges("recv")
 def test_your_client_read_the_whole_answer_to_its_end(exercise, token, run):
     conns = half_closed(exercise.calls, token, run)
     assert conns, f"no client of a reversing server called shutdown(); {exercise.calls.story()}"
@@ -243,6 +250,7 @@ def on_port(calls, token, run):
     return [c for c in conns if any(token.encode() in d for d in c.server.received)]
 
 
+@judges("bind", "listen", "accept", "recv", "send")
 def test_your_server_on_the_port_accepted_the_talker_and_answered(exercise, token, run):
     port = value(run, "port", PORT)
     ours = [s for s in listeners(exercise.calls) if port_of(s) == port]
@@ -255,6 +263,7 @@ def test_your_server_on_the_port_accepted_the_talker_and_answered(exercise, toke
     assert moved(conns[0].server, True), "your server read the talker's request but answered nothing"
 
 
+@judges("shutdown", "close")
 def test_it_ended_the_connection_first_with_no_rst(exercise, live, token, run):
     conns = on_port(exercise.calls, token, run)
     assert conns, f"your server accepted no talker; {exercise.calls.story()}"
@@ -272,6 +281,7 @@ def test_it_ended_the_connection_first_with_no_rst(exercise, live, token, run):
     )
 
 
+@judges("shutdown", "close")
 def test_its_end_of_the_connection_waits_in_time_wait(workbench, exercise, token, run):
     conns = on_port(exercise.calls, token, run)
     assert conns, f"your server accepted no talker; {exercise.calls.story()}"
@@ -302,6 +312,7 @@ def reuse_before(sock, call):
     return any(sock.calls.index(o) < sock.calls.index(call) for o in opts), bool(opts)
 
 
+@judges("setsockopt", "bind", "error")
 def test_a_new_socket_bound_the_port_again_with_so_reuseaddr(exercise, token, run):
     port = value(run, "port", PORT)
     conns = on_port(exercise.calls, token, run)
@@ -335,6 +346,7 @@ def test_a_new_socket_bound_the_port_again_with_so_reuseaddr(exercise, token, ru
     )
 
 
+@judges("listen", "accept")
 def test_it_accepted_the_talker_on_the_port_again(exercise, token, run):
     conns = on_port(exercise.calls, token, run)
     again = [c for c in conns[1:] if conns[0].listener is not c.listener]
