@@ -80,6 +80,37 @@ def lab3_and_run_all(runs: int) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+# Each newer lab's by-hand floor: the docker compose exec commands that do by hand what its run
+# does (run the solution, then look where the checks look). One row per lab, issue 25's labs.
+FLOORS = {
+    "lab14": [
+        ("workbench", "python3", "/labs/14_closing/solution.py"),
+        ("workbench", "ss", "-tan", "state", "time-wait"),  # the TIME_WAIT its step 3 checks
+    ],
+}
+
+
+def lab_floor(key: str) -> float:
+    started = time.perf_counter()
+    for service, *cmd in FLOORS[key]:
+        run(*COMPOSE, "exec", "-T", service, *cmd)
+    return time.perf_counter() - started
+
+
+def newer_labs(runs: int) -> list[tuple[str, str]]:
+    """Each newer lab's solution through lab_runner against its by-hand floor (FLOORS)."""
+    rows = []
+    for key in FLOORS:
+        ours = statistics.median(
+            timed(PY, "-m", "lab_runner", key, "--solution") for _ in range(max(runs, 3))
+        )
+        hand = statistics.median(lab_floor(key) for _ in range(max(runs, 3)))
+        rows.append(
+            (f"lab_runner {key} --solution / its floor", f"{ours:.2f} s / {hand:.2f} s = {ours / hand:.2f}x")
+        )
+    return rows
+
+
 BREAKDOWN = """
 import json, sys, time
 t0 = time.perf_counter()

@@ -124,6 +124,7 @@ def main() -> None:
     if "lab_runner" in only:
         for row in [
             *learner_loop.lab3_and_run_all(runs),
+            *learner_loop.newer_labs(runs),
             *learner_loop.breakdown(runs),
             *learner_loop.trace_cost(runs),
             *learner_loop.sandbox_cost(runs),

@@ -106,9 +106,12 @@ def starts_own(step: Step) -> bool:
 
 def _about(event: dict, sockets: set[str]) -> str | None:
     """The socket an event is on, or about (a server's line about a connection; for accept(),
-    the connection it made)."""
+    the connection it made; for a packet, the socket that sent it or received it), so that a
+    step's `packet FIN` is its own connection's, never an earlier step's."""
     if event["kind"] == "accept" and event.get("conn") in sockets:
         return event["conn"]
+    if event["kind"] == "packet":  # the socket that sent it, else the one it went to (lab 14's FIN)
+        return next((end for end in (event.get("from"), event.get("to")) if end in sockets), None)
     if event["lane"] in sockets:
         return event["lane"]
     about = event.get("of")

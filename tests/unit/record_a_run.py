@@ -30,7 +30,8 @@ def main(key: str, which: str) -> None:
     result = runs.run_one(lab, path, containers)
     ex = result.exercise
     out = {
-        "lab": key, "token": result.token, "file": ex.file, "started_at": ex.started_at,
+        "lab": key, "token": result.token, "values": result.values, "file": ex.file,
+        "started_at": ex.started_at,
         "seconds": ex.seconds, "exit_code": ex.exit_code, "packets": ex.packets, "capture": ex.capture,
         "ips": seen["ips"], "logs": seen["logs"], "output": ex.output, "trace": ex.trace,
         "checks": [{"name": c.name, "step": c.step, "passed": c.passed, "reason": c.reason,
