@@ -86,6 +86,9 @@ class Lab:
     stall: float = 0.0
     """Seconds the exercise may go without a socket call after a send before its checks run on what
     it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
+    link: tuple[int, int] = (0, 0)
+    """A lossy link (lab.toml's [link] port, drop): lab-run drops DROP% of the UDP datagrams to and
+    from PORT on the sandbox's loopback, where its own peer acks them; (0, 0): none."""
 
     @property
     def key(self) -> str:
@@ -207,7 +210,19 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
 
 # "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
 # lab_runner accepts it and reads none of it.
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall", "link"}
+
+
+def _link(data: dict, where: str) -> tuple[int, int]:
+    """[link] port = UDP port of lab-run's peer, drop = percent of datagrams dropped each way."""
+    link = data.get("link")
+    if link is None:
+        return (0, 0)
+    port, drop = (link.get(k) if isinstance(link, dict) else None for k in ("port", "drop"))
+    numbers = all(isinstance(n, int) and not isinstance(n, bool) for n in (port, drop))
+    if not numbers or set(link) != {"port", "drop"} or not (0 < port < 65536 and 0 < drop < 100):
+        raise LabError(f"{where}: [link] takes port = a UDP port and drop = a percent from 1 to 99")
+    return port, drop
 
 
 def load(folder: Path) -> Lab:
@@ -251,6 +266,7 @@ def load(folder: Path) -> Lab:
         look=look,
         serve=serve,
         stall=float(stall),
+        link=_link(data, where),
     )
 
 

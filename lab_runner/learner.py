@@ -7,6 +7,7 @@ learner's own exercise.py, show it with the learner's hints, and say which lab i
 from __future__ import annotations
 
 import concurrent.futures
+import sys
 from pathlib import Path
 
 from lab_runner import labs, latest, report, stack, state, verdict
@@ -49,17 +50,28 @@ def exercise_file(lab: labs.Lab, solution: bool = False, exercise: Path | None =
 def check(
     chosen: list[labs.Lab], files: list[Path], session: Session, timeout: float | None = None
 ) -> list[verdict.LabResult]:
-    """Run each lab on its file, side by side, results in the labs' order."""
+    """Run each lab on its file, side by side, results in the labs' order. A lab this machine
+    cannot run (stack.Skipped) is left out, in one line on stderr; if none is left, Skipped."""
     containers = stack.require_healthy(labs.services_for(chosen))
+
+    def one(i: int) -> verdict.LabResult:
+        try:
+            return verdict.run_one(chosen[i], files[i], containers, timeout, session)
+        except stack.Skipped as err:
+            raise stack.Skipped(f"{chosen[i].key} skipped: {err}") from err
+
     if len(chosen) == 1:
-        return [verdict.run_one(chosen[0], files[0], containers, timeout, session)]
+        return [one(0)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
     with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
-        futures = {
-            i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout, session) for i in order
-        }
-        return [futures[i].result() for i in range(len(chosen))]
+        futures = {i: pool.submit(one, i) for i in order}
+        skipped = [err for i in order if isinstance(err := futures[i].exception(), stack.Skipped)]
+        for err in skipped:
+            print(f"lab_runner: {err}", file=sys.stderr)
+        if len(skipped) == len(chosen):
+            raise skipped[-1]
+        return [futures[i].result() for i in range(len(chosen)) if futures[i].exception() not in skipped]
 
 
 def remember(result: verdict.LabResult) -> None:

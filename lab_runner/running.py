@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import sandbox, stack
+from lab_runner import labs, sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
@@ -44,6 +44,15 @@ KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most: 
 RUNAWAY = {"output": 16 << 20, "bytes": 4 * FLOOD_BYTES, "sends": 4 * FLOOD_SENDS, "failed forks": 2_000}
 LIMITS = {"output_head": 256 * 1024, "output_tail": 16 * 1024, "packets": KEEP_PACKETS, "runaway": RUNAWAY}
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
+
+
+def link_of(lab_folder: Path) -> dict | None:
+    """The lab's lossy link for lab-run (lab.toml's [link]), or None."""
+    try:
+        port, drop = labs.load(lab_folder).link
+    except labs.LabError:
+        return None
+    return {"port": port, "drop": drop} if port else None
 
 
 def container_name(path: Path, lab_folder: Path) -> str:
@@ -77,7 +86,7 @@ class Running:
         except OSError as err:
             raise stack.StackError(f"cannot read the exercise {path}: {err.strerror}") from err
         self.workbench, self.token, self.timeout, self.serve_port = workbench, token, timeout, serve_port
-        self.file = container_name(path, lab_folder)
+        self.file, self.lab_folder = container_name(path, lab_folder), lab_folder
         self.output = Bounded()
         self.trace: list[str] = []
         self.trace_total, self.trace_bytes = 0, 0
@@ -96,6 +105,7 @@ class Running:
         self.ended = threading.Event()  # lab-run is done (cleanup included)
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.skipped = ""  # why this machine cannot run the lab (lab-run's "C nolink")
         self.stall, self.stalled, self.last = stall, "", (0.0, "")  # last: (when, the last trace line)
 
     def __enter__(self) -> Running:
@@ -110,6 +120,7 @@ class Running:
             "size": len(self.source),
             "sha256": hashlib.sha256(self.source).hexdigest(),
             "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
+            "link": link_of(self.lab_folder),  # a lossy link, set by lab-run before the exercise runs
         }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
@@ -160,6 +171,8 @@ class Running:
                 return
             if time.monotonic() > deadline:
                 raise stack.StackError(f"the sandbox did not stop the exercise in {self.timeout + GRACE:g} s")
+        if self.skipped:
+            raise stack.Skipped(f"this kernel cannot drop packets at random (nft: {self.skipped})")
         if self.error and self.exit_code is None and not self.serving and not self.stalled:
             raise stack.StackError(f"lost the exercise's run in its sandbox: {self.error}")
 
@@ -262,6 +275,7 @@ CONTROL: dict[str, Handler] = {  # "C <word> <text>"
     "serving": _serving,
     "stopped": lambda run, text: run.stopped.append(text),
     "garbled": _garbled,
+    "nolink": lambda run, text: setattr(run, "skipped", text or "no numgen"),
     "unwalled": _unwalled,
     "runaway": lambda run, text: setattr(run, "runaway", text),
     "started": lambda run, text: setattr(run, "started_at", float(text)),
