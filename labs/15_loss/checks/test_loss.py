@@ -3,7 +3,7 @@
 The evidence comes from three places, none of which the exercise can forge: the trace (what it
 sent and read), the receiver's record (lab-run's peer on 127.0.0.1:9915 in the sandbox, root's;
 its log, /run/lab/link, is root's only), and the drop rules' own counters (nft, in the
-sandbox's table `inet link`). The receiver keeps the first copy of each number ("deliver") and
+sandbox's table `link`). The receiver keeps the first copy of each number ("deliver") and
 counts the others ("copy"): dedupe is the receiver's job, as in any reliable protocol; the
 sender's is to send each number until its own ACK comes, after waiting for it, never blindly.
 """
@@ -56,10 +56,10 @@ def acks_read(calls):
 
 def counters(workbench):
     """(datagrams dropped on the way to the receiver, ACKs dropped on the way back), by nft."""
-    table = workbench.run("nft list table inet link").stdout
+    table = workbench.run("nft list ruleset").stdout  # the sandbox's: its wall, and the link's table
     out = re.search(rf"udp dport {PORT} .*?counter packets (\d+)", table)
     back = re.search(rf"udp sport {PORT} .*?counter packets (\d+)", table)
-    assert out and back, f"the lossy link's rules are not there (nft list table inet link): {table!r}"
+    assert out and back, f"the lossy link's rules are not there (nft list ruleset): {table!r}"
     return int(out.group(1)), int(back.group(1))
 
 
