@@ -91,9 +91,12 @@ def ranges(numbers):
 # --- step 1: the link loses datagrams, and nobody says so -----------------------------------------
 
 
-def test_numbered_datagrams_went_to_the_link(calls):
-    sent = {n for _, n in sends(calls)} - {None}
+def test_numbered_datagrams_went_to_the_link(calls, run):
+    sent, count = {n for _, n in sends(calls)} - {None}, count_of(run)
     assert sent, f"no numbered datagram went to {LINK[0]}:{PORT} (the lab's receiver); {calls.story()}"
+    assert max(sent) <= count, (
+        f"numbers past your COUNT ({count}, from LAB_COUNT) were sent: {ranges(n for n in sent if n > count)}"
+    )
     skipped = set(range(1, max(sent) + 1)) - sent
     assert not skipped, (
         f"the numbers sent to {LINK[0]}:{PORT} do not count up from 1: sent {ranges(sent)}, "
