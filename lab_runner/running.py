@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import labs, sandbox, stack
+from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
@@ -44,15 +44,6 @@ KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most: 
 RUNAWAY = {"output": 16 << 20, "bytes": 4 * FLOOD_BYTES, "sends": 4 * FLOOD_SENDS, "failed forks": 2_000}
 LIMITS = {"output_head": 256 * 1024, "output_tail": 16 * 1024, "packets": KEEP_PACKETS, "runaway": RUNAWAY}
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
-
-
-def link_of(lab_folder: Path) -> dict | None:
-    """The lab's lossy link for lab-run (lab.toml's [link]), or None."""
-    try:
-        port, drop = labs.load(lab_folder).link
-    except labs.LabError:
-        return None
-    return {"port": port, "drop": drop} if port else None
 
 
 def container_name(path: Path, lab_folder: Path) -> str:
@@ -79,14 +70,18 @@ class Running:
         serve_port: int = 0,
         stall: float = 0.0,
         pool: sandbox.Pool | None = None,
+        env: dict[str, str] | None = None,
+        link: dict[str, int] | None = None,
     ) -> None:
+        self.link = link  # a lossy link, {"port", "drop"} (lab.toml's [link]): lab-run sets it
+        self.env = env or {}  # the learner's values, LAB_<KEY> (lab_runner/values.py): lab-run checks each
         self.pool = pool or sandbox.Pool()  # the session's (a test's Running: a pool of its own)
         try:
             self.source = path.read_bytes()
         except OSError as err:
             raise stack.StackError(f"cannot read the exercise {path}: {err.strerror}") from err
         self.workbench, self.token, self.timeout, self.serve_port = workbench, token, timeout, serve_port
-        self.file, self.lab_folder = container_name(path, lab_folder), lab_folder
+        self.file = container_name(path, lab_folder)
         self.output = Bounded()
         self.trace: list[str] = []
         self.trace_total, self.trace_bytes = 0, 0
@@ -120,7 +115,8 @@ class Running:
             "size": len(self.source),
             "sha256": hashlib.sha256(self.source).hexdigest(),
             "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
-            "link": link_of(self.lab_folder),  # a lossy link, set by lab-run before the exercise runs
+            "env": self.env,
+            "link": self.link,  # a lossy link (lab 15), set by lab-run before the exercise runs
         }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
