@@ -108,3 +108,16 @@ def test_a_printed_count_is_not_a_delivery(tmp_path):
     )
     seen = checks(run_json(fake))
     assert not any(seen.values()), seen
+
+
+def test_a_classmates_count_written_in_fails_for_another_learner(tmp_path):
+    alice = LAB15.values_of("alice")["count"]
+    bob = next(f"bob{n}" for n in range(100) if LAB15.values_of(f"bob{n}")["count"] != alice)
+    source = LAB15.solution_path.read_text()
+    theirs = source.replace('int(os.environ.get("LAB_COUNT", "30"))', str(alice))
+    assert theirs != source
+    path = tmp_path / "alices.py"
+    path.write_text(theirs)
+    for learner, passes in (("alice", True), (bob, False)):
+        done = lab_runner(LAB15.key, "--exercise", str(path), "--learner", learner, "--json")
+        assert done.returncode == (0 if passes else 1), done.stdout + done.stderr

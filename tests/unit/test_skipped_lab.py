@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner import cli, labs, learner, running, stack, verdict
+from lab_runner import cli, labs, learner, lossy_link, runs, stack
 from lab_runner.running import Running
 
 NO_NUMGEN = "Error: Could not process rule: No such file or directory"
@@ -26,8 +26,8 @@ def test_lab_run_saying_nolink_skips_the_run(tmp_path: Path):
 
 def test_the_header_carries_the_labs_link_and_no_other_lab_has_one():
     lab15 = labs.resolve("lab15")
-    assert running.link_of(lab15.folder) == {"port": 9915, "drop": 30}
-    assert running.link_of(labs.resolve("lab3").folder) is None
+    assert lossy_link.header(lab15.link) == {"port": 9915, "drop": 30}
+    assert lossy_link.header(labs.resolve("lab3").link) is None
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_among_other_labs_a_skipped_one_is_left_out(monkeypatch, capsys):
         return done
 
     monkeypatch.setattr(stack, "require_healthy", lambda wanted: {})
-    monkeypatch.setattr(verdict, "run_one", run_one)
+    monkeypatch.setattr(runs, "run_one", run_one)
     results = learner.check([lab3, lab15], [Path("a"), Path("b")], session=None)  # type: ignore[arg-type]
     assert results == [done]
     assert (
