@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from dataclasses import dataclass, field
 
 from lab_runner import checks, lessons
 from lab_runner.checks import CheckResult
@@ -29,12 +30,22 @@ SERVERS = set(SERVICES)
 OWN = {"calls", "exercise", "live"}
 
 
+@dataclass(frozen=True)
+class _Checks:
+    """A lab as far as its checks go: its folder and their names. A learner's values change the
+    lab's texts, never its checks, so the checks load once per lab, not once per learner."""
+
+    folder: str
+    names: tuple[tuple[str, ...], ...]
+    lab: Lab = field(compare=False, hash=False)
+
+
 @functools.cache
-def _declared(folder: str, lab: Lab) -> dict[str, tuple[set[str], Judged]]:
+def _declared(of: _Checks) -> dict[str, tuple[set[str], Judged]]:
     """Each check's parameter names, and what it judged (said, or what its parameters show);
     the checks load once per process and lab."""
     try:
-        loaded = checks.load(lab)
+        loaded = checks.load(of.lab)
     except checks.ChecksError:
         return {}
     found = {}
@@ -61,7 +72,7 @@ def pins(
     has some judged those, and the servers' lines about them, not another step's."""
     events = record.get("events", [])
     kind_of = {lane["id"]: lane["kind"] for lane in record.get("lanes", [])}
-    declared = _declared(str(lab.folder), lab)
+    declared = _declared(_Checks(str(lab.folder), tuple(step.checks for step in lab.steps), lab))
     out: dict[str, tuple[list[int], int | None]] = {}
     for check in results:
         given, said = declared.get(check.name, (set(), Judged(frozenset(), frozenset())))
