@@ -18,8 +18,10 @@
 Exit codes: 0 every step passed; 1 a step failed (or the exercise crashed or hung);
 2 the environment or the input is wrong (the message says what to run or type);
 3 a bug in lab_runner itself; 4 a question with no terminal to ask it (`solution LAB` before
-the lab has passed: add --force); 130 interrupted. `grade` exits 0 once the class is graded, whatever
-the grades (they are in its results), and 2 when the input or the environment kept it from that.
+the lab has passed: add --force); 5 the lab was skipped: this machine cannot run it (lab 15 on a
+kernel that cannot drop packets; run with other labs, it is left out in one line);
+130 interrupted. `grade` exits 0 once the class is graded, whatever the grades (they are in its
+results), and 2 when the input or the environment kept it from that.
 """
 
 from __future__ import annotations
@@ -150,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `... | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except stack.Skipped as err:  # this machine cannot run the lab: not the learner's failure
+        print(f"lab_runner: {err}", file=sys.stderr)
+        return 5
     except (UsageError, labs.LabError, stack.StackError, OSError) as err:
         print(f"lab_runner: error: {err}", file=sys.stderr)
         return 2

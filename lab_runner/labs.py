@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab_runner import lossy_link
 from lab_runner import values as per_learner
 from lab_runner.paths import LABS_DIR
 
@@ -89,6 +90,8 @@ class Lab:
     it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
     values: per_learner.Spec = ()
     """[values]: parameters each learner gets their own of (lab_runner/values.py)."""
+    link: tuple[int, int] = (0, 0)
+    """[link]: (port, drop) of a lossy link lab-run makes in the sandbox (lossy_link.py); (0, 0): none."""
 
     @property
     def key(self) -> str:
@@ -220,6 +223,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
 # "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
 # lab_runner accepts it and reads none of it.
 KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall", "values"}
+KNOWN |= {"link"}
 
 
 def load(folder: Path) -> Lab:
@@ -273,6 +277,7 @@ def load(folder: Path) -> Lab:
         serve=serve,
         stall=float(stall),
         values=spec,
+        link=lossy_link.parse(data.get("link"), where, LabError),
     )
 
 

@@ -68,19 +68,29 @@ def check(
     learner: str | None = None,
 ) -> list[verdict.LabResult]:
     """Run each lab on its file, side by side, results in the labs' order. LEARNER: whose values
-    the runs draw (default: the name set with `python -m lab_runner learner NAME`)."""
+    the runs draw (default: the name set with `python -m lab_runner learner NAME`). A lab this
+    machine cannot run (stack.Skipped) is left out, in one line on stderr; if none is left, Skipped."""
     containers = stack.require_healthy(labs.services_for(chosen))
     who = learner or state.learner_name()
+
+    def one(i: int) -> verdict.LabResult:
+        try:
+            return runs.run_one(chosen[i], files[i], containers, timeout, session, who)
+        except stack.Skipped as err:
+            raise stack.Skipped(f"{chosen[i].key} skipped: {err}") from err
+
     if len(chosen) == 1:
-        return [runs.run_one(chosen[0], files[0], containers, timeout, session, who)]
+        return [one(0)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
     with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
-        futures = {
-            i: pool.submit(runs.run_one, chosen[i], files[i], containers, timeout, session, who)
-            for i in order
-        }
-        return [futures[i].result() for i in range(len(chosen))]
+        futures = {i: pool.submit(one, i) for i in order}
+        skipped = [err for i in order if isinstance(err := futures[i].exception(), stack.Skipped)]
+        for err in skipped:
+            print(f"lab_runner: {err}", file=sys.stderr)
+        if len(skipped) == len(chosen):
+            raise skipped[-1]
+        return [futures[i].result() for i in range(len(chosen)) if futures[i].exception() not in skipped]
 
 
 def remember(result: verdict.LabResult) -> None:

@@ -15,7 +15,7 @@ import uuid
 from concurrent.futures import Future
 from pathlib import Path
 
-from lab_runner import checks, exchange, labs, lanes, serverlogs, stack, values
+from lab_runner import checks, exchange, labs, lanes, lossy_link, serverlogs, stack, values
 from lab_runner.context import Run
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.identity import Identity
@@ -92,8 +92,9 @@ def run_one(
     needed = labs.services_for([lab])
     box, limit = containers["workbench"], timeout or lab.timeout
     env = values.environment(mine)
+    link = lossy_link.header(lab.link)
     with Running(
-        box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall, session.pool, env
+        box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall, session.pool, env, link
     ) as running:
         running.wait()
         if untraced := running.result().untraced:  # the sandbox cannot trace: not the learner's doing
