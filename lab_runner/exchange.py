@@ -133,6 +133,10 @@ class Exchange:
         waited = call.name in RECV or call.name.startswith("accept")
         at = call.at + call.took if waited and call.at is not None and call.took else call.at
         event: dict = {"t": self.t(at), "lane": lane, "call": _short(call)}
+        if call.injected:  # strace answered it itself: the kernel never saw it (no packet, no server line)
+            peer = address(call.args) if call.name in ("connect", "sendto", "sendmsg") else None
+            return {**event, "t": self.t(call.at), "kind": "fault", "errno": call.errno, "of": call.name,
+                    "injected": True, "to": self._peer_lane(sock, peer)}  # fmt: skip
         if call.name in SEND or call.name in RECV:
             if not ok:
                 return {**event, "kind": "error", "errno": call.errno, "of": call.name}

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab_runner.faults import Fault, parse_faults
 from lab_runner.paths import LABS_DIR
 
 FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
@@ -86,6 +87,8 @@ class Lab:
     stall: float = 0.0
     """Seconds the exercise may go without a socket call after a send before its checks run on what
     it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
+    faults: tuple[Fault, ...] = ()
+    """Errors strace injects into the exercise's own calls ([[faults]]: lab_runner/faults.py)."""
 
     @property
     def key(self) -> str:
@@ -144,6 +147,7 @@ LESSON_KINDS = {
     "fork",
     "log",
     "packet",
+    "fault",
 }
 
 
@@ -207,7 +211,7 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
 
 # "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
 # lab_runner accepts it and reads none of it.
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall", "faults"}
 
 
 def load(folder: Path) -> Lab:
@@ -240,6 +244,10 @@ def load(folder: Path) -> Lab:
     stall = data.get("stall", 0)
     if not isinstance(stall, int | float) or isinstance(stall, bool) or not 0 <= stall < timeout:
         raise LabError(f"{toml_file}: 'stall' must be seconds (0: never), less than the timeout")
+    try:
+        injected = parse_faults(data["faults"], where) if "faults" in data else ()
+    except ValueError as err:
+        raise LabError(str(err)) from err
     return Lab(
         number=int(match.group(1)),
         name=name,
@@ -251,6 +259,7 @@ def load(folder: Path) -> Lab:
         look=look,
         serve=serve,
         stall=float(stall),
+        faults=injected,
     )
 
 

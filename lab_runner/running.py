@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import sandbox, stack
+from lab_runner import faults, sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
@@ -78,6 +78,9 @@ class Running:
             raise stack.StackError(f"cannot read the exercise {path}: {err.strerror}") from err
         self.workbench, self.token, self.timeout, self.serve_port = workbench, token, timeout, serve_port
         self.file = container_name(path, lab_folder)
+        # Read here from lab.toml (verdict.py, which makes a Running, passes no lab): errors
+        # strace injects into the exercise's calls; lab-run then starts its strace afresh.
+        self.faults = faults.of_folder(lab_folder)
         self.output = Bounded()
         self.trace: list[str] = []
         self.trace_total, self.trace_bytes = 0, 0
@@ -111,6 +114,8 @@ class Running:
             "sha256": hashlib.sha256(self.source).hexdigest(),
             "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
         }
+        if self.faults:  # only then: lab-run restarts its strace for them
+            header["faults"] = [f.header() for f in self.faults]
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
         except EngineError as err:
