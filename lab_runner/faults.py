@@ -24,7 +24,16 @@ from pathlib import Path
 # The same allowlists as lab-run's: calls made on sockets alone (strace counts `when` over every
 # call of a name in a thread, so a read or write of files would take a fault aimed at a socket).
 CALLS = ("connect", "sendto", "sendmsg", "recvfrom", "recvmsg")
-ERRNOS = ("ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH", "EHOSTUNREACH", "EPIPE", "EINTR", "EAGAIN")
+ERRNOS = (
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ETIMEDOUT",
+    "ENETUNREACH",
+    "EHOSTUNREACH",
+    "EPIPE",
+    "EINTR",
+    "EAGAIN",
+)
 WHEN = re.compile(r"([1-9][0-9]{0,4})(?:\.\.([1-9][0-9]{0,4})|\+([1-9][0-9]{0,4})?)?")
 MAX = 8
 

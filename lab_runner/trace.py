@@ -242,8 +242,9 @@ class Trace:
             if id(call) not in theirs:  # the interpreter's own file closes, the resolver's DNS
                 continue
             text = str(call)
-            if len(text) > 110:
-                text = text[:100] + " ... " + text[-8:]
+            if len(text) > 110:  # an injected call keeps its whole result: "= -1 ECONNREFUSED (INJECTED)"
+                tail = text[text.rfind(") = ") + 2 :] if call.injected else text[-8:]
+                text = text[: 108 - len(tail)] + " ... " + tail
             lines.append((f"[pid {call.pid}] " if multi else "") + text)
         if len(lines) > limit:
             lines = [*lines[: limit - 2], f"... {len(lines) - limit + 2} more calls ...", lines[-1]]

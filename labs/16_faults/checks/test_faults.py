@@ -7,7 +7,7 @@ import re
 from lab_runner import capture
 from lab_runner.evidence import ip_of, wait_lines
 from lab_runner.loglines import CHAT_SAID, access
-from lab_runner.trace import RECV, SEND
+from lab_runner.trace import RECV
 
 FLASK_PORT, CHAT_PORT = 5000, 12345
 MIN_WAIT = 0.05  # seconds between two tries at least: less is hammering
@@ -25,7 +25,9 @@ def real(call, sock):
     """A connect() the kernel made (not injected) that led somewhere: 0, or EINPROGRESS and a send."""
     if call.injected:
         return False
-    return call.ret == 0 or (call.errno == "EINPROGRESS" and any(sock.sends(c) and (c.ret or 0) > 0 for c in sock.calls))
+    return call.ret == 0 or (
+        call.errno == "EINPROGRESS" and any(sock.sends(c) and (c.ret or 0) > 0 for c in sock.calls)
+    )
 
 
 def story(calls, host, port, name):
@@ -34,7 +36,10 @@ def story(calls, host, port, name):
         return f"its connect()s to {name}: {made}"
     hint = ""
     if any(c.injected and ("nscd" in c.args or "htons(53)" in c.args) for c in calls.named("connect")):
-        hint = " (the injected refusals went to other addresses: a name lookup's own connects? use LAB_FLASK_ADDR and LAB_CHAT_ADDR)"
+        hint = (
+            " (the injected refusals went to a name lookup's own connects:"
+            " use LAB_FLASK_ADDR and LAB_CHAT_ADDR, the addresses as numbers)"
+        )
     return f"no connect() to {name} ({ip_of(host)}:{port}) at all{hint}; {calls.story()}"
 
 
@@ -51,14 +56,19 @@ def test_a_connect_to_flask_was_refused_by_injection(calls, flask):
 
 def test_no_syn_went_out_for_an_injected_connect(exercise, calls, flask):
     tried = attempts(calls, flask, FLASK_PORT)
-    assert any(c.injected for c, _ in tried), "no injected connect() to flask (the check above): nothing to compare"
+    assert any(c.injected for c, _ in tried), (
+        "no injected connect() to flask (the check above): nothing to compare"
+    )
     # No packet at all is the starter's evidence; only a capture that did not run says nothing.
-    assert exercise.packets or not exercise.capture, f"the run's packets were not captured ({exercise.capture})"
+    assert exercise.packets or not exercise.capture, (
+        f"the run's packets were not captured ({exercise.capture})"
+    )
     to_flask = (ip_of(flask), FLASK_PORT)
     syns = {p.src for p in capture.parse(exercise.packets) if p.dst == to_flask and p.flags == "SYN"}
     kernel_made = sum(1 for c, _ in tried if not c.injected)
     assert len(syns) <= kernel_made, (
-        f"{len(syns)} connection(s) sent a SYN to flask:{FLASK_PORT}, but only {kernel_made} connect() reached "
+        f"{len(syns)} connection(s) sent a SYN to flask:{FLASK_PORT}, "
+        f"but only {kernel_made} connect() reached "
         "the kernel: an injected connect() sends none"
     )
 
@@ -86,7 +96,8 @@ def test_it_tried_again_until_a_connect_to_flask_succeeded(calls, flask):
 def test_the_waits_between_attempts_grew(calls, flask):
     tried, first = until_connected(calls, flask)
     assert first is not None and first >= 2, (
-        f"fewer than 3 tries up to the first connect() that succeeded; {story(calls, flask, FLASK_PORT, 'flask')}"
+        "fewer than 3 tries up to the first connect() that succeeded; "
+        + story(calls, flask, FLASK_PORT, "flask")
     )
     times = [c.at for c, _ in tried[: first + 1]]
     assert None not in times, "the trace has no times for the connect()s"
@@ -106,21 +117,37 @@ def test_python_retried_the_injected_eintr_itself(calls):
         reads = [c for c in sock.calls if c.name in RECV]
         for n, c in enumerate(reads[:-1]):
             again = reads[n + 1]
-            if c.injected and c.errno == "EINTR" and again.name == c.name and not again.injected and (again.ret or 0) > 0:
+            if (
+                c.injected
+                and c.errno == "EINTR"
+                and again.name == c.name
+                and not again.injected
+                and (again.ret or 0) > 0
+            ):
                 return
     injected = [str(c)[:120] for c in calls.injected if c.errno == "EINTR"]
     raise AssertionError(
         "no recv() answered -1 EINTR (INJECTED) followed by the same recv() again returning bytes; "
-        + (f"the injected EINTR: {injected}" if injected else "no recv() (recvfrom) on a socket at all: read with sock.recv()")
+        + (
+            f"the injected EINTR: {injected}"
+            if injected
+            else "no recv() (recvfrom) on a socket at all: read with sock.recv()"
+        )
     )
 
 
 def test_flask_logged_a_200_for_the_request(flask, workbench, calls, token):
     tried, first = until_connected(calls, flask)
-    assert first is not None, f"no connect() to flask reached the kernel; {story(calls, flask, FLASK_PORT, 'flask')}"
+    assert first is not None, (
+        f"no connect() to flask reached the kernel; {story(calls, flask, FLASK_PORT, 'flask')}"
+    )
     lines = wait_lines(flask, token)
     ip = ip_of(workbench)
-    ok = [a for a in map(access, lines) if a and a.client == ip and f"/?run={token}" in a.request and a.status == 200]
+    ok = [
+        a
+        for a in map(access, lines)
+        if a and a.client == ip and f"/?run={token}" in a.request and a.status == 200
+    ]
     assert ok, f"Flask logged no 200 for GET /?run={token} from this run; its lines with the token: {lines}"
 
 
@@ -151,9 +178,12 @@ def test_it_connected_to_chat_again_after_the_reset(calls, chat):
     later = [
         s for s in chat_sockets(calls, chat)
         if s is not reset[0][1] and calls.calls.index(s.calls[0]) > at
-        and any(real(c, s) for c in s.made("connect")) and any(s.sends(c) and (c.ret or 0) > 0 for c in s.calls)
+        and any(real(c, s) for c in s.made("connect"))
+        and any(s.sends(c) and (c.ret or 0) > 0 for c in s.calls)
     ]  # fmt: skip
-    assert later, f"no new connection to chat sent anything after the reset; {story(calls, chat, CHAT_PORT, 'chat')}"
+    assert later, (
+        f"no new connection to chat sent anything after the reset; {story(calls, chat, CHAT_PORT, 'chat')}"
+    )
 
 
 LINE = re.compile(r"(\d+)/(\d+)$")

@@ -1,5 +1,6 @@
 """Mistake: catches the refusal, tries once more, and exits 0 without doing the work.
 says: then it gave up"""
+
 import os
 import socket
 import time
@@ -10,7 +11,7 @@ CHAT = (os.environ.get("LAB_CHAT_ADDR", "chat"), 12345)
 LINES = int(os.environ.get("LAB_LINES", "10"))
 request = f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n".encode()
 
-for attempt in range(2):
+for _ in range(2):
     try:
         sock = socket.create_connection(FLASK)
     except ConnectionRefusedError as err:

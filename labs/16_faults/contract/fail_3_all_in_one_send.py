@@ -1,5 +1,6 @@
 """Mistake: every line in one sendall(): no send is the fifth, so no reset is met, and none survived.
 says: one send per line"""
+
 import os
 import socket
 import time

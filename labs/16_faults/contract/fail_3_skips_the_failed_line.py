@@ -1,5 +1,6 @@
 """Mistake: after the reset, goes on with the next line: the one whose send failed never left.
 says: missing"""
+
 import os
 import socket
 import time

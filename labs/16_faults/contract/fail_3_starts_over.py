@@ -1,5 +1,6 @@
 """Mistake: after the reset, sends every line again from the first.
 says: twice"""
+
 import os
 import socket
 import time

@@ -1,9 +1,7 @@
-"""Variant: asyncio streams; open_connection() with a number makes no lookup, and its connect() is refused the same."""
+"""Variant: asyncio streams; open_connection() to a number makes no lookup, and is refused the same."""
 
 import asyncio
 import os
-import socket
-import time
 
 token = os.environ["LAB_TOKEN"]
 FLASK = (os.environ.get("LAB_FLASK_ADDR", "flask"), 5000)
@@ -14,7 +12,7 @@ request = f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r
 
 async def main():
     delay = 0.1
-    for attempt in range(7):
+    for _ in range(7):
         try:
             reader, writer = await asyncio.open_connection(*FLASK)
             break

@@ -1,8 +1,8 @@
 """Variant: a non-blocking connect_ex(); an injected refusal comes back at once as errno 111."""
 
 import errno
-import selectors
 import os
+import selectors
 import socket
 import time
 
@@ -13,7 +13,7 @@ LINES = int(os.environ.get("LAB_LINES", "10"))
 request = f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n".encode()
 
 delay = 0.1
-for attempt in range(7):
+for _ in range(7):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setblocking(False)
     code = sock.connect_ex(FLASK)

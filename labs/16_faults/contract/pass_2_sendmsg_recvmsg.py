@@ -1,4 +1,5 @@
 """Variant: sendmsg()/recvmsg(); the lab injects EINTR into the first recvmsg() too."""
+
 import os
 import socket
 import time

@@ -1,8 +1,8 @@
-"""Variant: the fetch in a thread of its own; strace counts each thread's connect()s, so its first three are refused too."""
+"""Variant: the fetch in a thread of its own (strace counts per thread: its first three are refused)."""
 
-import threading
 import os
 import socket
+import threading
 import time
 
 token = os.environ["LAB_TOKEN"]
@@ -14,7 +14,7 @@ request = f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r
 
 def fetch():
     delay = 0.1
-    for n in range(7):
+    for _ in range(7):
         try:
             sock = socket.create_connection(FLASK, timeout=5)
             break

@@ -1,4 +1,5 @@
 """Variant: lines written through an unbuffered makefile("wb"), one write() per line (a send each)."""
+
 import os
 import socket
 import time

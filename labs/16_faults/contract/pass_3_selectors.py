@@ -1,7 +1,7 @@
 """Variant: a non-blocking socket to chat, each line sent once selectors says it is writable."""
 
-import selectors
 import os
+import selectors
 import socket
 import time
 

@@ -1,4 +1,5 @@
 """Variant: one sendmsg() per line; the lab resets the fourth sendmsg()."""
+
 import os
 import socket
 import time
