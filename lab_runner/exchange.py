@@ -186,7 +186,12 @@ class Exchange:
         claimed: set[tuple] = set()
         first_out = {}  # id(Socket) -> when it first sent to its peer (connect, sendto)
         for sock in self.sockets:
-            starts = [c.at for c in sock.calls if c.name in ("connect", "sendto", "sendmsg") and c.at]
+            # an injected call sent nothing: its socket never had a packet to claim
+            starts = [
+                c.at
+                for c in sock.calls
+                if c.name in ("connect", "sendto", "sendmsg") and c.at and not c.injected
+            ]
             if isinstance(sock.peer, tuple) and starts:
                 first_out[id(sock)] = min(starts)
         for p in self.packets:  # a socket that never asked its port: the first packet it sent tells

@@ -98,3 +98,11 @@ def test_the_solutions_faults_refusals_eintr_and_reset_each_an_event_of_their_ow
     # the line whose send was reset never crossed: no packet of its length on that lane after it
     syn_ports = {e["src"] for e in rec["events"] if e["kind"] == "packet" and e["flags"] == "SYN"}
     assert len(syn_ports) == 3  # flask's one real connect, chat's two: none for the refused three
+
+
+def test_no_packet_is_drawn_from_a_socket_whose_connect_was_injected():
+    rec, _ = record("lab16-solution")
+    refused = {e["lane"] for e in rec["events"] if e["kind"] == "fault" and e["of"] == "connect"}
+    drawn = {e[end] for e in rec["events"] if e["kind"] == "packet" for end in ("from", "to")}
+    assert len(refused) == 3 and not refused & drawn
+    assert all("local" not in lane for lane in rec["lanes"] if lane["id"] in refused)
