@@ -96,3 +96,29 @@ def test_a_name_lookup_takes_the_faults_and_step_1_says_so(tmp_path):
     """,
     )
     assert not got["test_a_connect_to_flask_was_refused_by_injection"], got
+
+
+def test_with_faults_the_exercise_is_as_unprivileged_as_without(tmp_path):
+    """With faults lab-run drops the uid in Python rather than setpriv: the same ids, no groups,
+    no capability, the same process limit, as a lab without faults (lab 10) gives."""
+    path = tmp_path / "whoami.py"
+    path.write_text(
+        textwrap.dedent("""
+        import os, resource
+        status = dict(line.split(":", 1) for line in open("/proc/self/status"))
+        ids = [status[k].split() for k in ("Uid", "Gid")]
+        own = int(ids[0][0]) >= 1000000
+        print("same ids", all(len(set(i)) == 1 for i in ids), ids[0][0] == ids[1][0], own)
+        print("groups", os.getgroups(), status["Groups"].strip())
+        print("caps", *(status[k].strip() for k in ("CapInh", "CapPrm", "CapEff", "CapAmb")))
+        print("nproc", resource.getrlimit(resource.RLIMIT_NPROC))
+        print("no_new_privs", status["NoNewPrivs"].strip())
+        """)
+    )
+    outputs = []
+    for key in ("lab16", "lab10"):
+        done = lab_runner(key, "--exercise", str(path), "--json")
+        outputs.append(json.loads(done.stdout)["labs"][0]["exercise"]["output"])
+    assert outputs[0] == outputs[1], outputs
+    assert "same ids True True True" in outputs[0] and "groups [] \n" in outputs[0], outputs[0]
+    assert "caps 0000000000000000 0000000000000000 0000000000000000 0000000000000000" in outputs[0]
