@@ -83,17 +83,17 @@ def lab3_and_run_all(runs: int) -> list[tuple[str, str]]:
 BREAKDOWN = """
 import json, sys, time
 t0 = time.perf_counter()
-from lab_runner import checks, verdict, labs, stack
+from lab_runner import checks, runs, verdict, labs, stack
 from lab_runner.running import Running
 t1 = time.perf_counter()
 lab = labs.resolve("lab3")
 ids = stack.require_healthy(["rsyslog", "workbench"])
 t2 = time.perf_counter()
-token = verdict.new_token(lab.key)
+token = runs.new_token(lab.key)
 with Running(ids["workbench"], lab.solution_path, lab.folder, token, 20) as r:
     r.wait()
     t3 = time.perf_counter()
-    results = checks.run(lab, token, r.result(), ids, identity=verdict.identity_of(r.sandbox))
+    results = checks.run(lab, token, r.result(), ids, identity=runs.identity_of(r.sandbox))
     t4 = time.perf_counter()
 t5 = time.perf_counter()
 assert all(c.passed for c in results), results

@@ -11,7 +11,7 @@ Items are matched in order, each after the one before, on the sockets the step's
 used when they can be. A step that starts sockets of its own (its lesson has a connect, a bind,
 a listen or a socket) never takes an earlier step's (lab 1's second step is about its second
 connection, not the first one's shutdown); one that starts none goes on with theirs. The
-sockets each step used also keep its checks' pins on its own events (pins.py).
+sockets each step used also keep its checks' pins on its own events (judged_events.py).
 """
 
 from __future__ import annotations

@@ -26,10 +26,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import faults, sandbox, stack
+from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
+from lab_runner.faults import Fault
 from lab_runner.trace import SEND
 
 # The trace is kept whole, or the run is judged by no check that needs it (ExerciseResult.trace_cut):
@@ -70,7 +71,10 @@ class Running:
         serve_port: int = 0,
         stall: float = 0.0,
         pool: sandbox.Pool | None = None,
+        env: dict[str, str] | None = None,
+        faults: tuple[Fault, ...] = (),
     ) -> None:
+        self.env = env or {}  # the learner's values, LAB_<KEY> (lab_runner/values.py): lab-run checks each
         self.pool = pool or sandbox.Pool()  # the session's (a test's Running: a pool of its own)
         try:
             self.source = path.read_bytes()
@@ -78,9 +82,7 @@ class Running:
             raise stack.StackError(f"cannot read the exercise {path}: {err.strerror}") from err
         self.workbench, self.token, self.timeout, self.serve_port = workbench, token, timeout, serve_port
         self.file = container_name(path, lab_folder)
-        # Read here from lab.toml (verdict.py, which makes a Running, passes no lab): errors
-        # strace injects into the exercise's calls; lab-run then starts its strace afresh.
-        self.faults = faults.of_folder(lab_folder)
+        self.faults = faults  # errors strace injects into its calls (faults.py): a fresh strace
         self.output = Bounded()
         self.trace: list[str] = []
         self.trace_total, self.trace_bytes = 0, 0
@@ -113,6 +115,7 @@ class Running:
             "size": len(self.source),
             "sha256": hashlib.sha256(self.source).hexdigest(),
             "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
+            "env": self.env,
         }
         if self.faults:  # only then: lab-run restarts its strace for them
             header["faults"] = [f.header() for f in self.faults]

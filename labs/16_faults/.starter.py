@@ -2,7 +2,7 @@
 
 The runner traces this program with strace, and this lab also has strace answer some of its
 system calls itself (lab.toml's [[faults]]): those calls never reach the kernel. Here:
-    each thread's first three connect()s   -1 ECONNREFUSED
+    each thread's first connect()s         -1 ECONNREFUSED (2 to 4 of them: yours is LAB_REFUSED)
     the first recvfrom() (a recv)          -1 EINTR      (Python calls it again itself: PEP 475)
     the fifth sendto() (a send)            -1 ECONNRESET (the fourth sendmsg() too)
 Your program must survive them: try again with backoff, reconnect and resume.
@@ -52,7 +52,7 @@ else:
 # ConnectionRefusedError, time.sleep(delay), double the delay (0.1 s, 0.2 s, 0.4 s ...), at
 # most a few tries. Once connected, fetch() the answer: Flask must log your request with 200.
 
-# YOUR TURN (step 3): send LINES lines, f"{token} line {n}/{LINES}\n" for n = 1 .. LINES, to the
-# chat server at CHAT, one sendall() per line (read its welcome line first). One send will
-# fail with ConnectionResetError: close that socket, connect again, and go on from the line
-# that failed, so that chat hears each line exactly once.
+# YOUR TURN (step 3): send LINES lines (your own number), f"{token} line {n}/{LINES}\n" for
+# n = 1 .. LINES, to the chat server at CHAT, one sendall() per line (read its welcome line
+# first). One send will fail with ConnectionResetError: close that socket, connect again, and
+# go on from the line that failed, so that chat hears each line exactly once.

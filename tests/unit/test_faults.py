@@ -7,7 +7,8 @@ import pytest
 from recorded_runs import record
 from test_lab_run_counts import lab_run
 
-from lab_runner.faults import CALLS, ERRNOS, Fault, parse_faults
+from lab_runner import labs
+from lab_runner.faults import CALLS, ERRNOS, Fault, parse_faults, seen_by
 from lab_runner.trace import Trace
 
 GOOD = [
@@ -106,3 +107,16 @@ def test_no_packet_is_drawn_from_a_socket_whose_connect_was_injected():
     drawn = {e[end] for e in rec["events"] if e["kind"] == "packet" for end in ("from", "to")}
     assert len(refused) == 3 and not refused & drawn
     assert all("local" not in lane for lane in rec["lanes"] if lane["id"] in refused)
+
+
+def test_a_when_may_name_a_value_and_each_learner_gets_their_own():
+    raw = [{"call": "connect", "error": "ECONNREFUSED", "when": "1..{{refused}}"}]
+    mine = parse_faults(raw, keys=["refused"])
+    assert seen_by(mine, {"refused": 3}) == (Fault("connect", "ECONNREFUSED", "1..3"),)
+    with pytest.raises(ValueError, match="no key of"):
+        parse_faults(raw)  # {{refused}} names no key of this lab's [values]
+    with pytest.raises(ValueError):
+        seen_by(mine, {"refused": 0})  # 1..0 is no when: checked again once said
+    lab16 = labs.resolve("lab16")
+    assert {f.when for f in lab16.faults} >= {"1..{{refused}}"}
+    assert "1..4" in {f.when for f in seen_by(lab16.faults, {"refused": 4, "lines": 9})}

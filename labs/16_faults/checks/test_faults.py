@@ -190,7 +190,7 @@ LINE = re.compile(r"(\d+)/(\d+)$")
 
 
 def test_chat_heard_every_line_exactly_once(chat, run, token):
-    total = int(run.values.get("lines", 10)) if hasattr(run, "values") else 10
+    total = int(run.values.get("lines", 10))  # the learner's own number (LAB_LINES)
     lines = wait_lines(chat, token, count=total)
     if len(lines) >= total:  # any line twice came with the others: a moment for the last ones
         lines = wait_lines(chat, token, count=total + 1, timeout=0.5)
