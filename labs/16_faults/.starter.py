@@ -2,7 +2,7 @@
 
 The runner traces this program with strace, and this lab also has strace answer some of its
 system calls itself (lab.toml's [[faults]]): those calls never reach the kernel. Here:
-    each thread's first connect()s         -1 ECONNREFUSED (2 to 4 of them: yours is LAB_REFUSED)
+    each thread's first connect()s         -1 ECONNREFUSED (3 to 5 of them: yours is LAB_REFUSED)
     the first recvfrom() (a recv)          -1 EINTR      (Python calls it again itself: PEP 475)
     the fifth sendto() (a send)            -1 ECONNRESET (the fourth sendmsg() too)
 Your program must survive them: try again with backoff, reconnect and resume.

@@ -6,12 +6,14 @@ import re
 
 from lab_runner import capture
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.judges import judges
 from lab_runner.loglines import CHAT_SAID, access
 from lab_runner.trace import RECV
 
 FLASK_PORT, CHAT_PORT = 5000, 12345
 MIN_WAIT = 0.05  # seconds between two tries at least: less is hammering
-GROWTH = 1.5  # the last wait at least this many times the first
+GROWTH = 2.0  # the last wait at least this many times the first (over 3 waits or more: a
+# loaded machine wakes a sleeper late, by tens of ms, so two waits alone tell little)
 
 
 def attempts(calls, host, port):
@@ -46,6 +48,7 @@ def story(calls, host, port, name):
 # --- step 1: see it ----------------------------------------------------------------------------
 
 
+@judges("fault")
 def test_a_connect_to_flask_was_refused_by_injection(calls, flask):
     refused = [c for c, _ in attempts(calls, flask, FLASK_PORT) if c.injected and c.errno == "ECONNREFUSED"]
     assert refused, (
@@ -54,6 +57,7 @@ def test_a_connect_to_flask_was_refused_by_injection(calls, flask):
     )
 
 
+@judges("fault", "connect")
 def test_no_syn_went_out_for_an_injected_connect(exercise, calls, flask):
     tried = attempts(calls, flask, FLASK_PORT)
     assert any(c.injected for c, _ in tried), (
@@ -83,6 +87,7 @@ def until_connected(calls, flask):
     return tried, first
 
 
+@judges("fault", "connect")
 def test_it_tried_again_until_a_connect_to_flask_succeeded(calls, flask):
     tried, first = until_connected(calls, flask)
     refused = sum(1 for c, _ in tried[: first or len(tried)] if c.injected)
@@ -93,10 +98,11 @@ def test_it_tried_again_until_a_connect_to_flask_succeeded(calls, flask):
     )
 
 
+@judges("fault", "connect")
 def test_the_waits_between_attempts_grew(calls, flask):
     tried, first = until_connected(calls, flask)
-    assert first is not None and first >= 2, (
-        "fewer than 3 tries up to the first connect() that succeeded; "
+    assert first is not None and first >= 3, (
+        "fewer than 4 tries up to the first connect() that succeeded; "
         + story(calls, flask, FLASK_PORT, "flask")
     )
     times = [c.at for c, _ in tried[: first + 1]]
@@ -108,10 +114,11 @@ def test_the_waits_between_attempts_grew(calls, flask):
         f"({len(tried)} connect()s in {times[-1] - times[0]:.3f} s)"
     )
     assert gaps[-1] >= GROWTH * gaps[0], (
-        f"the waits between tries were {shown}: the last is not {GROWTH} times the first (a backoff grows)"
+        f"the waits between tries were {shown}: the last is not twice the first (a backoff grows)"
     )
 
 
+@judges("fault", "recv")
 def test_python_retried_the_injected_eintr_itself(calls):
     for sock in calls.learners():
         reads = [c for c in sock.calls if c.name in RECV]
@@ -136,6 +143,7 @@ def test_python_retried_the_injected_eintr_itself(calls):
     )
 
 
+@judges("send", lines="flask")
 def test_flask_logged_a_200_for_the_request(flask, workbench, calls, token):
     tried, first = until_connected(calls, flask)
     assert first is not None, (
@@ -164,6 +172,7 @@ def reset_sends(calls, chat):
             if s.sends(c) and c.injected and c.errno == "ECONNRESET"]  # fmt: skip
 
 
+@judges("fault")
 def test_a_send_to_chat_was_reset_by_injection(calls, chat):
     assert reset_sends(calls, chat), (
         "no send to chat was answered -1 ECONNRESET (INJECTED): the lab resets the program's fifth "
@@ -171,6 +180,7 @@ def test_a_send_to_chat_was_reset_by_injection(calls, chat):
     )
 
 
+@judges("fault", "connect", "send")
 def test_it_connected_to_chat_again_after_the_reset(calls, chat):
     reset = reset_sends(calls, chat)
     assert reset, "no send to chat was reset (the check above): nothing to reconnect after"
@@ -189,6 +199,7 @@ def test_it_connected_to_chat_again_after_the_reset(calls, chat):
 LINE = re.compile(r"(\d+)/(\d+)$")
 
 
+@judges("send", lines="chat")
 def test_chat_heard_every_line_exactly_once(chat, run, token):
     total = int(run.values.get("lines", 10))  # the learner's own number (LAB_LINES)
     lines = wait_lines(chat, token, count=total)

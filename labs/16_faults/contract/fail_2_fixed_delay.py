@@ -1,5 +1,5 @@
 """Mistake: the same wait every time: no backoff.
-says: not 1.5 times the first"""
+says: not twice the first"""
 
 import os
 import socket

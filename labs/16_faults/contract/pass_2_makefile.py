@@ -11,7 +11,7 @@ LINES = int(os.environ.get("LAB_LINES", "10"))
 request = f"GET /?run={token} HTTP/1.1\r\nHost: flask\r\nConnection: close\r\n\r\n".encode()
 
 delay = 0.15
-for _ in range(6):
+for _ in range(8):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.connect(FLASK)
