@@ -259,7 +259,7 @@ class Exchange:
 
 def _no_packets(trace: Trace) -> str:
     if trace.injected:  # lab 16's starter: its one connect() was strace's to answer
-        return "no IP packets: the calls strace answered itself (injected) never reached the kernel"
+        return "no IP packets (the calls strace answered itself never reached the kernel)"
     return "no IP packets (Unix sockets have none)"
 
 
