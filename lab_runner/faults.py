@@ -79,5 +79,7 @@ def parse_faults(raw: object, where: str = "lab.toml", keys: Collection[str] = (
 def seen_by(faults: tuple[Fault, ...], mine: dict[str, values.Value]) -> tuple[Fault, ...]:
     """FAULTS as the learner with values MINE meets them: each {{key}} of a `when` said, then
     checked again (a value past 99999 is no `when`)."""
+    if not faults:  # a lab without [[faults]]: its strace is the spare's, as made
+        return ()
     said = tuple(replace(f, when=values.render(f.when, mine)) for f in faults)
     return parse_faults([f.header() for f in said], "the learner's faults")

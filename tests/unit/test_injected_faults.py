@@ -117,6 +117,10 @@ def test_a_when_may_name_a_value_and_each_learner_gets_their_own():
         parse_faults(raw)  # {{refused}} names no key of this lab's [values]
     with pytest.raises(ValueError):
         seen_by(mine, {"refused": 0})  # 1..0 is no when: checked again once said
+    assert seen_by((), {"refused": 3}) == ()  # a lab without faults (every other lab)
+    assert all(
+        seen_by(lab.faults, lab.values_of("alice")) == () for lab in labs.discover() if lab.key != "lab16"
+    )
     lab16 = labs.resolve("lab16")
     assert {f.when for f in lab16.faults} >= {"1..{{refused}}"}
     assert "1..4" in {f.when for f in seen_by(lab16.faults, {"refused": 4, "lines": 9})}
