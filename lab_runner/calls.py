@@ -36,6 +36,10 @@ VECTORED = {
 }
 STRING_BYTES = 4096  # strace -s in lab-run: the bytes of a buffer shown; past them a call's .cut
 IOV = re.compile(r'iov_base="((?:[^"\\]|\\.)*)"')
+# What strace puts after a result it made itself (-e inject): "= -1 ECONNREFUSED (Connection
+# refused) (INJECTED)", or "= 5 (INJECTED)". Read only where strace writes it, after the result
+# (LINE's greedy arguments end at the last ") = "): a buffer's "(INJECTED)" is inside the arguments.
+INJECTED = re.compile(r"(?:\s+\([^()\"]*\))?\s+\(INJECTED\)\s*")
 STAMP = re.compile(r"(\d+\.\d+)\s+")  # strace -ttt's time, when the line has one
 TOOK = re.compile(r"\s<(\d+\.\d+)>$")  # and -T's, how long the call took
 
@@ -57,6 +61,8 @@ class Call:
     """When it was made (strace -ttt: seconds since the epoch), if the line says."""
     took: float | None = None
     """How long it took (strace -T: a recv() waits for its bytes), if the line says."""
+    injected: bool = False
+    """strace answered it itself (a lab's [[faults]]): the kernel never saw this call."""
     copied: bytes | None = None
     """The bytes a check read for it elsewhere, where strace shows only a count (lab 1 reads a
     sendfile()'s from its file): kept on the call, so they live as long as the run's trace."""
@@ -94,4 +100,8 @@ class Call:
 
     def __str__(self) -> str:
         result = "?" if self.ret is None else str(self.ret)
-        return f"{self.name}({self.args}) = {result}" + (f" {self.errno}" if self.errno else "")
+        return (
+            f"{self.name}({self.args}) = {result}"
+            + (f" {self.errno}" if self.errno else "")
+            + (" (INJECTED)" if self.injected else "")
+        )

@@ -20,7 +20,7 @@ from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.record_schema import Event, Lane, Record
 from lab_runner.strace_text import address
-from lab_runner.trace import RECV, SEND, Call, Socket
+from lab_runner.trace import RECV, SEND, Call, Socket, Trace
 
 LIMIT = 256  # bytes of each send and recv the record keeps (strace shows up to trace.STRING_BYTES)
 KINDS = {"socket": "socket", "socketpair": "socket", "connect": "connect", "bind": "bind", "listen": "listen",
@@ -134,6 +134,10 @@ class Exchange:
         waited = call.name in RECV or call.name.startswith("accept")
         at = call.at + call.took if waited and call.at is not None and call.took else call.at
         event: Event = {"t": self.t(at), "lane": lane, "kind": "send", "call": _short(call)}  # kind: below
+        if call.injected:  # strace answered it itself: the kernel never saw it (no packet, no server line)
+            peer = address(call.args) if call.name in ("connect", "sendto", "sendmsg") else None
+            return {**event, "t": self.t(call.at), "kind": "fault", "errno": call.errno, "of": call.name,
+                    "injected": True, "to": self._peer_lane(sock, peer)}  # fmt: skip
         if call.name in SEND or call.name in RECV:
             if not ok:
                 return {**event, "kind": "error", "errno": call.errno, "of": call.name}
@@ -183,7 +187,12 @@ class Exchange:
         claimed: set[tuple] = set()
         first_out = {}  # id(Socket) -> when it first sent to its peer (connect, sendto)
         for sock in self.sockets:
-            starts = [c.at for c in sock.calls if c.name in ("connect", "sendto", "sendmsg") and c.at]
+            # an injected call sent nothing: its socket never had a packet to claim
+            starts = [
+                c.at
+                for c in sock.calls
+                if c.name in ("connect", "sendto", "sendmsg") and c.at and not c.injected
+            ]
             if isinstance(sock.peer, tuple) and starts:
                 first_out[id(sock)] = min(starts)
         for p in self.packets:  # a socket that never asked its port: the first packet it sent tells
@@ -244,8 +253,14 @@ class Exchange:
         return {
             "limit": LIMIT, "started": self.origin, "lanes": kept_lanes, "events": events,
             "left_out": left_out,
-            "capture": self.ex.capture or ("" if self.packets else "no IP packets (Unix sockets have none)"),
+            "capture": self.ex.capture or ("" if self.packets else _no_packets(self.trace)),
         }  # fmt: skip
+
+
+def _no_packets(trace: Trace) -> str:
+    if trace.injected:  # lab 16's starter: its one connect() was strace's to answer
+        return "no IP packets (the calls strace answered itself never reached the kernel)"
+    return "no IP packets (Unix sockets have none)"
 
 
 def _ends(event: Event) -> set:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lab_runner import lossy_link
 from lab_runner import values as per_learner
+from lab_runner.faults import Fault, parse_faults
 from lab_runner.paths import LABS_DIR
 
 FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
@@ -92,6 +93,7 @@ class Lab:
     """[values]: parameters each learner gets their own of (lab_runner/values.py)."""
     link: tuple[int, int] = (0, 0)
     """[link]: (port, drop) of a lossy link lab-run makes in the sandbox (lossy_link.py); (0, 0): none."""
+    faults: tuple[Fault, ...] = ()  # errors strace injects into its calls ([[faults]]: faults.py)
 
     @property
     def key(self) -> str:
@@ -141,25 +143,8 @@ def _string(data: dict, key: str, where: str) -> str:
 
 
 # The kinds of event a step's lesson may name (the exchange's kinds, and "eof": a recv of b'').
-LESSON_KINDS = {
-    "socket",
-    "bind",
-    "listen",
-    "accept",
-    "connect",
-    "send",
-    "recv",
-    "eof",
-    "shutdown",
-    "close",
-    "wait",
-    "getsockopt",
-    "setsockopt",
-    "error",
-    "fork",
-    "log",
-    "packet",
-}
+LESSON_KINDS = {"socket", "bind", "listen", "accept", "connect", "send", "recv", "eof", "shutdown", "close",
+                "wait", "getsockopt", "setsockopt", "error", "fork", "log", "packet", "fault"}  # fmt: skip
 
 
 def _lesson(step: dict, at: str) -> tuple[str, ...]:
@@ -220,10 +205,9 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-# "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
-# lab_runner accepts it and reads none of it.
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall", "values"}
-KNOWN |= {"link"}
+# "concepts" (what the lab teaches, in a few words) is for people reading lab.toml, not lab_runner.
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall",
+         "values", "faults", "link"}  # fmt: skip
 
 
 def load(folder: Path) -> Lab:
@@ -258,7 +242,8 @@ def load(folder: Path) -> Lab:
         raise LabError(f"{toml_file}: 'stall' must be seconds (0: never), less than the timeout")
     try:
         spec = per_learner.parse(data.get("values", {}), where)
-    except per_learner.ValuesError as err:
+        injected = parse_faults(data["faults"], where, [k for k, _, _ in spec]) if "faults" in data else ()
+    except (per_learner.ValuesError, ValueError) as err:
         raise LabError(str(err)) from err
     steps = _steps(data, where)
     said = [look, *(t for s in steps for t in (s.title, s.goal, *s.hints, *s.lesson))]
@@ -278,6 +263,7 @@ def load(folder: Path) -> Lab:
         stall=float(stall),
         values=spec,
         link=lossy_link.parse(data.get("link"), where, LabError),
+        faults=injected,
     )
 
 

@@ -18,7 +18,7 @@ from lab_runner import services
 ROWS = 15  # lines of arrows at most
 COL = 17  # characters per lane
 LANES = 5  # lanes at most (the first ones the exchange uses)
-SHOWN = ("connect", "accept", "send", "recv", "log", "error")
+SHOWN = ("connect", "accept", "send", "recv", "log", "error", "fault")
 STAMPS = services.STAMPS  # Werkzeug's, rsyslog's: what their lines start with
 
 
@@ -52,6 +52,8 @@ def _label(e: dict) -> tuple[str, str]:
         return "", text if len(text) <= 70 else text[:67] + "..."
     if e["kind"] == "error":
         return "", f"{e.get('of')} -> {e.get('errno')}{times}"
+    if e["kind"] == "fault":  # strace answered it: nothing crossed to the other end
+        return "", f"{e.get('of')} -> {e.get('errno')} (INJECTED: the kernel never saw it){times}"
     return e["kind"], ""
 
 

@@ -33,6 +33,7 @@ const Words = (function () {
       case "wait": return e.of + (e.for ? " for " + e.for : "") + (e.timed_out ? " → timed out after " + e.took.toFixed(3) + " s" : " → ready") + times;
       case "getsockopt": case "setsockopt": return e.kind + "(" + e.option + ") " + (e.kind === "getsockopt" ? "→ " : "= ") + e.value;
       case "fork": return (e.thread ? "thread → " : "fork → pid ") + e.child;
+      case "fault": return "✕ " + (e.of || "") + " → " + (e.errno || "error") + " injected by strace: the kernel never saw it" + times;
       case "error": return (e.of || "") + " → " + (e.errno || "error") + (expected ? " (" + meaning(e.errno) + ")" : "") + times;
       default: return e.kind + "()" + times;
     }

@@ -178,7 +178,9 @@
       const lx = x[e.lane] === undefined ? LEFT : x[e.lane];
       const svg = side[e.lane] === "right" ? right : left;
       const into = svg === home ? g : other;
-      el(e.kind === "wait" ? "rect" : "circle", e.kind === "wait" ? { x: lx - 4, y: y - 5, width: 8, height: 10, rx: 2, class: "dot" }
+      if (e.kind === "fault") {  // injected: a call that stopped at strace, a dashed ring and no arrow
+        el("circle", { cx: lx, cy: y, r: 6, class: "dot injected" }, null, into);
+      } else el(e.kind === "wait" ? "rect" : "circle", e.kind === "wait" ? { x: lx - 4, y: y - 5, width: 8, height: 10, rx: 2, class: "dot" }
         : { cx: lx, cy: y, r: 4, class: "dot" }, null, into);
       const room = svg === left ? fits(Math.max(COL * 1.6, leftWidth - lx - 14)) : fits(pinX - lx - 14);
       el("text", { x: lx + 8, y: y + 4, class: "mark" }, cut(text, room), into);
@@ -204,6 +206,7 @@
     if (e.from) rows.push(["from", e.from]);
     if (e.to) rows.push(["to", e.to]);
     if (e.call) rows.push(["call", e.call]);
+    if (e.injected) rows.push(["injected", "strace answered this call itself (the lab's fault): it never reached the kernel, so no packet went out and no server heard of it"]);
     if (e.bytes !== undefined) rows.push(["bytes", e.bytes + (e.cut ? "   (the first " + rec.limit + " of " + e.size + ")" : "")]);
     if (e.kind === "packet") rows.push(["packet", [e.src + " → " + e.dst, e.proto, e.flags, "seq " + e.seq, "ack " + e.ack, "length " + e.length].join("  ")]);
     if (e.text) rows.push(["line", e.text]);

@@ -30,6 +30,7 @@ from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
+from lab_runner.faults import Fault
 from lab_runner.trace import SEND
 
 # The trace is kept whole, or the run is judged by no check that needs it (ExerciseResult.trace_cut):
@@ -72,6 +73,7 @@ class Running:
         pool: sandbox.Pool | None = None,
         env: dict[str, str] | None = None,
         link: dict[str, int] | None = None,
+        faults: tuple[Fault, ...] = (),
     ) -> None:
         self.link = link  # a lossy link, {"port", "drop"} (lab.toml's [link]): lab-run sets it
         self.env = env or {}  # the learner's values, LAB_<KEY> (lab_runner/values.py): lab-run checks each
@@ -82,6 +84,7 @@ class Running:
             raise stack.StackError(f"cannot read the exercise {path}: {err.strerror}") from err
         self.workbench, self.token, self.timeout, self.serve_port = workbench, token, timeout, serve_port
         self.file = container_name(path, lab_folder)
+        self.faults = faults  # errors strace injects into its calls (faults.py): a fresh strace
         self.output = Bounded()
         self.trace: list[str] = []
         self.trace_total, self.trace_bytes = 0, 0
@@ -118,6 +121,8 @@ class Running:
             "env": self.env,
             "link": self.link,  # a lossy link (lab 15), set by lab-run before the exercise runs
         }
+        if self.faults:  # only then: lab-run restarts its strace for them
+            header["faults"] = [f.header() for f in self.faults]
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
         except EngineError as err:

@@ -15,7 +15,7 @@ import uuid
 from concurrent.futures import Future
 from pathlib import Path
 
-from lab_runner import checks, exchange, labs, lanes, lossy_link, serverlogs, stack, values
+from lab_runner import checks, exchange, faults, labs, lanes, lossy_link, serverlogs, stack, values
 from lab_runner.context import Run
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.identity import Identity
@@ -94,7 +94,17 @@ def run_one(
     env = values.environment(mine)
     link = lossy_link.header(lab.link)
     with Running(
-        box, exercise_file, lab.folder, token, limit, lab.serve, lab.stall, session.pool, env, link
+        box,
+        exercise_file,
+        lab.folder,
+        token,
+        limit,
+        lab.serve,
+        lab.stall,
+        session.pool,
+        env,
+        link,
+        faults.seen_by(lab.faults, mine),
     ) as running:
         running.wait()
         if untraced := running.result().untraced:  # the sandbox cannot trace: not the learner's doing

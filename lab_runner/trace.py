@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lab_runner.calls import LINE, RECV, SEND, STAMP, STRING_BYTES, TOOK, Call
+from lab_runner.calls import INJECTED, LINE, RECV, SEND, STAMP, STRING_BYTES, TOOK, Call
 from lab_runner.strace_text import address, decode, unname
 
 # Labs' checks import these from here: the call names that move bytes, and the reader's words.
@@ -117,13 +117,14 @@ class Trace:
             if timed := TOOK.search(rest):
                 took, rest = float(timed.group(1)), rest[: timed.start()]
             rest, ends = unname(rest)
-            found = LINE.match(f"{pid} {rest}")
+            line = f"{pid} {rest}"
+            found = LINE.match(line)
             if found:
                 ret = found.group(4)
                 calls.append(Call(
                     pid=int(pid), name=found.group(2), args=found.group(3),
                     ret=None if ret == "?" else int(ret, 0), errno=found.group(5), ends=ends,
-                    at=at, took=took,
+                    at=at, took=took, injected=bool(INJECTED.fullmatch(line, found.end())),
                 ))  # fmt: skip
         return cls(calls, exits)
 
@@ -195,6 +196,11 @@ class Trace:
         return [c for c in self.calls if c.name == name]
 
     @property
+    def injected(self) -> list[Call]:
+        """The calls strace answered itself (a lab's [[faults]]): none of them reached the kernel."""
+        return [c for c in self.calls if c.injected]
+
+    @property
     def pids(self) -> list[int]:
         return list(dict.fromkeys(c.pid for c in self.calls))
 
@@ -236,8 +242,9 @@ class Trace:
             if id(call) not in theirs:  # the interpreter's own file closes, the resolver's DNS
                 continue
             text = str(call)
-            if len(text) > 110:
-                text = text[:100] + " ... " + text[-8:]
+            if len(text) > 110:  # an injected call keeps its whole result: "= -1 ECONNREFUSED (INJECTED)"
+                tail = text[text.rfind(") = ") + 2 :] if call.injected else text[-8:]
+                text = text[: 108 - len(tail)] + " ... " + tail
             lines.append((f"[pid {call.pid}] " if multi else "") + text)
         if len(lines) > limit:
             lines = [*lines[: limit - 2], f"... {len(lines) - limit + 2} more calls ...", lines[-1]]

@@ -32,7 +32,7 @@ def test_every_event_has_a_time_a_lane_and_a_kind_in_time_order(name):
     for e in rec["events"]:
         assert e["lane"] in ids and e["kind"] in {
             "socket", "connect", "bind", "listen", "accept", "send", "recv", "shutdown", "close", "error",
-            "packet", "log", "wait", "getsockopt", "setsockopt", "fork",
+            "packet", "log", "wait", "getsockopt", "setsockopt", "fork", "fault",
         }  # fmt: skip
         for end in ("from", "to"):
             assert e.get(end) is None or e[end] in ids, (e, end)
