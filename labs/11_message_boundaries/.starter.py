@@ -1,0 +1,59 @@
+"""Lab 11: TCP has no message boundaries.
+
+A small server: it listens on port 12346 and answers every message a client sends with that
+message reversed. Clients end each message with a delimiter, which is yours: LAB_DELIMITER
+in your environment (one character, such as "|" or ";" or a newline).
+
+Step 1 is the experiment, and this file already does it: run it, then look at the page.
+    python -m lab_runner lab11
+    python -m lab_runner show lab11
+The checks' client sends two messages with two send() calls, back to back. Your server's one
+recv() gets both, glued: TCP carries a stream of bytes, and where one send() ended is lost.
+Step 2 is yours: see "YOUR TURN" below. `python -m lab_runner hint lab11` gives one hint at
+a time. By hand, in two terminals:
+    docker compose exec workbench python3 /labs/11_message_boundaries/exercise.py
+    docker compose exec workbench sh -c "printf 'hello|world|' | nc -q1 127.0.0.1 12346"
+"""
+
+import os
+import socket
+
+PORT = 12346
+# Your delimiter: the byte that ends each message (the runner gives every learner their own).
+DELIMITER = os.environ.get("LAB_DELIMITER", "|").encode()
+
+
+def answer(message):
+    """The reply to one message (its bytes, without the delimiter): the message reversed."""
+    return message[::-1] + DELIMITER
+
+
+def serve(conn):
+    """Answer one client until it leaves."""
+    while True:
+        data = conn.recv(1024)
+        if not data:  # b"": the client has closed its end
+            return
+        print("recv() returned", len(data), "bytes:", data)
+        # YOUR TURN (step 2): one recv() is not one message. It may hold two messages and a
+        # half, or one byte of a message. Keep what has arrived in a buffer, answer each
+        # message that ends with DELIMITER, and keep the rest for the next recv().
+        conn.sendall(answer(data.rstrip(DELIMITER)))
+
+
+def main():
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Lets a rerun bind the port at once, while the kernel still holds the last run's connections.
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("0.0.0.0", PORT))
+    server.listen()
+    print("listening on", server.getsockname(), "with the delimiter", DELIMITER)
+    while True:  # one client at a time
+        conn, addr = server.accept()
+        print("Accepted connection from:", addr)
+        with conn:
+            serve(conn)
+
+
+if __name__ == "__main__":
+    main()
