@@ -39,7 +39,10 @@ def main():
         conn, addr = server.accept()
         print("Accepted connection from:", addr)
         with conn:
-            serve(conn)
+            try:
+                serve(conn)
+            except ConnectionError as err:  # the client went away mid-answer: serve the next one
+                print("lost the client:", err)
 
 
 if __name__ == "__main__":
