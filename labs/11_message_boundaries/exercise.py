@@ -34,7 +34,6 @@ def serve(conn):
         data = conn.recv(1024)
         if not data:  # b"": the client has closed its end
             return
-        print("recv() returned", len(data), "bytes:", data)
         # YOUR TURN (step 2): one recv() is not one message. It may hold two messages and a
         # half, or one byte of a message. Keep what has arrived in a buffer, answer each
         # message that ends with DELIMITER, and keep the rest for the next recv().

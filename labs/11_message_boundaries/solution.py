@@ -1,6 +1,6 @@
 """Lab 11, the reference solution: a server that frames its messages with the delimiter.
 
-    python -m lab_runner lab11 --solution
+python -m lab_runner lab11 --solution
 """
 
 import os
@@ -22,7 +22,6 @@ def serve(conn):
         data = conn.recv(1024)
         if not data:
             return
-        print("recv() returned", len(data), "bytes:", data)
         pending += data
         while DELIMITER in pending:
             message, pending = pending.split(DELIMITER, 1)
