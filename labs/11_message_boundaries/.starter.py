@@ -9,7 +9,7 @@ Step 1 is the experiment, and this file already does it: run it, then look at th
     python -m lab_runner show lab11
 The checks' client sends two messages with two send() calls, back to back. Your server's one
 recv() gets both, glued: TCP carries a stream of bytes, and where one send() ended is lost.
-Step 2 is yours: see "YOUR TURN" below. `python -m lab_runner hint lab11` gives one hint at
+Steps 2 and 3 are yours: see "YOUR TURN" below. `python -m lab_runner hint lab11` gives one hint at
 a time. By hand, in two terminals:
     docker compose exec workbench python3 /labs/11_message_boundaries/exercise.py
     docker compose exec workbench sh -c "printf 'hello|world|' | nc -q1 127.0.0.1 12346"
@@ -21,6 +21,8 @@ import socket
 PORT = 12346
 # Your delimiter: the byte that ends each message (the runner gives every learner their own).
 DELIMITER = os.environ.get("LAB_DELIMITER", "|").encode()
+SIZED_PORT = 12347  # step 3: messages with their length in front
+WIDTH = int(os.environ.get("LAB_PREFIX", "4"))  # your length prefix: this many bytes, big-endian
 
 
 def answer(message):
@@ -38,6 +40,13 @@ def serve(conn):
         # half, or one byte of a message. Keep what has arrived in a buffer, answer each
         # message that ends with DELIMITER, and keep the rest for the next recv().
         conn.sendall(answer(data.rstrip(DELIMITER)))
+
+
+# YOUR TURN (step 3): a second listener on SIZED_PORT, served at the same time as PORT (a
+# thread, or selectors over both). There a message is its length in WIDTH bytes, big-endian
+# (int.from_bytes(prefix, "big")), then that many bytes; answer it with its bytes reversed,
+# framed the same way (len(reply).to_bytes(WIDTH, "big") + reply). recv(n) may return fewer
+# than n bytes, for the prefix too: read in a loop until you have them all.
 
 
 def main():

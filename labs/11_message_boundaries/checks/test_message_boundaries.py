@@ -10,103 +10,35 @@ server's recv() calls in the trace (strace); step 2 reads the replies the client
 import json
 import shlex
 import time
+from pathlib import Path
 
 from lab_runner.trace import RECV
 
 PORT = 12346
-DEFAULT_DELIMITER = "|"  # until per-learner values land: run.values["delimiter"]
+SIZED_PORT = 12347  # step 3's listener: messages with a length prefix
+DEFAULT_DELIMITER = "|"  # until per-learner values land: run.values["delimiter"], run.values["prefix"]
+DEFAULT_PREFIX = "4"
 
-# The checks' client. argv: the scenes to play, a nonce, the delimiter in hex. It prints one JSON
-# object: per scene, its client's port, the messages, the pieces it sent (one send() each), the
-# bytes that came back (latin-1) and whether they were all back before it closed its end.
-CLIENT = r"""
-import json, random, signal, socket, string, sys, time
-signal.alarm(25)
-scenes, nonce, D = sys.argv[1].split(","), sys.argv[2], bytes.fromhex(sys.argv[3])
-PORT = 12346
-rnd = random.SystemRandom()
-
-def message(word):
-    filler = "".join(rnd.choice(string.ascii_lowercase) for _ in range(rnd.randint(1, 40)))
-    return f"{word} {nonce}-{rnd.randrange(16**6):06x} {filler}"
-
-def talk(words, cut, pause):
-    msgs = [message(w) for w in words]
-    stream = b"".join(m.encode() + D for m in msgs)
-    pieces = cut(stream, [len(m) + 1 for m in msgs])
-    seen = {"messages": msgs, "pieces": [p.decode("latin-1") for p in pieces]}
-    s = socket.socket()
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # each send() its own segment
-    s.settimeout(3)
-    try:
-        s.connect(("127.0.0.1", PORT))
-        seen["port"] = s.getsockname()[1]
-        for n, piece in enumerate(pieces):
-            if n and pause:
-                time.sleep(pause)
-            s.sendall(piece)
-    except OSError as err:
-        seen["error"] = f"{type(err).__name__}: {err}"
-    got, closed = b"", False
-    deadline = time.monotonic() + 1.5  # the replies, while the connection is still open
-    while "port" in seen and len(got) < 65536:
-        if got.count(D) >= len(msgs) and not closed:
-            seen["before_close"] = got.decode("latin-1")
-        if (got.count(D) >= len(msgs) or time.monotonic() > deadline) and not closed:
-            closed, deadline = True, time.monotonic() + 1
-            try:
-                s.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-        if closed and time.monotonic() > deadline:
-            break  # after our end is closed, read to the server's end: it finishes its sends
-        s.settimeout(max(0.01, deadline - time.monotonic()))
-        try:
-            data = s.recv(4096)
-        except socket.timeout:
-            continue
-        except OSError:
-            break
-        if not data:
-            break
-        got += data
-    s.close()
-    seen["replies"] = got.decode("latin-1")
-    return seen
-
-def whole(stream, sizes):
-    return [stream]
-
-def each(stream, sizes):
-    return [stream[:sizes[0]], stream[sizes[0]:]]
-
-def odd(stream, sizes):
-    a, b = sizes[0], sizes[0] + sizes[1]
-    cuts = [a // 2, a + 3, b - 1]  # mid-message; a delimiter and a message's start; its end alone
-    return [stream[i:j] for i, j in zip([0] + cuts, cuts + [len(stream)])]
-
-def bytewise(stream, sizes):
-    return [stream[i:i + 1] for i in range(len(stream))]
-
-SCENES = {
-    "pair": (["hello", "world"], each, 0),
-    "glued": (["one", "two", "three"], whole, 0),
-    "cut": (["four", "five", "six"], odd, 0.05),
-    "bytes": (["seven", "eight"], bytewise, 0.003),
-}
-print(json.dumps({scene: talk(*SCENES[scene.split("#")[0]]) for scene in scenes}))
-"""
+# The checks' client: a script of its own beside this file, read as text and run in the sandbox.
+CLIENT = (Path(__file__).parent / "client_script.py").read_text()
+SCENES = "pair,glued,cut,bytes,sized_glued,sized_cut,sized_bytes"
 
 
 def delimiter(run):
     return getattr(run, "values", {}).get("delimiter", DEFAULT_DELIMITER)
 
 
+def width(run):
+    """How many bytes the length prefix takes (big-endian)."""
+    return int(getattr(run, "values", {}).get("prefix", DEFAULT_PREFIX))
+
+
 def client_run(workbench, run, scenes):
     """What the checks' client saw playing SCENES, once per run (several checks judge one session)."""
 
     def drive():
-        args = " ".join(shlex.quote(a) for a in (CLIENT, scenes, run.token, delimiter(run).encode().hex()))
+        args = [CLIENT, scenes, run.token, delimiter(run).encode().hex(), str(width(run))]
+        args = " ".join(shlex.quote(a) for a in args)
         done = workbench.run(f"python3 -I -c {args}")
         try:
             return json.loads(done.stdout.strip().splitlines()[-1])
@@ -117,22 +49,22 @@ def client_run(workbench, run, scenes):
 
 
 def session(workbench, run):
-    return client_run(workbench, run, "pair,glued,cut,bytes")
+    return client_run(workbench, run, SCENES)
 
 
 def scene(workbench, run, name):
     seen = session(workbench, run).get(name)
-    assert seen and "port" in seen, no_client(seen)
+    assert seen and "port" in seen, no_client(seen, SIZED_PORT if name.startswith("sized") else PORT)
     return seen
 
 
-def no_client(seen):
+def no_client(seen, port=PORT):
     if not seen:
         return "the checks' client did not run"
     err = seen.get("error", "")
     if "Refused" in err:
-        return f"the checks' client could not connect to 127.0.0.1:{PORT}: nothing listens there"
-    return f"the checks' client could not connect to 127.0.0.1:{PORT}: {err or seen}"
+        return f"the checks' client could not connect to 127.0.0.1:{port}: nothing listens there"
+    return f"the checks' client could not connect to 127.0.0.1:{port}: {err or seen}"
 
 
 # --- step 1: two sends, one recv ------------------------------------------------------------
@@ -195,49 +127,60 @@ def test_the_two_sends_came_out_of_one_recv(live, workbench, run):
 # --- step 2: every message whole, however it was cut -----------------------------------------
 
 
-def judge(seen, how, delim):
-    """Each message came back reversed, whole, in order, as soon as it was sent."""
-    wanted = [m[::-1] for m in seen["messages"]]
-    *got, tail = seen["replies"].split(delim)
-    if got == wanted and not tail and "before_close" in seen:
-        return
-    notes = {}  # one note of each kind, with its first example
+def notes_on(got, wanted):
+    """What the replies GOT say about the server, against the replies WANTED: one note of each kind."""
+    notes = {}
     for x in (x for x in got if x not in wanted):
         whose = next((w for w in wanted if x and x in w), None)
         if not x or (whose and whose.startswith(x)):
             notes.setdefault("start", (
-                f"a reply lacked the start of its message ({x!r}): the bytes after the last delimiter"
-                " of a recv() are the start of the next message; keep them for the next recv()"
+                f"a reply lacked the start of its message ({x!r}): the bytes after the last message"
+                " in a recv() are the start of the next one; keep them for the next recv()"
             ))  # fmt: skip
         elif whose:
             notes.setdefault("part", (
                 f"a reply held only part of a message ({x!r} of {whose!r}): your server answered before"
-                " the message's delimiter had arrived; one recv() is not one message"
+                " the whole message had arrived; one recv() is not one message"
             ))  # fmt: skip
         else:
-            notes.setdefault("other", f"a reply held no message of the client's ({x!r})")
-    notes = list(notes.values())
+            notes.setdefault("other", f"a reply held no message of the client's ({x[:80]!r})")
     if not notes and sorted(got) == sorted(wanted) and got != wanted:
-        notes.append("the replies came in another order: your server reversed several messages at once")
-    if not notes and got == wanted and tail:
-        notes.append(f"after the replies came {tail!r}, with no delimiter")
-    if not notes and got == wanted:
-        notes.append(
-            "the replies came only after the client had closed its end: answer each message as soon"
-            " as its delimiter arrives, not at the end of the stream"
-        )
-    missing = [w for w in wanted if w not in got]
-    if missing:
-        notes.append(f"{len(missing)} of the {len(wanted)} messages got no reply")
+        notes["order"] = "the replies came in another order: your server reversed several messages at once"
+    if missing := [w for w in wanted if w not in got]:
+        notes["missing"] = f"{len(missing)} of the {len(wanted)} messages got no reply"
+    return list(notes.values())
+
+
+def fail(seen, how, wanted, end, notes):
+    replies = seen["replies"]
     raise AssertionError(
-        f"the checks' client sent {len(wanted)} messages ({how}): {seen['messages']}, each ended by"
-        f" {delim!r}; the replies should be {wanted}, each ended by {delim!r}. Your server answered"
-        f" {seen['replies'][:300]!r}{'...' if len(seen['replies']) > 300 else ''}: " + "; ".join(notes)
+        f"the checks' client sent {len(wanted)} messages, {how}; the replies should be {wanted}, {end}."
+        f" Your server answered {replies[:300]!r}{'...' if len(replies) > 300 else ''}: " + "; ".join(notes)
     )
 
 
+def judge(seen, how, delim):
+    """Each message came back reversed, whole, in order, ended by DELIM, as soon as it was sent."""
+    wanted = [m[::-1] for m in seen["messages"]]
+    *got, tail = seen["replies"].split(delim)
+    if got == wanted and not tail and "before_close" in seen:
+        return
+    notes = notes_on(got, wanted)
+    if not notes and tail:
+        notes.append(f"after the replies came {tail!r}, with no delimiter")
+    fail(seen, how, wanted, f"each ended by {delim!r}", notes or [LATE])
+
+
+LITTLE = "your replies' lengths read as little-endian: read and write them big-endian (network order)"
+LATE = (
+    "the replies came only after the client had closed its end: answer each message as soon as"
+    " the whole of it has arrived, not at the end of the stream"
+)
+
+
 def test_each_of_three_messages_in_one_send_got_its_own_reply(workbench, run):
-    judge(scene(workbench, run, "glued"), "in one send()", delimiter(run))
+    seen = scene(workbench, run, "glued")
+    judge(seen, f"in one send(): {seen['pieces'][0]!r}", delimiter(run))
 
 
 def test_messages_cut_at_odd_places_came_back_whole(workbench, run):
@@ -246,4 +189,55 @@ def test_messages_cut_at_odd_places_came_back_whole(workbench, run):
 
 
 def test_messages_sent_one_byte_at_a_time_came_back_whole(workbench, run):
-    judge(scene(workbench, run, "bytes"), "one byte per send()", delimiter(run))
+    seen = scene(workbench, run, "bytes")
+    judge(seen, f"one byte per send(): {seen['messages']}, each ended by {delimiter(run)!r}", delimiter(run))
+
+
+# --- step 3: a length in front ---------------------------------------------------------------
+
+
+def sized(data, w, order="big"):
+    """The messages in DATA, each W bytes of length (in ORDER) and then that many bytes; the rest."""
+    found = []
+    while len(data) >= w and len(data) >= w + (n := int.from_bytes(data[:w], order)):
+        found.append(data[w : w + n].decode("latin-1"))
+        data = data[w + n :]
+    return found, data
+
+
+def judge_sized(seen, how, w):
+    """Each message came back reversed, whole, in order, with its length in front (W bytes, big-endian)."""
+    wanted = [m[::-1] for m in seen["messages"]]
+    got, rest = sized(seen["replies"].encode("latin-1"), w)
+    if got == wanted and not rest and "before_close" in seen:
+        return
+    notes = notes_on(got, wanted)
+    if rest and len(rest) >= w:
+        claims = int.from_bytes(rest[:w], "big")
+        notes.append(f"then a prefix {rest[:w]!r} that says {claims} bytes, and {len(rest) - w} after it")
+    little, left = sized(seen["replies"].encode("latin-1"), w, "little")
+    if got != wanted and little and not left and (rest or not got):
+        notes = [LITTLE]
+    elif got != wanted:
+        notes.append(
+            f"recv(n) returns at most n bytes, maybe fewer: the {w} bytes of a prefix and the body after it"
+            " may each come in pieces; read until you have all of them"
+        )
+    end = f"each after its length in {w} bytes, big-endian"
+    fail(seen, how, wanted, end, notes or [LATE])
+
+
+def test_three_sized_messages_in_one_send_got_their_own_replies(workbench, run):
+    seen = scene(workbench, run, "sized_glued")
+    judge_sized(seen, f"to port {SIZED_PORT} in one send(): {seen['pieces'][0]!r}", width(run))
+
+
+def test_sized_messages_cut_inside_their_prefix_came_back_whole(workbench, run):
+    seen = scene(workbench, run, "sized_cut")
+    how = f"to port {SIZED_PORT} in {len(seen['pieces'])} send()s, one cut after a prefix's first byte"
+    judge_sized(seen, f"{how}: {seen['pieces']}", width(run))
+
+
+def test_sized_messages_sent_one_byte_at_a_time_came_back_whole(workbench, run):
+    seen = scene(workbench, run, "sized_bytes")
+    judge_sized(seen, f"to port {SIZED_PORT}, one byte per send(): {seen['messages']}", width(run))
