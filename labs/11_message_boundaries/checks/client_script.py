@@ -18,12 +18,12 @@ import time
 
 signal.alarm(25)
 scenes, nonce, D, WIDTH = sys.argv[1].split(","), sys.argv[2], bytes.fromhex(sys.argv[3]), int(sys.argv[4])
-rnd = random.SystemRandom()
 
 
 def message(word, odd=""):
     """A word, the nonce and letters of random length (no canned reply or fixed read fits), and
     for a length prefix, ODD bytes that a delimiter could not carry."""
+    rnd = random.SystemRandom()
     filler = "".join(rnd.choice(string.ascii_lowercase + odd) for _ in range(rnd.randint(1, 40)))
     return f"{word} {nonce}-{rnd.randrange(16**6):06x} {filler}".encode()
 

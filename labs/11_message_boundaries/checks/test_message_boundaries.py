@@ -20,7 +20,7 @@ DEFAULT_DELIMITER = "|"  # until per-learner values land: run.values["delimiter"
 DEFAULT_PREFIX = "4"
 
 # The checks' client: a script of its own beside this file, read as text and run in the sandbox.
-CLIENT = (Path(__file__).parent / "client_script.py").read_text()
+CLIENT = Path(__file__).parent / "client_script.py"
 SCENES = "pair,glued,cut,bytes,sized_glued,sized_cut,sized_bytes"
 
 
@@ -37,7 +37,7 @@ def client_run(workbench, run, scenes):
     """What the checks' client saw playing SCENES, once per run (several checks judge one session)."""
 
     def drive():
-        args = [CLIENT, scenes, run.token, delimiter(run).encode().hex(), str(width(run))]
+        args = [CLIENT.read_text(), scenes, run.token, delimiter(run).encode().hex(), str(width(run))]
         args = " ".join(shlex.quote(a) for a in args)
         done = workbench.run(f"python3 -I -c {args}")
         try:
