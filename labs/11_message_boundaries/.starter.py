@@ -2,7 +2,7 @@
 
 A small server: it listens on port 12346 and answers every message a client sends with that
 message reversed. Clients end each message with a delimiter, which is yours: LAB_DELIMITER
-in your environment (one character, such as "|" or ";" or a newline).
+in your environment (one character: "|", ";" or "#").
 
 Step 1 is the experiment, and this file already does it: run it, then look at the page.
     python -m lab_runner lab11

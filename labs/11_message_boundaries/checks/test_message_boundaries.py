@@ -16,7 +16,7 @@ from lab_runner.trace import RECV
 
 PORT = 12346
 SIZED_PORT = 12347  # step 3's listener: messages with a length prefix
-DEFAULT_DELIMITER = "|"  # until per-learner values land: run.values["delimiter"], run.values["prefix"]
+DEFAULT_DELIMITER = "|"  # a run with no learner's values (the project's own tests of a check)
 DEFAULT_PREFIX = "4"
 
 # The checks' client: a script of its own beside this file, read as text and run in the sandbox.
@@ -25,12 +25,12 @@ SCENES = "pair,glued,cut,bytes,sized_glued,sized_cut,sized_bytes"
 
 
 def delimiter(run):
-    return getattr(run, "values", {}).get("delimiter", DEFAULT_DELIMITER)
+    return run.values.get("delimiter", DEFAULT_DELIMITER)
 
 
 def width(run):
     """How many bytes the length prefix takes (big-endian)."""
-    return int(getattr(run, "values", {}).get("prefix", DEFAULT_PREFIX))
+    return int(run.values.get("prefix", DEFAULT_PREFIX))
 
 
 def client_run(workbench, run, scenes):
