@@ -22,7 +22,7 @@ from lab_runner.labs import Lab, Step
 
 SERVICES = {"flask", "chat", "rsyslog"}
 ERRNO = re.compile(r"^E[A-Z0-9]+$")
-FLAGS = {"SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN-ACK", "RST", "FIN"}
+FLAGS = {"SYN", "SYN-ACK", "ACK", "PSH", "PSH-ACK", "FIN-ACK", "RST", "FIN"}
 
 
 # A failed call's event is an "error" of that call: its kind, for a lesson's item.
@@ -59,7 +59,8 @@ def fits(event: dict, item: str) -> bool:
         elif word.startswith(("SO_", "SOL_")):
             fit = event.get("option") == word
         elif word in FLAGS:
-            fit = word in (event.get("flags") or "").split("-")
+            flags = event.get("flags") or ""  # `packet PSH-ACK` is the whole of it, `packet PSH` one flag
+            fit = word == flags or word in flags.split("-")
         else:
             fit = word in said
         if not fit:
