@@ -48,6 +48,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except OSError as err:
         tmp.unlink(missing_ok=True)
         raise OSError(f"cannot write {path}: {err.strerror or err}") from err
+    except BaseException:  # Ctrl-C (or a test's SIGINT) mid-write: leave no half file behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def fresh_name(folder: Path, stem: str, suffix: str = "") -> Path:
