@@ -30,6 +30,7 @@ from lab_runner import sandbox, stack
 from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
+from lab_runner.strace_text import STRING
 from lab_runner.trace import SEND
 
 # The trace is kept whole, or the run is judged by no check that needs it (ExerciseResult.trace_cut):
@@ -44,6 +45,12 @@ KEEP_PACKETS = 4000  # tcpdump's lines kept (lab-run passes on as many at most: 
 RUNAWAY = {"output": 16 << 20, "bytes": 4 * FLOOD_BYTES, "sends": 4 * FLOOD_SENDS, "failed forks": 2_000}
 LIMITS = {"output_head": 256 * 1024, "output_tail": 16 * 1024, "packets": KEEP_PACKETS, "runaway": RUNAWAY}
 GRACE = 2.0  # seconds past the time limit before lab_runner stops waiting for lab-run
+# A call that failed moved no bytes, but strace still shows its buffer (4 KiB): a program that
+# retries send() on EAGAIN in a busy loop (lab 12's usual mistake) would cut the trace at 16 MiB
+# after ~3,800 calls, and every check would fail closed, step 1's too. Its line keeps FAILED_BYTES.
+FAILED = re.compile(r"\)\s+=\s+-1 E[A-Z0-9]+")
+FAILED_BYTES = 64
+UNIT = re.compile(r'(?:[^"\\]|\\x[0-9a-fA-F]{2}|\\[0-7]{1,3}|\\.)')  # one character of a C string
 
 
 def container_name(path: Path, lab_folder: Path) -> str:
@@ -210,7 +217,22 @@ class Running:
 
 # What lab-run says, one kind per line ("T <strace line>", "C exit 0", ...), and what a run
 # makes of it: images/workbench/lab-run is the other end (its say() calls).
+def failed_short(text: str) -> str:
+    """TEXT, a strace line, with each long buffer cut to FAILED_BYTES when its call failed."""
+    if len(text) < 1024 or not FAILED.search(text):
+        return text
+
+    def cut(found: re.Match) -> str:
+        units = UNIT.findall(found.group(1))
+        if len(units) <= FAILED_BYTES:
+            return found.group(0)
+        return '"' + "".join(units[:FAILED_BYTES]) + '"...'
+
+    return STRING.sub(cut, text)
+
+
 def _trace(run: Running, text: str) -> None:
+    text = failed_short(text)
     run.trace_total += 1
     run.last = (time.monotonic(), text)
     whole = run.trace_total == len(run.trace) + 1  # nothing dropped before it

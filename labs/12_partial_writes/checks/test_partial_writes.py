@@ -222,36 +222,50 @@ def ended(seen):
 WAITS = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait")
 
 
+def inode(sock):
+    """The socket's kernel name (strace -y: 'socket:[81234]'): the same, whichever descriptor or
+    process reaches it (a dup(), a child)."""
+    return next((c.ends[sock.fd] for c in sock.calls if sock.fd in c.ends), None)
+
+
 def story(calls, sock):
-    """SOCK's sends and mode changes, and the waits of its process for it to be writable, in order:
-    (kind, call), kind one of "send", "mode", "wait", "python" (a wait Python makes itself)."""
-    mine = {id(c) for c in sock.calls}
-    fd, epolls, told = sock.fd, set(), []
+    """SOCK's sends and mode changes, and the waits for it to be writable, in order, by any of its
+    descriptors in any process: (kind, call), kind one of "send", "mode", "wait", "python" (a wait
+    shaped like the one Python makes itself)."""
+    name, epolls, told = inode(sock), set(), []
     start = calls.calls.index(sock.calls[0])
+
+    def on_it(c, fd):
+        return fd.isdigit() and (int(fd) == sock.fd if name is None else c.ends.get(int(fd)) == name)
+
     for c in calls.calls[start:]:
-        if c.pid != sock.pid:
+        first = c.args.split(",", 1)[0].strip()
+        if c.name == "epoll_ctl":
+            added = re.match(r"(\d+), EPOLL_CTL_(ADD|MOD|DEL), (\d+), (.*)", c.args)
+            if added and on_it(c, added.group(3)):
+                key = int(added.group(1))  # the epoll's descriptor
+                (epolls.add if added.group(2) != "DEL" and "EPOLLOUT" in added.group(4) else epolls.discard)(
+                    key
+                )
             continue
-        if c.name == "epoll_ctl" and re.match(rf"\d+, EPOLL_CTL_(ADD|MOD), {fd}, .*EPOLLOUT", c.args):
-            epolls.add(c.fd)
-        if id(c) in mine:
+        if on_it(c, first) and c.name not in WAITS:
             if c.name in SENDS and c.ret is not None:
                 told.append(("send", c))
             elif c.name in ("ioctl", "fcntl") and re.search(r"FIONBIO|F_SETFL", c.args):
                 told.append(("mode", c))
-            elif c.name == "close":
-                break
             continue
-        if c.name not in WAITS:
+        if c.name not in WAITS or not c.ret:  # a wait that timed out saw nothing writable
             continue
         if c.name in ("poll", "ppoll"):
-            polled = re.findall(r"\{fd=(\d+), events=([A-Z|]+)\}", c.args)
-            if (str(fd), "POLLOUT") in polled and len(polled) == 1 and c.name == "poll" and timed(c):
-                told.append(("python", c))
-            elif any(f == str(fd) and "POLLOUT" in e for f, e in polled):
-                told.append(("wait", c))
+            polled = [(f, e) for f, e in re.findall(r"\{fd=(\d+), events=([A-Z|]+)\}", c.args) if on_it(c, f)]
+            if not any("POLLOUT" in e for _, e in polled):
+                continue
+            alone = len(re.findall(r"\{fd=", c.args.split("]", 1)[0])) == 1
+            python = c.name == "poll" and alone and polled[0][1] == "POLLOUT" and timed(c)
+            told.append(("python" if python else "wait", c))
         elif c.name in ("select", "pselect6"):
             sets = re.match(r"\d+, (NULL|\[[\d ]*\]), (NULL|\[[\d ]*\])", c.args)
-            if sets and str(fd) in sets.group(2).strip("[]").split():
+            if sets and any(on_it(c, fd) for fd in sets.group(2).strip("[]").split()):
                 told.append(("wait", c))
         elif c.fd in epolls:
             told.append(("wait", c))
@@ -270,12 +284,11 @@ def own_waits(told):
     with EAGAIN and was not itself right after a wait (the program tried, then waited: Python's
     timeout machinery waits first)."""
     own = []
-    for n, (kind, call) in enumerate(told):
-        if kind == "wait":
+    for n, (kind, _) in enumerate(told):
+        tried = n >= 1 and told[n - 1][0] == "send" and told[n - 1][1].errno == "EAGAIN"
+        waited_first = n >= 2 and told[n - 2][0] in ("wait", "python")
+        if kind == "wait" or (kind == "python" and tried and not waited_first):
             own.append(n)
-        elif kind == "python" and n >= 1 and told[n - 1][0] == "send" and told[n - 1][1].errno == "EAGAIN":
-            if n < 2 or told[n - 2][0] not in ("wait", "python"):
-                own.append(n)
     return own
 
 
@@ -293,7 +306,9 @@ def test_it_waited_until_the_socket_was_writable(workbench, live, run):
     assert sock, no_reader(seen, calls)
     told = story(calls, sock)
     first_short = next((n for n, (k, c) in enumerate(told) if k == "send" and short(c)), None)
-    assert first_short is not None, "no send() took less than it was given (step 1), so there was nothing to wait for"
+    assert first_short is not None, (
+        "no send() took less than it was given (step 1), so there was nothing to wait for"
+    )
     after = told[first_short:]
     made_blocking = [c for k, c in after if k == "mode" and blocking(c)]
     if made_blocking:
