@@ -107,10 +107,10 @@ elif mode == "crowd":
         while time.monotonic() < deadline and any(len(g) < len(w) for g, w in zip(got, want)):
             drain(0.05)
         out["seconds"] = round(time.monotonic() - started, 2)
-        out["ok"] = sum(g.decode(errors="replace") == w for g, w in zip(got, want))
+        out["ok"] = sum(g.decode(errors="replace") == w for g, w in zip(got, want))  # exactly its own
         out["answered"] = sum(bool(g) for g in got)
-        wrong = [(i, g.decode(errors="replace"), w) for i, (g, w) in enumerate(zip(got, want)) if g.decode(errors="replace") != w]
-        out["wrong"] = wrong[:3]
+        text = [g.decode(errors="replace") for g in got]
+        out["wrong"] = [(i, t, w) for i, (t, w) in enumerate(zip(text, want)) if t != w][:3]
         silent.settimeout(0.05)
         try:
             out["silent_closed"] = silent.recv(1) == b""
@@ -147,7 +147,7 @@ def nobody(seen, port):
     return f"the checks' clients could not connect to 127.0.0.1:{port}: {said}"
 
 
-def reversed_line(text, nonce):
+def reversed_line(text):
     return text[::-1] + "\n"
 
 
@@ -157,7 +157,7 @@ def reversed_line(text, nonce):
 def test_your_server_answered_a_client(workbench, run):
     seen = session(workbench, run, "pair")
     assert "a_got" in seen, nobody(seen, PORT)
-    want = reversed_line(f"first client {seen['nonce']}", seen["nonce"])
+    want = reversed_line(f"first client {seen['nonce']}")
     assert seen["a_got"] == want, (
         f"client A sent 'first client {seen['nonce']}\\n' and got {seen['a_got']!r} within 3 s; the"
         f" answer is the line reversed: {want!r}"
@@ -167,16 +167,16 @@ def test_your_server_answered_a_client(workbench, run):
 def accepted_at(calls, port):
     """Where in the trace the server's accept() returned the connection from ('127.0.0.1', PORT)."""
     for n, c in enumerate(calls.calls):
-        if c.name in ("accept", "accept4") and c.ret is not None and c.ret >= 0:
-            if address(c.args) == ("127.0.0.1", port):
-                return n
+        accepted = c.name in ("accept", "accept4") and c.ret is not None and c.ret >= 0
+        if accepted and address(c.args) == ("127.0.0.1", port):
+            return n
     return None
 
 
 def test_a_second_client_waited_until_the_first_left(workbench, live, run):
     seen = session(workbench, run, "pair")
     assert "b_got" in seen, nobody(seen, PORT)
-    want = reversed_line(f"second client {seen['nonce']}", seen["nonce"])
+    want = reversed_line(f"second client {seen['nonce']}")
     assert not seen["b_early"], (
         f"client B was answered ({seen['b_early']!r}) while client A was still connected: step 1 is the"
         " article's server, which serves one client at a time. Keep the starter's step 1 as it is, and"
@@ -187,11 +187,20 @@ def test_a_second_client_waited_until_the_first_left(workbench, live, run):
         f" {seen['b_got']!r}, not {want!r}"
     )
     deadline = time.monotonic() + 3
-    while (calls := live().calls) and accepted_at(calls, seen["b_port"]) is None and time.monotonic() < deadline:
+    while (
+        (calls := live().calls) and accepted_at(calls, seen["b_port"]) is None and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
     a, b = accepted_at(calls, seen["a_port"]), accepted_at(calls, seen["b_port"])
     assert a is not None and b is not None, (
         f"the trace shows no accept() of client A (port {seen['a_port']}) or B (port {seen['b_port']})"
+    )
+    conn_a = calls.calls[a].ret
+    ends = ("close", "shutdown")
+    left = next((n for n, c in enumerate(calls.calls[a:], a) if c.fd == conn_a and c.name in ends), None)
+    assert left is not None and left < b, (
+        f"your server accept()ed client B (port {seen['b_port']}) before it was done with client A: step 1"
+        " is the article's server, one client to its end, then the next"
     )
 
 
