@@ -2,7 +2,8 @@
 
 Beej's poll() server: a server that waits on one client's recv() cannot hear anyone else. Here
 the service is small: a client sends lines, and the server answers each line with the line
-reversed ("hello\n" -> "olleh\n").
+reversed ("hello" -> "olleh"). A line ends with your own delimiter, LAB_DELIMITER ("\n", "|"
+or ";": the checks know yours).
 
 Step 1 is the article's first server, and this file already runs it: it serves one client at a
 time, on port 12347, for the checks' two clients, then stops. The second client waits until the
@@ -12,7 +13,11 @@ Step 2 is yours: see "YOUR TURN" below. `python -m lab_runner hint lab13` gives 
 time, and `python -m lab_runner watch lab13` checks again each time you save.
 """
 
+import os
 import socket
+
+# Your line end, your own (the checks know it): "\n", "|" or ";".
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 PORT = 12347  # step 1: one client at a time
 EVENT_PORT = 12348  # step 2: yours, every client at once
@@ -28,9 +33,9 @@ for _ in range(2):  # the checks' two clients, one after the other
     pending = b""
     while data := conn.recv(1024):  # blocks until THIS client sends: nobody else is heard
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     print("gone:", addr)
     conn.close()
 listener.close()
@@ -40,4 +45,5 @@ listener.close()
 # selectors.DefaultSelector() (or use select.select / select.poll); in a loop, select() tells
 # which sockets are ready: the listener (accept a new client, register it too) or a client
 # (recv() once: its bytes, or b"" when it left). Keep a buffer per client, and answer each
-# complete line with the line reversed. Never call recv() on a socket that was not ready.
+# complete line (up to END) with the line reversed, then END. Never call recv() on a socket
+# that was not ready.

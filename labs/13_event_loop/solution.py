@@ -4,8 +4,11 @@ same service as a single-threaded event loop on selectors (step 2).
     python -m lab_runner lab13 --solution
 """
 
+import os
 import selectors
 import socket
+
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 PORT = 12347
 EVENT_PORT = 12348
@@ -21,9 +24,9 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
@@ -54,7 +57,7 @@ while True:
             del pending[conn]
             continue
         pending[conn] += data
-        *lines, pending[conn] = pending[conn].split(b"\n")
+        *lines, pending[conn] = pending[conn].split(END)
         if lines:
             # Short answers to a client that reads: they fit in its socket buffer at once.
-            conn.sendall(b"".join(line[::-1] + b"\n" for line in lines))
+            conn.sendall(b"".join(line[::-1] + END for line in lines))

@@ -15,12 +15,14 @@ import time
 from lab_runner.trace import RECV, address
 
 PORT, EVENT_PORT = 12347, 12348
+DELIMITER = "\n"  # the default line end (LAB_DELIMITER)
 CLIENTS = 30  # the crowd of step 2, besides one that never sends
 WAITS = ("poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait")
 FORKS = ("clone", "clone3", "fork", "vfork")
 SPIN = 5  # recv() calls that found nothing, per wait, at most (a loop that never sleeps makes thousands)
 
-# The checks' clients, run in the sandbox: python3 -I -c CLIENT MODE NONCE. One JSON object out.
+# The checks' clients, run in the sandbox: python3 -I -c CLIENT MODE NONCE END (the learner's line
+# end, LAB_DELIMITER, in hex). One JSON object out.
 # pair (step 1): A connects and is answered; B connects and speaks while A stays; A leaves; B?
 # crowd (step 2): a silent client first, then CLIENTS more, all connected before any speaks; each
 # sends 3 lines cut in pieces, the pieces of all clients shuffled; the first pieces go out to all
@@ -28,7 +30,7 @@ SPIN = 5  # recv() calls that found nothing, per wait, at most (a loop that neve
 CLIENT = r"""
 import json, random, selectors, signal, socket, sys, time
 signal.alarm(25)
-mode, nonce = sys.argv[1], sys.argv[2]
+mode, nonce, end = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3])
 out = {}
 
 def connect(port, patience=0.0):
@@ -44,7 +46,7 @@ def connect(port, patience=0.0):
 
 def answer(c, seconds):
     got, deadline = b"", time.monotonic() + seconds
-    while not got.endswith(b"\n") and time.monotonic() < deadline:
+    while not got.endswith(end) and time.monotonic() < deadline:
         c.settimeout(max(0.01, deadline - time.monotonic()))
         try:
             data = c.recv(4096)
@@ -60,9 +62,9 @@ if mode == "pair":
     b = a and connect(12347)
     if a and b:
         out["a_port"], out["b_port"] = a.getsockname()[1], b.getsockname()[1]
-        a.sendall(f"first client {nonce}\n".encode())
+        a.sendall(f"first client {nonce}".encode() + end)
         out["a_got"] = answer(a, 3)
-        b.sendall(f"second client {nonce}\n".encode())
+        b.sendall(f"second client {nonce}".encode() + end)
         out["b_early"] = answer(b, 1.0)  # while A is still connected
         a.close()
         out["b_got"] = out["b_early"] or answer(b, 3)
@@ -73,11 +75,11 @@ elif mode == "crowd":
     crowd = [connect(12348) for _ in range(30)] if silent else []
     if silent and all(crowd):
         out["connected"] = len(crowd)
-        lines = [[f"c{i:02d} line{j} {nonce}\n".encode() for j in range(3)] for i in range(len(crowd))]
-        want = [b"".join(l.rstrip(b"\n")[::-1] + b"\n" for l in ls).decode() for ls in lines]
+        lines = [[f"c{i:02d} line{j} {nonce}".encode() for j in range(3)] for i in range(len(crowd))]
+        want = [b"".join(l[::-1] + end for l in ls).decode() for ls in lines]
         pieces = []  # (client, piece): each line cut in 3 at random places, in order per client
         for i, ls in enumerate(lines):
-            stream = b"".join(ls)
+            stream = b"".join(l + end for l in ls)
             cuts = sorted(rng.sample(range(1, len(stream)), 8))
             pieces.append([stream[x:y] for x, y in zip([0] + cuts, cuts + [len(stream)])])
         slow = set(rng.sample(range(len(crowd)), 5))
@@ -125,12 +127,18 @@ print(json.dumps(out))
 """
 
 
+def delimiter(run):
+    """The learner's line end: run.values["delimiter"] once per-learner values are wired."""
+    return getattr(run, "values", {}).get("delimiter", DELIMITER)
+
+
 def session(workbench, run, mode):
     """The checks' clients' session, once per run and MODE: what they saw."""
 
     def drive():
         nonce = f"{run.token}-{mode}"
-        done = workbench.run(f"python3 -I -c {shlex.quote(CLIENT)} {mode} {shlex.quote(nonce)}")
+        end = delimiter(run).encode().hex()
+        done = workbench.run(f"python3 -I -c {shlex.quote(CLIENT)} {mode} {shlex.quote(nonce)} {end}")
         try:
             seen = json.loads(done.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
@@ -149,8 +157,8 @@ def nobody(seen, port):
     return f"the checks' clients could not connect to 127.0.0.1:{port}: {said}"
 
 
-def reversed_line(text):
-    return text[::-1] + "\n"
+def reversed_line(text, run):
+    return text[::-1] + delimiter(run)
 
 
 # --- step 1: one client at a time -----------------------------------------------------------
@@ -159,10 +167,15 @@ def reversed_line(text):
 def test_your_server_answered_a_client(workbench, run):
     seen = session(workbench, run, "pair")
     assert "a_got" in seen, nobody(seen, PORT)
-    want = reversed_line(f"first client {seen['nonce']}")
+    want = reversed_line(f"first client {seen['nonce']}", run)
     assert seen["a_got"] == want, (
-        f"client A sent 'first client {seen['nonce']}\\n' and got {seen['a_got']!r} within 3 s; the"
-        f" answer is the line reversed: {want!r}"
+        f"client A sent {'first client ' + seen['nonce'] + delimiter(run)!r} and got {seen['a_got']!r}"
+        f" within 3 s; the answer is the line reversed, then the line end: {want!r}"
+        + (
+            f" (nothing came back: does your server split at your LAB_DELIMITER, {delimiter(run)!r}?)"
+            if not seen["a_got"]
+            else ""
+        )
     )
 
 
@@ -178,14 +191,14 @@ def accepted_at(calls, port):
 def test_a_second_client_waited_until_the_first_left(workbench, live, run):
     seen = session(workbench, run, "pair")
     assert "b_got" in seen, nobody(seen, PORT)
-    want = reversed_line(f"second client {seen['nonce']}")
+    want = reversed_line(f"second client {seen['nonce']}", run)
     assert not seen["b_early"], (
         f"client B was answered ({seen['b_early']!r}) while client A was still connected: step 1 is the"
         " article's server, which serves one client at a time. Keep the starter's step 1 as it is, and"
         f" write the event loop on port {EVENT_PORT}"
     )
     assert seen["b_got"] == want, (
-        f"client A left, and client B (who sent 'second client ...\\n' while A was there) then got"
+        f"client A left, and client B (who sent 'second client ...' while A was there) then got"
         f" {seen['b_got']!r}, not {want!r}"
     )
     deadline = time.monotonic() + 3
@@ -228,7 +241,7 @@ def test_every_client_got_its_own_answers(workbench, run):
         f" order) within {seen['seconds']} s; {seen['answered']} got any. For example, client"
         + "".join(f" {i} expected {w!r} and got {g!r}" for i, g, w in seen["wrong"][:1])
         + ". Lines come in pieces, cut anywhere, and clients take turns: keep a buffer per client and"
-        " answer each line once its '\\n' has come"
+        f" answer each line once its end ({delimiter(run)!r}, LAB_DELIMITER) has come"
     )
 
 

@@ -3,8 +3,11 @@
 says: keep a buffer per client
 """
 
+import os
 import selectors
 import socket
+
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -15,9 +18,9 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
@@ -40,4 +43,4 @@ while True:
             sel.unregister(key.fileobj)
             key.fileobj.close()
             continue
-        key.fileobj.sendall(data.rstrip(b"\n")[::-1] + b"\n")
+        key.fileobj.sendall(data.rstrip(END)[::-1] + END)

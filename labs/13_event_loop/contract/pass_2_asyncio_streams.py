@@ -1,7 +1,10 @@
 """asyncio streams: one thread, its event loop on epoll (a numeric host: no resolver thread)."""
 
 import asyncio
+import os
 import socket
+
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -12,19 +15,21 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
 
 async def answer(reader, writer):
-    while line := await reader.readline():
-        if not line.endswith(b"\n"):
-            break
-        writer.write(line[:-1][::-1] + b"\n")
-        await writer.drain()
+    try:
+        while True:
+            line = await reader.readuntil(END)  # a whole line, however it came in
+            writer.write(line[: -len(END)][::-1] + END)
+            await writer.drain()
+    except asyncio.IncompleteReadError:  # the client left
+        pass
     writer.close()
 
 

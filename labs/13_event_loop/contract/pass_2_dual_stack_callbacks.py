@@ -1,7 +1,10 @@
 """A dual-stack listener (IPv6 and IPv4 on one socket) and selectors with a callback per key."""
 
+import os
 import selectors
 import socket
+
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -12,9 +15,9 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
@@ -36,9 +39,9 @@ def answer(conn, pending):
         sel.unregister(conn)
         conn.close()
         return
-    *lines, pending[0] = (pending[0] + data).split(b"\n")
+    *lines, pending[0] = (pending[0] + data).split(END)
     for line in lines:
-        conn.sendall(line[::-1] + b"\n")
+        conn.sendall(line[::-1] + END)
 
 
 sel.register(server, selectors.EVENT_READ, (accept, None))

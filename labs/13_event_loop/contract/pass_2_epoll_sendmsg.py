@@ -1,7 +1,10 @@
 """select.epoll() by hand, recvmsg() and sendmsg(), a class per client."""
 
+import os
 import select
 import socket
+
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -12,9 +15,9 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
@@ -25,9 +28,9 @@ class Client:
 
     def feed(self, data):
         self.pending += data
-        *lines, self.pending = self.pending.split(b"\n")
+        *lines, self.pending = self.pending.split(END)
         if lines:
-            self.conn.sendmsg([line[::-1] + b"\n" for line in lines])
+            self.conn.sendmsg([line[::-1] + END for line in lines])
 
 
 server = socket.create_server(("0.0.0.0", 12348), backlog=64, reuse_port=False)

@@ -4,6 +4,8 @@ import os
 import select
 import socket
 
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
+
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("0.0.0.0", 12347))
@@ -13,9 +15,9 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
@@ -39,6 +41,6 @@ while True:
             clients.pop(fd)[0].close()
             continue
         clients[fd][1] += data
-        *lines, clients[fd][1] = clients[fd][1].split(b"\n")
+        *lines, clients[fd][1] = clients[fd][1].split(END)
         for line in lines:
-            os.write(fd, line[::-1] + b"\n")
+            os.write(fd, line[::-1] + END)

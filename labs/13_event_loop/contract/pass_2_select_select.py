@@ -1,7 +1,10 @@
 """select.select() over a list of sockets, and a dict of buffers."""
 
+import os
 import select
 import socket
+
+END = os.environ.get("LAB_DELIMITER", "\n").encode()
 
 listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -12,9 +15,9 @@ for _ in range(2):
     pending = b""
     while data := conn.recv(1024):
         pending += data
-        while b"\n" in pending:
-            line, pending = pending.split(b"\n", 1)
-            conn.sendall(line[::-1] + b"\n")
+        while END in pending:
+            line, pending = pending.split(END, 1)
+            conn.sendall(line[::-1] + END)
     conn.close()
 listener.close()
 
@@ -36,6 +39,6 @@ while True:
             s.close()
             continue
         buffers[s] += data
-        while b"\n" in buffers[s]:
-            line, buffers[s] = buffers[s].split(b"\n", 1)
-            s.sendall(line[::-1] + b"\n")
+        while END in buffers[s]:
+            line, buffers[s] = buffers[s].split(END, 1)
+            s.sendall(line[::-1] + END)
