@@ -125,6 +125,8 @@ def no_reader(seen, calls):
 
 def asked(call):
     """How many bytes a send call was given (its length argument; a vector's iov_len summed)."""
+    if call.name == "sendfile":  # sendfile(out, in, offset, COUNT)
+        return int(call.args.rsplit(",", 1)[-1])
     lens = re.findall(r"iov_len=(\d+)", call.args)
     if lens:
         return sum(map(int, lens))
@@ -132,7 +134,7 @@ def asked(call):
     return int(found.group(1)) if found else None
 
 
-SENDS = {"sendto", "send", "sendmsg", "write", "writev", "pwrite64", "pwritev", "pwritev2"}
+SENDS = {"sendto", "send", "sendmsg", "write", "writev", "pwrite64", "pwritev", "pwritev2", "sendfile"}
 
 
 def sends(sock):
