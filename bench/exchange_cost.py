@@ -19,7 +19,7 @@ import learner_loop
 sys.path.insert(0, str(learner_loop.ROOT))
 import concurrent.futures  # noqa: E402
 
-from lab_runner import labs, page, serverlogs, stack, verdict  # noqa: E402  (the checkout's own lab_runner)
+from lab_runner import labs, page, runs, serverlogs, stack  # noqa: E402  (the checkout's own lab_runner)
 
 LABS = ("lab1", "lab3", "lab6", "lab9")
 
@@ -29,7 +29,7 @@ def page_cost() -> list[tuple[str, str]]:
     for key in LABS:
         lab = labs.resolve(key)
         containers = stack.require_healthy([*lab.services, "workbench"])
-        result = verdict.run_one(lab, lab.solution_path, containers)
+        result = runs.run_one(lab, lab.solution_path, containers)
         # The record from the run's calls, packets and server lines (those read once, beforehand).
         lines = {s: [e["text"] for e in result.exchange["events"] if e["lane"] == s] for s in lab.services}
         read: concurrent.futures.Future = concurrent.futures.Future()
@@ -37,7 +37,7 @@ def page_cost() -> list[tuple[str, str]]:
         built = []
         for _ in range(20):
             started = time.perf_counter()
-            verdict.exchange_of(lab, result.token, result.exercise, read)
+            runs.exchange_of(lab, result.token, result.exercise, read)
             built.append(time.perf_counter() - started)
         times = []
         for _ in range(20):

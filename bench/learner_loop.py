@@ -80,20 +80,51 @@ def lab3_and_run_all(runs: int) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+# Each newer lab's by-hand floor: the docker compose exec commands that do by hand what its run
+# does (run the solution, then look where the checks look). One row per lab, issue 25's labs.
+FLOORS = {
+    "lab14": [
+        ("workbench", "python3", "/labs/14_closing/solution.py"),
+        ("workbench", "ss", "-tan", "state", "time-wait"),  # the TIME_WAIT its step 3 checks
+    ],
+}
+
+
+def lab_floor(key: str) -> float:
+    started = time.perf_counter()
+    for service, *cmd in FLOORS[key]:
+        run(*COMPOSE, "exec", "-T", service, *cmd)
+    return time.perf_counter() - started
+
+
+def newer_labs(runs: int) -> list[tuple[str, str]]:
+    """Each newer lab's solution through lab_runner against its by-hand floor (FLOORS)."""
+    rows = []
+    for key in FLOORS:
+        ours = statistics.median(
+            timed(PY, "-m", "lab_runner", key, "--solution") for _ in range(max(runs, 3))
+        )
+        hand = statistics.median(lab_floor(key) for _ in range(max(runs, 3)))
+        rows.append(
+            (f"lab_runner {key} --solution / its floor", f"{ours:.2f} s / {hand:.2f} s = {ours / hand:.2f}x")
+        )
+    return rows
+
+
 BREAKDOWN = """
 import json, sys, time
 t0 = time.perf_counter()
-from lab_runner import checks, verdict, labs, stack
+from lab_runner import checks, runs, verdict, labs, stack
 from lab_runner.running import Running
 t1 = time.perf_counter()
 lab = labs.resolve("lab3")
 ids = stack.require_healthy(["rsyslog", "workbench"])
 t2 = time.perf_counter()
-token = verdict.new_token(lab.key)
+token = runs.new_token(lab.key)
 with Running(ids["workbench"], lab.solution_path, lab.folder, token, 20) as r:
     r.wait()
     t3 = time.perf_counter()
-    results = checks.run(lab, token, r.result(), ids, identity=verdict.identity_of(r.sandbox))
+    results = checks.run(lab, token, r.result(), ids, identity=runs.identity_of(r.sandbox))
     t4 = time.perf_counter()
 t5 = time.perf_counter()
 assert all(c.passed for c in results), results

@@ -7,7 +7,8 @@
 Each figure is the median of --runs runs (ratios are taken within one run). What is measured:
 a cold build (`docker compose build --no-cache`), a warm `up --wait` (after `down`),
 `python -m lab_runner lab3` against its floor (the same exercise through one plain
-`docker compose exec`, plus one `grep` in the rsyslog container), `run --all`, a healthy
+`docker compose exec`, plus one `grep` in the rsyslog container), lab15 against its own (a
+`docker run` that makes the lossy link and its peer by hand), `run --all`, a healthy
 chat pair's relay latency under three attacks and Flask's `GET /` with 2,000 idle connections
 held (`attacks`), chat
 throughput and relay latency at 10, 100 and 500 clients, and syslog datagrams per second with
@@ -34,6 +35,7 @@ from pathlib import Path
 
 import exchange_cost
 import learner_loop
+import link_floor
 from probes import PROBE  # a look at a service's CPU and memory, shared with the tests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,9 +126,11 @@ def main() -> None:
     if "lab_runner" in only:
         for row in [
             *learner_loop.lab3_and_run_all(runs),
+            *learner_loop.newer_labs(runs),
             *learner_loop.breakdown(runs),
             *learner_loop.trace_cost(runs),
             *learner_loop.sandbox_cost(runs),
+            *link_floor.lab15_and_floor(runs),
         ]:
             report(*row)
     if "watch" in only:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lab_runner import labs, sandbox, stack, verdict  # noqa: E402
+from lab_runner import labs, runs, sandbox, stack  # noqa: E402
 from lab_runner.session import Session  # noqa: E402
 
 SETTLE = 2.0  # seconds
@@ -46,14 +46,14 @@ def main() -> int:
     for name in args.labs:
         lab = labs.resolve(name, every)
         containers = stack.require_healthy(labs.services_for([lab]))
-        verdict.run_one(lab, lab.solution_path, containers, session=session)  # warm: spares, imports
+        runs.run_one(lab, lab.solution_path, containers, session=session)  # warm: spares, imports
         time.sleep(SETTLE)
         idle = busy()
         time.sleep(SETTLE)
         idle = busy() - idle  # what the machine does with no run: taken off below
         b0, t0, o0 = busy(), time.monotonic(), own()
         for _ in range(args.runs):
-            if not verdict.run_one(lab, lab.solution_path, containers, session=session).passed:
+            if not runs.run_one(lab, lab.solution_path, containers, session=session).passed:
                 print(f"{lab.key}: the solution failed: figures not kept", file=sys.stderr)
                 return 1
         wall = time.monotonic() - t0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from lab_runner import labs, page, stack, verdict  # noqa: E402  (this checkout's lab_runner)
+from lab_runner import labs, page, runs, stack  # noqa: E402  (this checkout's lab_runner)
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = {"width": 1280, "height": 800}  # a laptop's screen: what the page is made to fit
@@ -49,7 +49,7 @@ def run_page(key: str, which: str, folder: Path) -> Path:
     """The page of a run of KEY's starter or solution."""
     lab = labs.resolve(key)
     path = lab.solution_path if which == "solution" else lab.starter_path
-    result = verdict.run_one(lab, path, stack.require_healthy([*lab.services, "workbench"]))
+    result = runs.run_one(lab, path, stack.require_healthy([*lab.services, "workbench"]))
     print(f"{key} {which}: {result.verdict}", flush=True)
     return page.write(result, folder / f"{key}-{which}.html")
 

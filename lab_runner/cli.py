@@ -7,6 +7,7 @@
     python -m lab_runner solution lab3         # the reference (asks first if lab3 has not passed)
     python -m lab_runner list                  # your progress
     python -m lab_runner ports                 # where flask and chat are published on this host
+    python -m lab_runner learner alice         # your name, once: labs with values draw yours from it
     python -m lab_runner show lab3             # the latest run's exchange, as a page in the browser
     python -m lab_runner lab3 --html lab3.html # that page, written where you say
     python -m lab_runner lab3 --solution       # run the reference (an instructor's self-check)
@@ -17,8 +18,10 @@
 Exit codes: 0 every step passed; 1 a step failed (or the exercise crashed or hung);
 2 the environment or the input is wrong (the message says what to run or type);
 3 a bug in lab_runner itself; 4 a question with no terminal to ask it (`solution LAB` before
-the lab has passed: add --force); 130 interrupted. `grade` exits 0 once the class is graded, whatever
-the grades (they are in its results), and 2 when the input or the environment kept it from that.
+the lab has passed: add --force); 5 the lab was skipped: this machine cannot run it (lab 15 on a
+kernel that cannot drop packets; run with other labs, it is left out in one line);
+130 interrupted. `grade` exits 0 once the class is graded, whatever the grades (they are in its
+results), and 2 when the input or the environment kept it from that.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ COMMANDS: dict[str, Command] = {
     "solution": runs_nothing(commands.cmd_solution),
     "reset": runs_nothing(commands.cmd_reset),
     "ports": runs_nothing(commands.cmd_ports),
+    "learner": runs_nothing(commands.cmd_learner),
     "show": runs_nothing(commands.cmd_show),
     "watch": run_watch,
     "grade": run_grade,
@@ -99,6 +103,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--html", type=Path, metavar="FILE", help="also write the run's exchange as a page to FILE"
     )
     run.add_argument("--timeout", type=float, metavar="SECONDS", help="override the lab's time limit")
+    run.add_argument(
+        "--learner",
+        metavar="NAME",
+        help="draw the lab's values for NAME, not for the name set with `learner`",
+    )
     for name, text in [
         ("hint", "the next hint for the first step your exercise fails"),
         ("solution", "show the lab's reference solution"),
@@ -109,6 +118,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
         "--force", action="store_true", help="show it before the lab has passed, without asking"
     )
     sub.add_parser("ports", help="where this stack's flask and chat are published on this host")
+    sub.add_parser(
+        "learner", help="your name, set once: labs with values of their own draw yours from it"
+    ).add_argument("name", nargs="?", metavar="NAME", help="set it (default: say it)")
     show_page = sub.add_parser(
         "show", help="open the latest run's page: what crossed the wire, what servers saw"
     )
@@ -140,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `... | head`: the reader left; nothing more to say
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except stack.Skipped as err:  # this machine cannot run the lab: not the learner's failure
+        print(f"lab_runner: {err}", file=sys.stderr)
+        return 5
     except (UsageError, labs.LabError, stack.StackError, OSError) as err:
         print(f"lab_runner: error: {err}", file=sys.stderr)
         return 2

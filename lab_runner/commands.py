@@ -1,4 +1,4 @@
-"""The learner's commands: run, list, hint, solution, reset, ports (watch is watch.py).
+"""The learner's commands: run, list, hint, solution, reset, ports, learner (watch is watch.py).
 
 No work is ever lost: `reset` keeps the file it replaces in .lab-backups/NN_slug/.
 """
@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from lab_runner import labs, latest, learner, page, report, stack, state
+from lab_runner import escaping, labs, latest, learner, page, report, stack, state, values
 from lab_runner.learner import next_lab
 from lab_runner.paths import BACKUPS, ROOT, atomic_write, fresh_name, runs_dir
 from lab_runner.services import SERVICES
@@ -34,6 +34,11 @@ def cmd_run(args: argparse.Namespace, session: Session) -> int:
         raise labs.LabError(f"no labs found in {labs.LABS_DIR}")
     if args.timeout is not None and not labs.valid_timeout(args.timeout):
         raise UsageError(f"--timeout takes seconds between 0 and {labs.MAX_TIMEOUT}")
+    if args.learner is not None:
+        try:
+            values.checked_name(args.learner)
+        except values.ValuesError as err:
+            raise UsageError(f"--learner: {err}") from err
     if args.exercise is not None:
         if len(chosen) != 1:
             raise UsageError("--exercise goes with exactly one lab")
@@ -49,7 +54,7 @@ def cmd_run(args: argparse.Namespace, session: Session) -> int:
         if not path.is_file():
             raise labs.LabError(f"{path} is missing (python -m lab_runner reset LAB puts the starter back)")
     own = args.exercise is None and not args.solution  # the learner's own exercise.py
-    results = learner.check(chosen, files, session, args.timeout)
+    results = learner.check(chosen, files, session, args.timeout, args.learner)
     if own:
         for r in results:
             learner.remember(r)
@@ -97,10 +102,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_learner(args: argparse.Namespace) -> int:
+    """Say whose values the runs draw, or set it: the name is kept for every later run."""
+    if args.name is None:
+        print(f"learner: {escaping.one_line(state.learner_name())}")
+        return 0
+    try:
+        before = state.set_learner_name(args.name)
+    except values.ValuesError as err:
+        raise UsageError(str(err)) from err
+    print(
+        f"learner: {escaping.one_line(state.learner_name())} (was: {escaping.one_line(before)});"
+        " labs with values of their own draw them from this name from now on"
+    )
+    return 0
+
+
 def _current_result(lab: labs.Lab, session: Session) -> dict:
     """The learner's last result for LAB if it is for exercise.py as it is now; else check it now."""
     entry = state.load().get(lab.folder.name, {})
-    if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(lab.exercise_path):
+    if "steps_passed" in entry and entry.get("exercise") == state.fingerprint(learner.own_file(lab)):
         return entry
     print(f"checking {lab.key} first (exercise.py changed since its last run) ...", flush=True)
     learner.remember(learner.check([lab], [lab.exercise_path], session)[0])

@@ -4,7 +4,7 @@ lines its checks found, and what its checks worked out once for the run.
     run = Run("lab6-dc8324116d21", Identity("172.20.0.6"))
     seen = run.once(("client", "pair"), lambda: drive_the_server())   # once per run, not per check
 
-verdict.run_one makes one per run and drops it with the run; the checks get it as `run`, and the
+runs.run_one makes one per run and drops it with the run; the checks get it as `run`, and the
 hosts made for the run carry it (lab_runner/hosts.py), so lab_runner.evidence keeps what it
 found there. Before, these lived in module dicts keyed by token, for the whole life of `grade`
 or `watch`: a run's learning outlived it, and a search for another text was never let go.
@@ -27,9 +27,11 @@ class Run:
     """One run of one lab, as its checks and its evidence readers see it."""
 
     token: str
-    """The run's token (verdict.new_token): the exercise has it in LAB_TOKEN."""
+    """The run's token (runs.new_token): the exercise has it in LAB_TOKEN."""
     identity: Identity | None = None
     """Its sandbox, as the services see it (None: a host of the project's own tests, every line)."""
+    values: dict[str, int | str] = field(default_factory=dict)
+    """The learner's own values of the lab's [values] (lab_runner/values.py): what the checks expect."""
     seen: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     """(service, path, needle) -> the lines evidence.wait_lines found: the exchange reads them again
     for free (lab_runner/serverlogs.py)."""

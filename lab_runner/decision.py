@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lab_runner import hints, lessons, pins
+from lab_runner import hints, judged_events, lessons
 from lab_runner.checks import CheckResult
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.labs import Lab
@@ -92,7 +92,7 @@ def decide(lab: Lab, token: str, ex: ExerciseResult, results: list[CheckResult],
         hints=step_hints.get(failing or 0, ()),
         step_hints=step_hints,
         lessons=found,
-        pins=pins.pins(
+        pins=judged_events.pins(
             lab, token, results, record, check.name if check else None, lessons.step_lanes(record, found)
         ),
     )

@@ -15,9 +15,10 @@ The text report, the JSON document and the page are views of this one record.
 
 from __future__ import annotations
 
-from lab_runner import capture, joins, lanes, serverlogs, waits
+from lab_runner import capture, lanes, log_links, serverlogs, waits
 from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
+from lab_runner.record_schema import Event, Lane, Record
 from lab_runner.strace_text import address
 from lab_runner.trace import RECV, SEND, Call, Socket
 
@@ -36,8 +37,8 @@ class Exchange:
         self.trace = ex.calls
         calls = [c for c in self.trace.calls if c.at is not None]
         self.origin = ex.started_at or (calls[0].at if calls else 0.0)
-        self.lanes: dict[str, dict] = {}
-        self.events: list[dict] = []
+        self.lanes: dict[str, Lane] = {}
+        self.events: list[Event] = []
         self.sock_lane: dict[int, str] = {}  # id(Socket) -> its lane
         self.local_port: dict[int, int] = {}  # id(Socket) -> its own port, once known
         self.sockets = [s for s in self.trace.learners() if not _resolver(s)]
@@ -48,7 +49,7 @@ class Exchange:
         waits.add(self)
         self._packets()
         lanes.meet(self)
-        joins.join_relays(self)
+        log_links.join_relays(self)
 
     # --- lanes --------------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class Exchange:
                 if s.calls and s.calls[0] is call and id(sock) in self.local_port:
                     self.local_port[id(s)] = self.local_port[id(sock)]
 
-    def _event(self, call: Call, sock: Socket, conn: Socket | None) -> dict | None:
+    def _event(self, call: Call, sock: Socket, conn: Socket | None) -> Event | None:
         lane = self.sock_lane[id(sock)]
         if call.ret is None:
             return None  # cut short when the process was stopped: it never returned
@@ -132,7 +133,7 @@ class Exchange:
         # A recv() or accept() happens when it returns (it waited for its bytes or its client).
         waited = call.name in RECV or call.name.startswith("accept")
         at = call.at + call.took if waited and call.at is not None and call.took else call.at
-        event: dict = {"t": self.t(at), "lane": lane, "call": _short(call)}
+        event: Event = {"t": self.t(at), "lane": lane, "kind": "send", "call": _short(call)}  # kind: below
         if call.name in SEND or call.name in RECV:
             if not ok:
                 return {**event, "kind": "error", "errno": call.errno, "of": call.name}
@@ -214,10 +215,10 @@ class Exchange:
     # --- the servers' lines ------------------------------------------------------------------------
 
     def add_logs(self, logs: dict[str, list[str]]) -> None:
-        """The servers' lines for this run, each joined to what it answers (lab_runner/joins.py)."""
-        joins.join_logs(self, logs)
+        """The servers' lines for this run, each joined to what it answers (lab_runner/log_links.py)."""
+        log_links.join_logs(self, logs)
 
-    def record(self) -> dict:
+    def record(self) -> Record:
         """The record, as the JSON document holds it (events numbered in time order)."""
         ordered = _runs(sorted(range(len(self.events)), key=lambda i: self.events[i]["t"]), self.events)
         own = [lane for lane in self.lanes.values() if lane["kind"] == "socket"][MAX_LANES:]
@@ -247,11 +248,11 @@ class Exchange:
         }  # fmt: skip
 
 
-def _ends(event: dict) -> set:
+def _ends(event: Event) -> set:
     return {event.get("from"), event.get("to"), event.get("conn"), event.get("of")} - {None}
 
 
-def _runs(order: list[int], events: list[dict]) -> list[int]:
+def _runs(order: list[int], events: list[Event]) -> list[int]:
     """ORDER with each run of the same call over and over (a server spinning on recv() == b'')
     told once, as its first event with "repeat": how many, and "until": the last one's time."""
     same = ("lane", "kind", "bytes", "size", "errno", "from", "to", "flags", "seq", "ack", "length")

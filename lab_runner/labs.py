@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from lab_runner import lossy_link
+from lab_runner import values as per_learner
 from lab_runner.paths import LABS_DIR
 
 FOLDER = re.compile(r"^(\d{2})_([a-z0-9_]+)$")
@@ -86,6 +88,10 @@ class Lab:
     stall: float = 0.0
     """Seconds the exercise may go without a socket call after a send before its checks run on what
     it did (a server that waits for a line end keeps it in recv() until its idle timeout); 0: never."""
+    values: per_learner.Spec = ()
+    """[values]: parameters each learner gets their own of (lab_runner/values.py)."""
+    link: tuple[int, int] = (0, 0)
+    """[link]: (port, drop) of a lossy link lab-run makes in the sandbox (lossy_link.py); (0, 0): none."""
 
     @property
     def key(self) -> str:
@@ -94,12 +100,13 @@ class Lab:
 
     @property
     def exercise_path(self) -> Path:
-        """The learner's file: shipped as the starter, edited by the learner."""
+        """The learner's file: made from the starter on first use (learner.own_file); git ignores it."""
         return self.folder / "exercise.py"
 
     @property
     def starter_path(self) -> Path:
-        """The shipped starter, byte for byte: what `reset` puts back."""
+        """The shipped starter, the lab's only copy of it in git: what exercise.py is made from on
+        first use, and what `reset` puts back."""
         return self.folder / ".starter.py"
 
     @property
@@ -109,6 +116,14 @@ class Lab:
     @property
     def checks_dir(self) -> Path:
         return self.folder / "checks"
+
+    def values_of(self, learner: str) -> dict[str, per_learner.Value]:
+        """LEARNER's own values of this lab's [values] ({} for a lab without)."""
+        return per_learner.of(self.name, self.values, learner)
+
+    def as_seen_by(self, mine: dict[str, per_learner.Value]) -> Lab:
+        """The lab as the learner with values MINE reads it: each {{key}} of its texts said."""
+        return per_learner.said_in(self, mine)
 
 
 def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:
@@ -207,7 +222,8 @@ def _steps(data: dict, where: str) -> tuple[Step, ...]:
 
 # "concepts" (what the lab teaches, in a few words each) is for people reading lab.toml:
 # lab_runner accepts it and reads none of it.
-KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall"}
+KNOWN = {"name", "title", "concepts", "services", "steps", "timeout", "look", "serve", "stall", "values"}
+KNOWN |= {"link"}
 
 
 def load(folder: Path) -> Lab:
@@ -240,17 +256,28 @@ def load(folder: Path) -> Lab:
     stall = data.get("stall", 0)
     if not isinstance(stall, int | float) or isinstance(stall, bool) or not 0 <= stall < timeout:
         raise LabError(f"{toml_file}: 'stall' must be seconds (0: never), less than the timeout")
+    try:
+        spec = per_learner.parse(data.get("values", {}), where)
+    except per_learner.ValuesError as err:
+        raise LabError(str(err)) from err
+    steps = _steps(data, where)
+    said = [look, *(t for s in steps for t in (s.title, s.goal, *s.hints, *s.lesson))]
+    said += [h for s in steps for _, hints in s.check_hints for h in hints]
+    if unknown := sorted({m for t in said for m in per_learner.PLACE.findall(t)} - {k for k, _, _ in spec}):
+        raise LabError(f"{toml_file}: {{{{{unknown[0]}}}}} names no key of its [values] table")
     return Lab(
         number=int(match.group(1)),
         name=name,
         title=_string(data, "title", where),
         services=_strings(data, "services", where),
-        steps=_steps(data, where),
+        steps=steps,
         timeout=float(timeout),
         folder=folder,
         look=look,
         serve=serve,
         stall=float(stall),
+        values=spec,
+        link=lossy_link.parse(data.get("link"), where, LabError),
     )
 
 

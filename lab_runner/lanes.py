@@ -7,10 +7,9 @@ lanes.seen_from(ran, ips)   # the sandbox's own address and ports, from its pack
 
 from __future__ import annotations
 
-from typing import Any
-
 from lab_runner import capture
 from lab_runner.exercise_result import ExerciseResult
+from lab_runner.record_schema import Building
 from lab_runner.trace import RECV, SEND, Socket
 
 LOOPBACK = ("127.", "0.0.0.0", "::")
@@ -24,7 +23,7 @@ def user(sock: Socket) -> int:
     return max(set(movers), key=movers.count) if movers else sock.pid
 
 
-def meet(ex: Any) -> None:
+def meet(ex: Building) -> None:
     """Where the program is its own server (labs 5, 7, 8, 9): a client socket's bytes go to the
     connection accept() made for it, not to the listening socket it connected to. A connection
     is paired with its client by the client's port (TCP), else (a Unix path) with the first
@@ -65,7 +64,7 @@ def meet(ex: Any) -> None:
         ex.lanes[lane]["peer"] = other
 
 
-def ends(ex: Any) -> None:
+def ends(ex: Building) -> None:
     """Each of EX's socket lanes, its local end and its remote end, once known: lab 8's lesson is
     the client's port, which the kernel picked."""
     for sock in ex.sockets:

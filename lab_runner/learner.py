@@ -7,9 +7,11 @@ learner's own exercise.py, show it with the learner's hints, and say which lab i
 from __future__ import annotations
 
 import concurrent.futures
+import sys
 from pathlib import Path
 
-from lab_runner import labs, latest, report, stack, state, verdict
+from lab_runner import labs, latest, report, runs, stack, state, verdict
+from lab_runner.paths import ROOT, atomic_write
 from lab_runner.session import Session
 
 LABS_AT_ONCE = 4  # labs checked side by side in `run`, each in a sandbox of its own
@@ -43,23 +45,52 @@ def exercise_file(lab: labs.Lab, solution: bool = False, exercise: Path | None =
     """The file a run of LAB checks: EXERCISE if given, else the reference or the learner's own."""
     if exercise is not None:
         return exercise
-    return lab.solution_path if solution else lab.exercise_path
+    return lab.solution_path if solution else own_file(lab)
+
+
+def own_file(lab: labs.Lab) -> Path:
+    """The learner's exercise.py, made from the starter the first time it is asked for. Git holds
+    the starter only (.starter.py) and ignores exercise.py (the rustlings way): a `git pull` that
+    changes a starter never conflicts with a learner's work, and no lab ships two copies."""
+    path = lab.exercise_path
+    if not path.exists() and lab.starter_path.is_file():
+        atomic_write(path, lab.starter_path.read_bytes())  # never over a file: it does not exist
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        print(f"{lab.key}: made {shown} from the starter; it is yours to edit", file=sys.stderr)
+    return path
 
 
 def check(
-    chosen: list[labs.Lab], files: list[Path], session: Session, timeout: float | None = None
+    chosen: list[labs.Lab],
+    files: list[Path],
+    session: Session,
+    timeout: float | None = None,
+    learner: str | None = None,
 ) -> list[verdict.LabResult]:
-    """Run each lab on its file, side by side, results in the labs' order."""
+    """Run each lab on its file, side by side, results in the labs' order. LEARNER: whose values
+    the runs draw (default: the name set with `python -m lab_runner learner NAME`). A lab this
+    machine cannot run (stack.Skipped) is left out, in one line on stderr; if none is left, Skipped."""
     containers = stack.require_healthy(labs.services_for(chosen))
+    who = learner or state.learner_name()
+
+    def one(i: int) -> verdict.LabResult:
+        try:
+            return runs.run_one(chosen[i], files[i], containers, timeout, session, who)
+        except stack.Skipped as err:
+            raise stack.Skipped(f"{chosen[i].key} skipped: {err}") from err
+
     if len(chosen) == 1:
-        return [verdict.run_one(chosen[0], files[0], containers, timeout, session)]
+        return [one(0)]
     # A server lab takes longest (its checks drive it as clients, one after another): start it first.
     order = sorted(range(len(chosen)), key=lambda i: not chosen[i].serve)
     with concurrent.futures.ThreadPoolExecutor(LABS_AT_ONCE) as pool:
-        futures = {
-            i: pool.submit(verdict.run_one, chosen[i], files[i], containers, timeout, session) for i in order
-        }
-        return [futures[i].result() for i in range(len(chosen))]
+        futures = {i: pool.submit(one, i) for i in order}
+        skipped = [err for i in order if isinstance(err := futures[i].exception(), stack.Skipped)]
+        for err in skipped:
+            print(f"lab_runner: {err}", file=sys.stderr)
+        if len(skipped) == len(chosen):
+            raise skipped[-1]
+        return [futures[i].result() for i in range(len(chosen)) if futures[i].exception() not in skipped]
 
 
 def remember(result: verdict.LabResult) -> None:

@@ -12,7 +12,7 @@ Items are matched in order, each after the one before, on the sockets the step's
 used when they can be. A step that starts sockets of its own (its lesson has a connect, a bind,
 a listen or a socket) never takes an earlier step's (lab 1's second step is about its second
 connection, not the first one's shutdown); one that starts none goes on with theirs. The
-sockets each step used also keep its checks' pins on its own events (pins.py).
+sockets each step used also keep its checks' pins on its own events (judged_events.py).
 """
 
 from __future__ import annotations
@@ -109,9 +109,12 @@ def starts_own(step: Step) -> bool:
 
 def _about(event: dict, sockets: set[str]) -> str | None:
     """The socket an event is on, or about (a server's line about a connection; for accept(),
-    the connection it made)."""
+    the connection it made; for a packet, the socket that sent it or received it), so that a
+    step's `packet FIN` is its own connection's, never an earlier step's."""
     if event["kind"] == "accept" and event.get("conn") in sockets:
         return event["conn"]
+    if event["kind"] == "packet":  # the socket that sent it, else the one it went to (lab 14's FIN)
+        return next((end for end in (event.get("from"), event.get("to")) if end in sockets), None)
     if event["lane"] in sockets:
         return event["lane"]
     about = event.get("of")

@@ -37,6 +37,9 @@ def text(
     PAGE, where the run's page is (a line of its own, before the command to see it yourself)."""
     lab, ex, decided = result.lab, result.exercise, result.decided
     lines = [f"{lab.key} · {lab.title}   (run {result.token})"]
+    if result.values:  # the lab draws values per learner: say whose, and what they are
+        mine = ", ".join(f"LAB_{k.upper()}={v!r}" for k, v in result.values.items())
+        lines.append(escaped(f"values of learner {result.learner}: {mine}"))
     lines.append(f"ran {ex.file} in the workbench: {decided.ran}, {ex.seconds:.2f} s")
     if ex.output.strip():
         shown = ex.output.rstrip().splitlines()
@@ -103,6 +106,8 @@ def as_dict(r: LabResult, exchange: bool = True) -> dict:
         "folder": r.lab.folder.name,
         "title": r.lab.title,
         "token": r.token,
+        "learner": r.learner,
+        "values": r.values,
         "passed": r.passed,
         "seconds": round(r.seconds, 3),
         "steps_passed": r.steps_passed,

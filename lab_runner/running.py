@@ -77,7 +77,11 @@ class Running:
         serve_port: int = 0,
         stall: float = 0.0,
         pool: sandbox.Pool | None = None,
+        env: dict[str, str] | None = None,
+        link: dict[str, int] | None = None,
     ) -> None:
+        self.link = link  # a lossy link, {"port", "drop"} (lab.toml's [link]): lab-run sets it
+        self.env = env or {}  # the learner's values, LAB_<KEY> (lab_runner/values.py): lab-run checks each
         self.pool = pool or sandbox.Pool()  # the session's (a test's Running: a pool of its own)
         try:
             self.source = path.read_bytes()
@@ -103,6 +107,7 @@ class Running:
         self.ended = threading.Event()  # lab-run is done (cleanup included)
         self.lock = threading.Lock()
         self.error: str | None = None
+        self.skipped = ""  # why this machine cannot run the lab (lab-run's "C nolink")
         self.stall, self.stalled, self.last = stall, "", (0.0, "")  # last: (when, the last trace line)
 
     def __enter__(self) -> Running:
@@ -117,6 +122,8 @@ class Running:
             "size": len(self.source),
             "sha256": hashlib.sha256(self.source).hexdigest(),
             "limits": LIMITS,  # lab-run's numbers are ours: it keeps no copy
+            "env": self.env,
+            "link": self.link,  # a lossy link (lab 15), set by lab-run before the exercise runs
         }
         try:
             self.exec.write(json.dumps(header).encode() + b"\n" + self.source)
@@ -167,6 +174,8 @@ class Running:
                 return
             if time.monotonic() > deadline:
                 raise stack.StackError(f"the sandbox did not stop the exercise in {self.timeout + GRACE:g} s")
+        if self.skipped:
+            raise stack.Skipped(f"this kernel cannot drop packets at random (nft: {self.skipped})")
         if self.error and self.exit_code is None and not self.serving and not self.stalled:
             raise stack.StackError(f"lost the exercise's run in its sandbox: {self.error}")
 
@@ -284,6 +293,7 @@ CONTROL: dict[str, Handler] = {  # "C <word> <text>"
     "serving": _serving,
     "stopped": lambda run, text: run.stopped.append(text),
     "garbled": _garbled,
+    "nolink": lambda run, text: setattr(run, "skipped", text or "no numgen"),
     "unwalled": _unwalled,
     "runaway": lambda run, text: setattr(run, "runaway", text),
     "started": lambda run, text: setattr(run, "started_at", float(text)),

@@ -34,7 +34,7 @@ CONNECTION = re.compile(
     r"^(Accepted connection from|Connection closed|Connection from|Dropping|Refusing|Slowing):? "
     r"\('([0-9a-f.:]+)', (\d+)\)"
 )
-TOKEN = re.compile(r"\blab\d+-[0-9a-f]{12}\b")  # a run's token (verdict.new_token): another run's is not ours
+TOKEN = re.compile(r"\blab\d+-[0-9a-f]{12}\b")  # a run's token (runs.new_token): another run's is not ours
 WERKZEUG = re.compile(r"^(\S+) - - \[(\d\d/\w{3}/\d{4} \d\d:\d\d:\d\d)\]")
 
 

@@ -4,7 +4,7 @@ parallel runs) is the session's, said where the session is made, not a module ch
 
     session = Session()
     session.pool.keep(parallel=8)          # grade: refill as it goes, 8 spares
-    verdict.run_one(lab, path, containers, session=session)
+    runs.run_one(lab, path, containers, session=session)
     session.close()                        # a CLI run: spares for the next run, by another process
 """
 

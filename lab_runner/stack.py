@@ -28,6 +28,11 @@ class StackError(Exception):
     """The environment is not ready (no Docker, stack down or unhealthy): exit code 2."""
 
 
+class Skipped(StackError):
+    """This machine cannot run the lab at all (lab 15's lossy link: a kernel that cannot drop
+    packets): the lab is skipped, never failed (cli.py: one line, exit code 5)."""
+
+
 def project() -> str:
     """The compose project's name, as `docker compose` would take it."""
     if name := os.environ.get("COMPOSE_PROJECT_NAME"):

@@ -13,6 +13,7 @@ import json
 import time
 from pathlib import Path
 
+from lab_runner import values
 from lab_runner.paths import atomic_write, state_file
 
 
@@ -92,3 +93,23 @@ def reveal_hint(folder: str, step: int, available: int) -> int:
     hints[str(step)] = shown
     _save(data)
     return shown
+
+
+def learner_file() -> Path:
+    """The learner's name, set once (`python -m lab_runner learner NAME`), beside the progress."""
+    return state_file().with_name(".lab-learner")
+
+
+def learner_name() -> str:
+    """Whose values the learner's runs draw: the name set once, else the account's."""
+    try:
+        return values.checked_name(learner_file().read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError, values.ValuesError):
+        return values.default_name()
+
+
+def set_learner_name(name: str) -> str:
+    """Keep NAME as the learner's (ValuesError when it cannot name one); the name it replaces."""
+    before = learner_name()
+    atomic_write(learner_file(), values.checked_name(name) + "\n")
+    return before

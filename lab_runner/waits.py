@@ -13,8 +13,8 @@ out, as the call that follows tells the story.
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from lab_runner.record_schema import Building
 from lab_runner.trace import RECV, SEND, Call, Socket
 
 WAITS = {"poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait"}
@@ -28,7 +28,7 @@ TIMEOUT_DONE = 0.002  # seconds: a poll() this close before its socket's next ca
 FOLLOWS = {*SEND, *RECV, "accept", "accept4", "connect"}
 
 
-def add(ex: Any) -> None:
+def add(ex: Building) -> None:
     """Append EX's wait, socket-option and fork events (EX: an exchange.Exchange)."""
     owner: dict[int, Socket] = {}
     for sock in ex.sockets:
@@ -50,7 +50,7 @@ def add(ex: Any) -> None:
             _fork(ex, call)
 
 
-def _option(ex: Any, call: Call, sock: Socket) -> None:
+def _option(ex: Building, call: Call, sock: Socket) -> None:
     found = OPTION.match(call.args)
     if not found:
         return
@@ -68,7 +68,7 @@ def _option(ex: Any, call: Call, sock: Socket) -> None:
     ex.events.append(event)
 
 
-def _socket_at(ex: Any, pid: int, fd: int, at: float) -> Socket | None:
+def _socket_at(ex: Building, pid: int, fd: int, at: float) -> Socket | None:
     """The exercise's socket that was descriptor FD of PID at AT (that pid's own, else any's)."""
     alive = []
     for sock in ex.sockets:
@@ -82,7 +82,7 @@ def _socket_at(ex: Any, pid: int, fd: int, at: float) -> Socket | None:
     return (mine or alive or [None])[-1]
 
 
-def _wait(ex: Any, call: Call, after: list[Call], epolls: dict) -> None:
+def _wait(ex: Building, call: Call, after: list[Call], epolls: dict) -> None:
     if call.name in ("poll", "ppoll"):
         asked = [(int(fd), what) for fd, what in POLLED.findall(call.args)]
     elif call.name in ("select", "pselect6"):
@@ -118,7 +118,7 @@ def _wait(ex: Any, call: Call, after: list[Call], epolls: dict) -> None:
     )
 
 
-def _fork(ex: Any, call: Call) -> None:
+def _fork(ex: Building, call: Call) -> None:
     """A new process (or thread) that uses a socket: drawn from its parent's lanes to its own."""
     child, parent = call.ret, call.pid
     used_by = {pid: [lane for lane in ex.lanes.values() if lane.get("pid") == pid] for pid in (child, parent)}

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 import testinfra
 
-from lab_runner import stack, verdict
+from lab_runner import runs, stack
 from lab_runner.hosts import service_host
 
 
@@ -55,4 +55,4 @@ def workbench() -> testinfra.host.Host:
 @pytest.fixture
 def token() -> str:
     """A fresh token per test, so no test passes on another's lines."""
-    return verdict.new_token("tok")
+    return runs.new_token("tok")

@@ -1,7 +1,7 @@
 """python -m lab_runner grade SUBMISSIONS --out RESULTS: every lab of every learner, graded.
 
 SUBMISSIONS/<learner>/ mirrors labs/: SUBMISSIONS/alice/03_dev_log/exercise.py is Alice's lab 3,
-and a lab with no file is not attempted. Each file is graded by verdict.run_one, the code path
+and a lab with no file is not attempted. Each file is graded by runs.run_one, the code path
 of `python -m lab_runner lab3 --exercise FILE`; RESULTS gets grades.csv, grades.json, junit.xml.
 
 Every run has a sandbox of its own (lab_runner/sandbox.py): its own files, /tmp, processes,

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lab_runner import page, stack, verdict
+from lab_runner import page, runs, stack, verdict
 from lab_runner.grade.entry import Entry
 from lab_runner.labs import LabError
 from lab_runner.session import Session
@@ -59,7 +59,9 @@ class Grader:
                 containers = self.containers
             began = time.monotonic() - self.started
             try:
-                result = verdict.run_one(entry.lab, entry.file, containers, self.timeout, self.session)
+                result = runs.run_one(
+                    entry.lab, entry.file, containers, self.timeout, self.session, entry.learner
+                )
                 entry.span = (began, time.monotonic() - self.started)
                 entry.record(result, alone)
                 self.keep_page(entry, result)

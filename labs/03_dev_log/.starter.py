@@ -27,9 +27,11 @@ bare = f"*****************hello-{token}*****************"
 clientsocket.send(bare.encode())
 print("sent:", bare)
 
-# YOUR TURN (step 2): send a second datagram that arrives whole, tagged lab3, at facility
-# local0 and severity warning, with this run's token in it. rsyslog expects a header <PRI>
-# at the start of each datagram; compute PRI yourself.
+# YOUR TURN (step 2): send a second datagram that arrives whole, tagged lab3, at your own
+# facility and severity, with this run's token in it. They are in your environment, like the
+# token: os.environ["LAB_FACILITY"] (e.g. "local0") and os.environ["LAB_SEVERITY"] (e.g.
+# "warning"); the report's first lines say yours. rsyslog expects a header <PRI> at the start
+# of each datagram; compute PRI yourself.
 
 
 clientsocket.close()

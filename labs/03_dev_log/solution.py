@@ -6,6 +6,7 @@ python -m lab_runner lab3 --solution
 import os
 import socket
 import uuid
+from logging.handlers import SysLogHandler
 
 token = os.environ.get("LAB_TOKEN") or f"by-hand-{uuid.uuid4().hex[:8]}"
 
@@ -17,9 +18,11 @@ bare = f"*****************hello-{token}*****************"
 clientsocket.send(bare.encode())
 print("sent:", bare)
 
-# Step 2: the header syslog expects, <PRI>, with PRI = facility * 8 + severity.
-LOCAL0, WARNING = 16, 4  # as in syslog.h (and logging.handlers.SysLogHandler.LOG_LOCAL0, LOG_WARNING)
-pri = LOCAL0 * 8 + WARNING  # 132
+# Step 2: the header syslog expects, <PRI>, with PRI = facility * 8 + severity. Each learner has
+# their own facility and severity (by hand, without them: local0.warning, <132>).
+facility = os.environ.get("LAB_FACILITY", "local0")
+severity = os.environ.get("LAB_SEVERITY", "warning")
+pri = SysLogHandler.facility_names[facility] * 8 + SysLogHandler.priority_names[severity]
 proper = f"<{pri}>lab3: *****hello from lab 3, whole, run {token}*****"
 clientsocket.send(proper.encode())
 print("sent:", proper)

@@ -20,10 +20,25 @@ LAB3 = labs.resolve("lab3")
 
 @pytest.fixture
 def own_lab3():
-    """The learner's labs/03_dev_log/exercise.py, put back as it was after the test."""
-    before = LAB3.exercise_path.read_bytes()
+    """The learner's labs/03_dev_log/exercise.py, put back as it was after the test (or gone again,
+    when there was none: a fresh clone has none until the first run makes it)."""
+    before = LAB3.exercise_path.read_bytes() if LAB3.exercise_path.exists() else None
     yield LAB3.exercise_path
-    LAB3.exercise_path.write_bytes(before)
+    if before is None:
+        LAB3.exercise_path.unlink(missing_ok=True)
+    else:
+        LAB3.exercise_path.write_bytes(before)
+
+
+def test_the_first_run_makes_exercise_py_from_the_starter_and_never_replaces_it(own_lab3):
+    own_lab3.unlink(missing_ok=True)
+    done = lab_runner("lab3")
+    assert done.returncode == 1, done.stdout + done.stderr  # the starter: step 2 to do
+    assert "made labs/03_dev_log/exercise.py from the starter" in done.stderr
+    assert own_lab3.read_bytes() == LAB3.starter_path.read_bytes()
+    own_lab3.write_text("print('mine')\n")
+    again = lab_runner("lab3")
+    assert "made" not in again.stderr and own_lab3.read_text() == "print('mine')\n"
 
 
 def token_of(stdout: str) -> str:
@@ -214,7 +229,8 @@ def test_bad_input_is_one_line_and_exit_2(args, message):
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-def test_no_docker_engine_is_exit_2_saying_what_to_run():
+def test_no_docker_engine_is_exit_2_saying_what_to_run(own_lab3):
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # made already: the error is the one line
     done = lab_runner("lab3", env={"DOCKER_HOST": "unix:///nonexistent/docker.sock"})
     assert done.returncode == 2
     assert done.stderr == (
@@ -336,7 +352,8 @@ def test_watch_stays_open_once_every_lab_passes_and_checks_each_save(own_lab3):
         STATE.unlink(missing_ok=True)
 
 
-def test_a_wedged_engine_is_exit_2_within_its_timeout_not_a_hang(tmp_path):
+def test_a_wedged_engine_is_exit_2_within_its_timeout_not_a_hang(tmp_path, own_lab3):
+    own_lab3.write_bytes(LAB3.starter_path.read_bytes())  # made already: the error is the one line
     # An engine socket that accepts and never answers, like a wedged dockerd.
     path = str(tmp_path / "wedged.sock")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from runner import lab_runner
 
-from lab_runner import labs, latest, stack, verdict
+from lab_runner import labs, latest, runs, stack
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Headless as root, with the network closed: no sandbox, GPU, QUIC or background traffic.
@@ -134,7 +134,7 @@ def test_a_watched_page_reloads_itself_when_a_new_run_lands(tmp_path, monkeypatc
     loads it from file:// every so often, and reloads when it names another run."""
     monkeypatch.setenv("LAB_RUNNER_RUNS", str(tmp_path))
     lab = labs.resolve("lab3")
-    result = verdict.run_one(lab, lab.solution_path, stack.require_healthy(["rsyslog", "workbench"]))
+    result = runs.run_one(lab, lab.solution_path, stack.require_healthy(["rsyslog", "workbench"]))
     page = latest.keep(result, follow=True)
     script = tmp_path / "lab3.latest.js"
     assert page == tmp_path / "lab3.html" and result.token in script.read_text()

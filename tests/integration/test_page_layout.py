@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner import labs, page, stack, verdict
+from lab_runner import labs, page, runs, stack
 
 playwright = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]' installs playwright")
 WIDTH, HEIGHT = 1280, 800
@@ -42,10 +42,10 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for lab in LABS:
         where = stack.require_healthy([*lab.services, "workbench"])
-        result = verdict.run_one(lab, lab.solution_path, where)
+        result = runs.run_one(lab, lab.solution_path, where)
         assert result.passed, result.verdict
         out[lab.key] = page.write(result, folder / f"{lab.key}.html")
-        started = verdict.run_one(lab, lab.starter_path, where)
+        started = runs.run_one(lab, lab.starter_path, where)
         assert started.steps[0].passed, started.verdict  # the starter does the article's experiment
         out[f"{lab.key}-starter"] = page.write(started, folder / f"{lab.key}-starter.html")
     return out

@@ -4,7 +4,7 @@ Each attack is a real exercise run through lab_runner, in the sandbox every run 
 real stack. Beside it (at the same time), another learner's good run and do-nothing run are
 graded exactly as they are alone (the baseline): the attack changed no grade but its own.
 
-The runs are made in this process with verdict.run_one, as `python -m lab_runner` makes them,
+The runs are made in this process with runs.run_one, as `python -m lab_runner` makes them,
 so that a test can know a run's token ahead (the worst case: tokens travel, and an attacker
 that has one must still not change that run's grade) or rotate the logs between a run's send
 and its checks.
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_runner import checks, evidence, labs, stack, verdict
+from lab_runner import checks, evidence, labs, runs, stack
 from lab_runner.hosts import service_host
 from lab_runner.verdict import LabResult
 
@@ -38,12 +38,12 @@ _tokens: dict[int, str] = {}  # thread id -> the token the run made in it gets (
 @pytest.fixture(autouse=True)
 def known_tokens(monkeypatch):
     """A run given a token (run(..., token)) gets it; any other, a fresh one."""
-    fresh = verdict.new_token
+    fresh = runs.new_token
 
     def new(name: str) -> str:
         return _tokens.pop(threading.get_ident(), None) or fresh(name)
 
-    monkeypatch.setattr(verdict, "new_token", new)
+    monkeypatch.setattr(runs, "new_token", new)
 
 
 def new_token(lab) -> str:
@@ -55,7 +55,7 @@ def run(lab, path: Path | str, token: str | None = None, timeout: float | None =
     if token:
         _tokens[threading.get_ident()] = token
     containers = stack.require_healthy(labs.services_for([lab]))
-    return verdict.run_one(lab, Path(path), containers, timeout)
+    return runs.run_one(lab, Path(path), containers, timeout)
 
 
 def graded(result: LabResult) -> dict[str, bool]:
@@ -301,21 +301,45 @@ def test_flask_a_client_with_long_heads_and_trickled_headers_holds_no_other_addr
 # --- rsyslog: a run's lines are its uid's, in both generations, split at "\n" only -------------
 
 
+ROTATE_AT = 32 * 1024 * 1024  # rsyslog.conf's rotation.sizeLimit of each evidence copy
+
+
 def rotate_both(workbench, rsyslog) -> None:
     """Flood /dev/log from the workbench (root: uid 0, no run's) until rsyslog has rotated both
-    evidence copies once, as it does at 32 MiB."""
+    evidence copies once, as it does at 32 MiB, and neither twice: the two files rotate at
+    different moments (their lines differ in length), so the flood comes in measured parts, each
+    written out before the next, never more than the already rotated file has room for. (A flood
+    of fixed 8 MB parts once rotated one file twice, taking the run's lines with it.)"""
     files = "/var/log/lab/syslog /var/log/lab/priority.log"
-    before = rsyslog.check_output(f"stat -c %i {files}").split()
-    flood = (
-        "import socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.connect('/dev/log')\n"
-        "for n in range(2000):\n    s.send(b'<13>rotate ' + b'r' * 4000)\n"
-    )
-    deadline = time.monotonic() + 120
+
+    def now() -> list[tuple[str, int]]:  # (inode, size) of each, once rsyslog stopped writing
+        last = None
+        while True:
+            seen = rsyslog.check_output(f"stat -c '%i %s' {files}").split()
+            pairs = [(seen[i], int(seen[i + 1])) for i in (0, 2)]
+            if pairs == last:
+                return pairs
+            last = pairs
+            time.sleep(0.3)
+
+    before = [inode for inode, _ in now()]
+    deadline = time.monotonic() + 180
     while True:
-        now = rsyslog.check_output(f"stat -c %i {files}").split()
-        if all(a != b for a, b in zip(before, now, strict=True)):
+        state = now()
+        rotated = [inode != was for (inode, _), was in zip(state, before, strict=True)]
+        if all(rotated):
             return
         assert time.monotonic() < deadline, "rsyslog did not rotate its files"
+        need = max(ROTATE_AT - size for (_, size), done in zip(state, rotated, strict=True) if not done)
+        room = min(
+            (ROTATE_AT - size for (_, size), done in zip(state, rotated, strict=True) if done),
+            default=ROTATE_AT,
+        )
+        size = max(64 * 1024, min(8 * 1024 * 1024, need + 64 * 1024, room - 1024 * 1024))
+        flood = (
+            "import socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.connect('/dev/log')\n"
+            f"for n in range({size // 4000 + 1}):\n    s.send(b'<13>rotate ' + b'r' * 4000)\n"
+        )
         workbench.check_output("python3 -c %s", flood)
 
 
@@ -341,13 +365,16 @@ def test_syslog_a_runs_lines_survive_a_rotation_between_its_send_and_its_checks(
 
 SPLIT_FORGERY = """
     import os, socket
+    from logging.handlers import SysLogHandler as H
     token = os.environ["LAB_TOKEN"]
+    f, v = os.environ["LAB_FACILITY"], os.environ["LAB_SEVERITY"]
+    right, info = H.facility_names[f] * 8 + H.priority_names[v], H.facility_names[f] * 8 + 6
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     s.connect("/dev/log")
     s.send(f"*****************hello-{{token}}*****************".encode())
-    # <131> is local0.err, not the step's local0.warning: a second "line" after {sep} says otherwise.
-    s.send(f"<131>lab3: *****hello {{token}}*****{sep}<132> local0.warning lab3: *****hello {{token}}*****"
-           .encode())
+    # info is not the learner's severity: a second "line" after {sep} says the learner's priority.
+    said = f"*****hello {{token}}*****"
+    s.send(f"<{{info}}>lab3: {{said}}{sep}<{{right}}> {{f}}.{{v}} lab3: {{said}}".encode())
 """
 
 
@@ -357,8 +384,8 @@ def test_syslog_a_line_forged_after_a_line_separator_inside_a_datagram_does_not_
     forged = write(tmp_path, "forged.py", SPLIT_FORGERY.format(sep=escaped))
     result = graded(run(LAB3, forged))
     assert result["test_a_datagram_with_a_pri_header_went_to_dev_log"]  # it was sent ...
-    # ... and read as one line, at local0.err:
-    assert not result["test_it_was_logged_at_local0_warning_tagged_lab3"], result
+    # ... and read as one line, at the learner's facility but severity info:
+    assert not result["test_it_was_logged_at_your_priority_tagged_lab3"], result
 
 
 def test_syslog_lines_are_the_senders_uid_the_sandboxs_for_a_run_and_0_for_root(tmp_path):

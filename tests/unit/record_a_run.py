@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from lab_runner import labs, stack, verdict  # noqa: E402
+from lab_runner import labs, runs, stack  # noqa: E402
 
 HERE = Path(__file__).parent / "exchanges"
 
@@ -19,18 +19,19 @@ def main(key: str, which: str) -> None:
     lab = labs.resolve(key)
     containers = stack.require_healthy([*lab.services, "workbench"])
     seen: dict = {}
-    reader = verdict.server_lines
+    reader = runs.server_lines
 
     def keep(*args: object) -> tuple[dict, dict]:  # the server lines, as the run read them
         seen["ips"], seen["logs"] = reader(*args)  # type: ignore[arg-type]
         return seen["ips"], seen["logs"]
 
-    verdict.server_lines = keep
+    runs.server_lines = keep
     path = lab.solution_path if which == "solution" else lab.folder / ".starter.py"
-    result = verdict.run_one(lab, path, containers)
+    result = runs.run_one(lab, path, containers)
     ex = result.exercise
     out = {
-        "lab": key, "token": result.token, "file": ex.file, "started_at": ex.started_at,
+        "lab": key, "token": result.token, "values": result.values, "file": ex.file,
+        "started_at": ex.started_at,
         "seconds": ex.seconds, "exit_code": ex.exit_code, "packets": ex.packets, "capture": ex.capture,
         "ips": seen["ips"], "logs": seen["logs"], "output": ex.output, "trace": ex.trace,
         "checks": [{"name": c.name, "step": c.step, "passed": c.passed, "reason": c.reason,

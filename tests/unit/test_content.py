@@ -24,7 +24,7 @@ def test_there_are_labs_with_unique_numbers_and_names():
 def test_lab_is_complete(lab):
     readme = lab.folder / "README.md"
     assert readme.is_file() and readme.read_text().startswith(f"# Lab {lab.number} · {lab.title}\n"), readme
-    for path in (lab.exercise_path, lab.starter_path, lab.solution_path):
+    for path in (lab.starter_path, lab.solution_path):
         assert path.is_file(), path
         ast.parse(path.read_text(encoding="utf-8"), str(path))
     checks.load(lab)  # every step's checks exist, and every check is in a step
@@ -41,15 +41,24 @@ def test_every_step_has_a_check_and_a_hint_and_the_starter_marks_the_learners_st
 
 
 @pytest.mark.parametrize("lab", LABS, ids=IDS)
-def test_the_starter_kept_for_reset_is_the_shipped_exercise(lab):
-    # In a learner's checkout exercise.py changes; what git shipped must equal .starter.py.
-    relative = str(lab.exercise_path.relative_to(ROOT))
-    shipped = subprocess.run(["git", "show", f"HEAD:{relative}"], cwd=ROOT, capture_output=True)
-    if shipped.returncode != 0:
+def test_git_holds_the_starter_and_never_the_learners_exercise(lab):
+    # One copy: the starter is in git, exercise.py is the learner's (made from it on first use),
+    # so a `git pull` never conflicts with a learner's work.
+    def tracked(path):
+        done = subprocess.run(["git", "ls-files", "--error-unmatch", str(path.relative_to(ROOT))],
+                              cwd=ROOT, capture_output=True)  # fmt: skip
+        return done.returncode == 0
+
+    if not tracked(lab.folder / "lab.toml"):
         pytest.skip("not a git checkout with this lab committed")
-    assert shipped.stdout == lab.starter_path.read_bytes(), (
-        f"{lab.starter_path} differs from the shipped {relative}"
+    assert tracked(lab.starter_path), f"{lab.starter_path} is not in git"
+    assert not tracked(lab.exercise_path), (
+        f"{lab.exercise_path} is in git: it is the learner's (git rm --cached)"
     )
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", str(lab.exercise_path.relative_to(ROOT))], cwd=ROOT
+    )
+    assert ignored.returncode == 0, ".gitignore does not ignore the learner's exercise.py"
 
 
 @pytest.mark.parametrize("lab", LABS, ids=IDS)

@@ -312,7 +312,7 @@ def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(mon
     calls = {"run": 0, "healthy": 0}
     outcomes = iter([scheduler.stack.StackError("service 'flask' is restarting"), result("lab1")])
 
-    def run_one(lab, file, containers, timeout, session=None):
+    def run_one(lab, file, containers, timeout, session=None, learner=None):
         calls["run"] += 1
         outcome = next(outcomes)
         if isinstance(outcome, Exception):
@@ -324,7 +324,7 @@ def test_a_stack_error_is_the_environments_tried_once_more_then_an_error_row(mon
         return {s: "id" for s in services}
 
     monkeypatch.setattr(scheduler.stack, "require_healthy", healthy)
-    monkeypatch.setattr(scheduler.verdict, "run_one", run_one)
+    monkeypatch.setattr(scheduler.runs, "run_one", run_one)
     grader = scheduler.Grader(["flask", "workbench"], None)
     first = Entry("alice", LAB["lab1"], file=Path("x.py"), status="to grade")
     grader.side_by_side([first], 4, lambda: None)
@@ -348,7 +348,7 @@ def test_a_stack_that_stays_down_stops_the_grading(monkeypatch):
     monkeypatch.setattr(scheduler, "HEAL", 0.0)
     monkeypatch.setattr(scheduler.stack, "require_healthy", healthy)
     monkeypatch.setattr(
-        scheduler.verdict, "run_one", lambda *a: (_ for _ in ()).throw(scheduler.stack.StackError("x"))
+        scheduler.runs, "run_one", lambda *a: (_ for _ in ()).throw(scheduler.stack.StackError("x"))
     )
     grader = scheduler.Grader(["chat", "workbench"], None)
     mine = [Entry("alice", LAB[k], file=Path("x.py"), status="to grade") for k in ("lab1", "lab3")]

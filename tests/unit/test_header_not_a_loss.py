@@ -9,7 +9,7 @@ import pytest
 from recorded_runs import lab_result, record
 
 from lab_runner import page
-from lab_runner.joins import syslog_header
+from lab_runner.log_links import syslog_header
 
 
 def test_the_header_is_read_as_facility_and_severity():

@@ -20,12 +20,15 @@ ALLOWED = {
     "own workbench where no exercise runs, keyed by its container",
     ("lab_runner/evidence.py", "_finding"): "the lock around _facts",
     ("lab_runner/stack.py", "engine"): "the machine's Docker Engine (DOCKER_HOST), one per process",
-    ("lab_runner/pins.py", "_parameters"): "each check's parameter names: a fact of the lab's files",
+    (
+        "lab_runner/judged_events.py",
+        "_declared",
+    ): "each check's parameters and what it judged: a fact of the lab's files",
 }
 MUTATORS = {"append", "add", "update", "pop", "popitem", "clear", "setdefault", "extend", "remove",
             "discard", "insert", "__setitem__"}  # fmt: skip
 # Calls whose result is a constant (or a lock, which holds no data).
-CONSTANT_CALLS = {"re.compile", "frozenset", "tuple", "Path", "int", "float", "str", "TypeVar",
+CONSTANT_CALLS = {"re.compile", "frozenset", "tuple", "Path", "int", "float", "str", "TypeVar", "TypedDict",
                   "os.environ.get", "_root", "threading.Lock", "object", "dict", "set", "list",
                   "re.escape", "len", "sorted", "bytes", "range", "max", "min",
                   "log_of", "services.log_of"}  # fmt: skip

@@ -7,7 +7,7 @@ import re
 import pytest
 from recorded_runs import NAMES, lab_result
 
-from lab_runner import page
+from lab_runner import labs, page
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -119,3 +119,29 @@ def test_a_check_is_pinned_to_its_own_steps_events_only():
     for check in solved.checks:
         lanes = {kind[i]["lane"] for i in solved.decided.pins[check.name][0]} & {first, second}
         assert lanes <= ({first} if check.step == 1 else {second}), check.name
+
+
+def test_a_check_says_what_it_judged_and_nothing_is_read_from_its_name():
+    from lab_runner.judges import judged_by, judges
+
+    @judges("close", "shutdown", lines="chat")
+    def test_about_boundaries(calls, chat):  # "boundaries" once read as a bind
+        pass
+
+    said = judged_by(test_about_boundaries)
+    assert said is not None and said.kinds == {"close", "shutdown"} and said.lines == {"chat"}
+    with pytest.raises(ValueError, match="not kinds of event"):
+        judges("closed")
+
+
+@pytest.mark.parametrize("lab", labs.discover(), ids=lambda lab: lab.key)
+def test_every_declared_service_is_one_the_check_takes(lab):
+    import inspect
+
+    from lab_runner import checks
+    from lab_runner.judges import judged_by
+
+    for name, f in checks.load(lab).items():
+        said = judged_by(f)
+        if said is not None:
+            assert said.lines <= set(inspect.signature(f).parameters), f"{lab.key} {name}: @judges(lines=...)"

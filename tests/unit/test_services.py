@@ -7,7 +7,7 @@ import re
 
 import yaml
 
-from lab_runner import joins, ladder, loglines, pins, serverlogs
+from lab_runner import judged_events, ladder, log_links, loglines, serverlogs
 from lab_runner.paths import ROOT
 from lab_runner.services import SERVICES, log_of, service_of
 
@@ -26,7 +26,7 @@ def test_the_table_agrees_with_compose_and_the_images():
 def test_the_readers_take_the_services_facts_from_the_table():
     assert {n: s.log for n, s in SERVICES.items()} == serverlogs.LOGS
     assert serverlogs.PATHS == {"/dev/log": "rsyslog", "/run/syslog/log": "rsyslog"}
-    assert set(SERVICES) == pins.SERVERS and ladder.STAMPS is not None
+    assert set(SERVICES) == judged_events.SERVERS and ladder.STAMPS is not None
     copies = {"/var/log/syslog": "/var/log/lab/syslog", "/var/log/priority.log": "/var/log/lab/priority.log"}
     assert copies == loglines.EVIDENCE
     assert (
@@ -40,7 +40,7 @@ def test_the_readers_take_the_services_facts_from_the_table():
 
 def test_a_line_is_joined_to_a_send_as_its_service_hears_it():
     sent = "GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n"
-    assert joins._line(sent, "flask") == "GET / HTTP/1.1"  # Werkzeug quotes the request line
-    assert joins._line("hi\\n", "chat") == "hi"  # chat, a line
-    assert joins._line("<13>hi\\n", "rsyslog") == "<13>hi\\n"  # a datagram, whole
+    assert log_links._line(sent, "flask") == "GET / HTTP/1.1"  # Werkzeug quotes the request line
+    assert log_links._line("hi\\n", "chat") == "hi"  # chat, a line
+    assert log_links._line("<13>hi\\n", "rsyslog") == "<13>hi\\n"  # a datagram, whole
     assert [bool(re.compile(s.heard)) for s in SERVICES.values()] == [True, True, True]

@@ -5,6 +5,7 @@ import re
 import shlex
 
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.judges import judges
 from lab_runner.loglines import access, werkzeug
 from lab_runner.services import log_of
 from lab_runner.trace import SEND
@@ -104,6 +105,7 @@ def test_the_articles_bytes_went_into_flasks_socket(calls, flask, workbench, tok
     )
 
 
+@judges("send", "connect", "error", lines="flask")
 def test_flask_logged_them_as_a_bad_request(calls, flask, workbench, token):
     read_sendfiles(calls, workbench)
     socks = bare(calls, flask, token)
@@ -118,6 +120,7 @@ def test_flask_logged_them_as_a_bad_request(calls, flask, workbench, token):
     )
 
 
+@judges("send", "shutdown", "close")
 def test_a_line_ending_in_a_line_end_went_without_shutdown(calls, flask, workbench, token):
     read_sendfiles(calls, workbench)
     if line_ended(calls, flask, token):
@@ -140,6 +143,7 @@ def test_a_line_ending_in_a_line_end_went_without_shutdown(calls, flask, workben
     )
 
 
+@judges("recv", "close")
 def test_the_400_answer_was_read_until_the_server_closed(calls, flask, workbench, token):
     read_sendfiles(calls, workbench)
     socks = line_ended(calls, flask, token)
@@ -160,6 +164,7 @@ def test_the_400_answer_was_read_until_the_server_closed(calls, flask, workbench
     )
 
 
+@judges("send", "connect", "error", lines="flask")
 def test_flask_logged_that_line_as_a_bad_request(calls, flask, workbench, token):
     read_sendfiles(calls, workbench)
     socks = line_ended(calls, flask, token)

@@ -5,6 +5,7 @@ import re
 from urllib.parse import unquote
 
 from lab_runner.evidence import before, ip_of, wait_lines
+from lab_runner.judges import judges
 from lab_runner.loglines import access
 from lab_runner.services import log_of
 from lab_runner.trace import STRING_BYTES
@@ -106,6 +107,7 @@ def test_a_hand_written_get_went_to_flask(calls, flask, token):
     )
 
 
+@judges("recv")
 def test_flask_ran_the_view_and_answered_200(calls, flask, token):
     socks = [s for s in to_flask(calls, flask, token) if request(s, token)[0] == "GET"]
     assert socks, "no whole GET request with the token was sent (the step's first check), so none was served"
@@ -124,6 +126,7 @@ def test_flask_ran_the_view_and_answered_200(calls, flask, token):
     )
 
 
+@judges("recv")
 def test_the_answer_came_back_on_that_socket(calls, flask, token):
     socks = [s for s in to_flask(calls, flask, token) if request(s, token)[0] == "GET"]
     assert socks, "no whole GET request with the token was sent (the step's first check), so no answer came"
@@ -165,6 +168,7 @@ def test_one_request_went_in_pieces(calls, flask, token):
     )
 
 
+@judges("recv")
 def test_flask_answered_the_request_made_of_pieces(calls, flask, token):
     socks = in_pieces(calls, flask, token)
     assert socks, "no request was sent in pieces (the step's first check), so none was answered"
@@ -203,6 +207,7 @@ def read_by_length(sock):
     return whole, not eof, what
 
 
+@judges("send", "recv")
 def test_a_request_without_connection_close_was_served(calls, flask, token):
     socks = kept_open(calls, flask, token)
     assert socks, (
@@ -216,6 +221,7 @@ def test_a_request_without_connection_close_was_served(calls, flask, token):
     )
 
 
+@judges("recv")
 def test_its_answer_was_read_by_its_length(calls, flask, token):
     socks = kept_open(calls, flask, token)
     assert socks, "no request without `Connection: close` was sent (the step's first check)"

@@ -2,8 +2,10 @@
 strace), and what rsyslog wrote down for them in the rsyslog container."""
 
 import re
+from logging.handlers import SysLogHandler
 
 from lab_runner.evidence import wait_lines
+from lab_runner.judges import judges
 from lab_runner.services import SERVICES, log_of
 
 SYSLOG = log_of("rsyslog")
@@ -44,6 +46,7 @@ def test_a_bare_datagram_went_to_dev_log(calls, token):
     )
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_it_arrived_two_characters_short(rsyslog, calls, token):
     sent = bare(calls, token)
     assert sent, "no bare datagram was sent (step 1's first check), so none could arrive"
@@ -103,28 +106,38 @@ def read_by_rsyslog(lines):
     return [(int(m[1]), f"{m[2]}.{m[3]}", m[4], program_name(m[4])) for m in found if m]
 
 
-def why_not_local0_warning(pri, names):
-    facility, severity = divmod(pri, 8)
-    said = f"PRI {pri} is facility {facility} * 8 + severity {severity}, which rsyslog reads as {names}"
-    if facility != 16:
-        said += f"; local0 is facility 16, not {facility}"
-    if severity != 4:
-        said += f"; warning is severity 4, not {severity}"
+def wanted(run):
+    """This learner's priority (lab.toml's [values]): (facility, severity) names and numbers."""
+    facility, severity = run.values["facility"], run.values["severity"]
+    return facility, severity, SysLogHandler.facility_names[facility], SysLogHandler.priority_names[severity]
+
+
+def why_not_yours(pri, names, run):
+    facility, severity, f_number, s_number = wanted(run)
+    f_sent, s_sent = divmod(pri, 8)
+    said = f"PRI {pri} is facility {f_sent} * 8 + severity {s_sent}, which rsyslog reads as {names}"
+    if f_sent != f_number:
+        said += f"; your facility {facility} is {f_number}, not {f_sent}"
+    if s_sent != s_number:
+        said += f"; your severity {severity} is {s_number}, not {s_sent}"
     return said
 
 
-def test_it_was_logged_at_local0_warning_tagged_lab3(rsyslog, calls, token):
+@judges("send", "connect", "error", lines="rsyslog")
+def test_it_was_logged_at_your_priority_tagged_lab3(rsyslog, calls, token, run):
+    facility, severity, _, _ = wanted(run)
+    mine = f"{facility}.{severity}"
     lines = logged(rsyslog, PRIORITY, calls, token)
     read = read_by_rsyslog(lines)
-    if any(names == "local0.warning" and name == "lab3" for _, names, _, name in read):
+    if any(names == mine and name == "lab3" for _, names, _, name in read):
         return
     sent = with_header(calls, token) or bare(calls, token)
     why = []
     for pri, names, tag, name in read:
         if not pri:
             continue  # step 1's bare datagram
-        if names != "local0.warning":
-            why.append(why_not_local0_warning(pri, names))
+        if names != mine:
+            why.append(why_not_yours(pri, names, run))
         if name != "lab3":
             why.append(
                 f"rsyslog took {tag!r} as the tag (program name {name!r}), not lab3: the datagram must go on"
@@ -134,11 +147,11 @@ def test_it_was_logged_at_local0_warning_tagged_lab3(rsyslog, calls, token):
             )
     assert not why, "; ".join(dict.fromkeys(why)) + f" (sent: {sent}; {PRIORITY}: {lines})"
     raise AssertionError(
-        f"no line tagged lab3 at local0.warning in {PRIORITY}; rsyslog read these: {lines or 'none'}"
-        f" (sent: {sent})"
+        f"no line tagged lab3 at {mine} in {PRIORITY}; rsyslog read these: {lines or 'none'} (sent: {sent})"
     )
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_the_message_arrived_whole(rsyslog, calls, token):
     headed = with_header(calls, token)
     assert headed, "no datagram with a <PRI> header was sent, so none could arrive whole"

@@ -3,8 +3,13 @@
 import asyncio
 import os
 import socket
+from logging.handlers import SysLogHandler
 
 token = os.environ["LAB_TOKEN"]
+pri = (
+    SysLogHandler.facility_names[os.environ["LAB_FACILITY"]] * 8
+    + SysLogHandler.priority_names[os.environ["LAB_SEVERITY"]]
+)
 
 
 async def main():
@@ -14,7 +19,7 @@ async def main():
         asyncio.DatagramProtocol, sock=sock
     )
     transport.sendto(f"*****hello-{token}*****".encode())
-    transport.sendto(f"<132>lab3: through asyncio, run {token}".encode())
+    transport.sendto(f"<{pri}>lab3: through asyncio, run {token}".encode())
     await asyncio.sleep(0.1)
     transport.close()
 

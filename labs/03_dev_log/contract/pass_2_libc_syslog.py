@@ -1,4 +1,4 @@
-"""Variant: the C library's syslog(3) writes the header itself: <132>, a timestamp, lab3[pid]:."""
+"""Variant: the C library's syslog(3) writes the header itself: <PRI>, a timestamp, lab3[pid]:."""
 
 import os
 import socket
@@ -8,5 +8,7 @@ token = os.environ["LAB_TOKEN"]
 with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
     s.connect("/dev/log")
     s.send(f"hello bare {token}".encode())
-syslog.openlog("lab3", syslog.LOG_PID, syslog.LOG_LOCAL0)
-syslog.syslog(syslog.LOG_WARNING, f"through syslog(3), run {token}")
+facility = getattr(syslog, "LOG_" + os.environ["LAB_FACILITY"].upper())  # local3: LOG_LOCAL3
+severity = getattr(syslog, "LOG_" + os.environ["LAB_SEVERITY"].upper())  # err: LOG_ERR
+syslog.openlog("lab3", syslog.LOG_PID, facility)
+syslog.syslog(severity, f"through syslog(3), run {token}")

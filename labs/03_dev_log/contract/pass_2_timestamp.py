@@ -19,5 +19,10 @@ def log(sock, text, facility=None, severity=None):
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 sock.connect("/dev/log")
 log(sock, f"bare words {token}")
-log(sock, f"my own words, run {token}", SysLogHandler.LOG_LOCAL0, SysLogHandler.LOG_WARNING)
+log(
+    sock,
+    f"my own words, run {token}",
+    SysLogHandler.facility_names[os.environ["LAB_FACILITY"]],
+    SysLogHandler.priority_names[os.environ["LAB_SEVERITY"]],
+)
 sock.close()

@@ -7,6 +7,7 @@ import re
 from typing import NamedTuple
 
 from lab_runner.evidence import wait_lines
+from lab_runner.judges import judges
 from lab_runner.services import SERVICES, log_of
 from lab_runner.trace import SEND
 
@@ -84,6 +85,7 @@ def test_a_record_went_to_dev_log_as_a_datagram_with_a_pri_header(calls, token):
     )
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_the_info_record_is_in_syslog_whole_tagged_lab4(rsyslog, calls, token):
     info = [d for d in datagrams(calls, token) if d.pri == USER_INFO]
     assert info, f"no INFO record at facility user (<{USER_INFO}>) went out; {sent(calls, token)}"
@@ -104,6 +106,7 @@ def test_the_info_record_is_in_syslog_whole_tagged_lab4(rsyslog, calls, token):
     )
 
 
+@judges("send", lines="rsyslog")
 def test_rsyslog_read_it_as_user_info(rsyslog, calls, token):
     lines = logged(rsyslog, PRIORITY, calls, token)
     assert any(re.match(rf"<{USER_INFO}> user\.info {LAB4_TAG}", line) for line in lines), (
@@ -122,6 +125,7 @@ def test_a_warning_at_local0_went_to_dev_log(calls, token):
     )
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_priority_log_shows_local0_warning_tagged_lab4(rsyslog, calls, token):
     lines = logged(rsyslog, PRIORITY, calls, token)
     assert any(re.match(rf"<{LOCAL0_WARNING}> local0\.warning {LAB4_TAG}", line) for line in lines), (
@@ -159,6 +163,7 @@ def test_every_datagram_is_tagged_with_its_senders_pid(calls, token):
     assert not wrong, f"these do not start with `lab4[<pid>]: `, <pid> the process that sent them: {wrong}"
 
 
+@judges("send", "connect", "error", lines="rsyslog")
 def test_syslog_shows_the_lines_tagged_lab4_pid(rsyslog, calls, token):
     sent_ = datagrams(calls, token)
     assert sent_, sent(calls, token)

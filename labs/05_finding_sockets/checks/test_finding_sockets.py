@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shlex
 
+from lab_runner.judges import judges
+
 SOCKET_TYPES = ("SOCK_STREAM", "SOCK_SEQPACKET")  # the kinds that listen() and accept()
 
 
@@ -71,6 +73,7 @@ def connected_to(calls, name: str) -> list:
 # --- step 1 -------------------------------------------------------------------------------------
 
 
+@judges("bind", "listen")
 def test_a_unix_stream_socket_was_bound_to_the_path_and_listened(calls, token):
     path = path_of(token)
     assert bound_and_listening(calls, path), (
@@ -91,6 +94,7 @@ def test_the_socket_file_is_in_the_workbench_as_type_s(workbench, calls, token):
 # --- step 2 -------------------------------------------------------------------------------------
 
 
+@judges("bind", "error")
 def test_binding_the_path_again_after_close_failed_with_eaddrinuse(calls, token):
     path = path_of(token)
     binds = binds_to(calls, path)
@@ -113,6 +117,7 @@ def test_binding_the_path_again_after_close_failed_with_eaddrinuse(calls, token)
     )
 
 
+@judges("bind", "listen")
 def test_after_removing_the_file_a_new_socket_bound_the_path(calls, token):
     path = path_of(token)
     binds = binds_to(calls, path)
@@ -131,6 +136,7 @@ def test_after_removing_the_file_a_new_socket_bound_the_path(calls, token):
 # --- step 3 -------------------------------------------------------------------------------------
 
 
+@judges("bind", "listen")
 def test_a_socket_was_bound_to_an_abstract_name_with_the_token(calls, token):
     # A file named "@..." is the look-alike: ss shows an abstract name with "@", but bind() made
     # a file there (strace: sun_path="@...", the quote first; the trace reads it "./@...").

@@ -12,6 +12,7 @@ import shlex
 import time
 
 from lab_runner.evidence import ip_of, lines_of, per_run, wait_lines
+from lab_runner.judges import judges
 from lab_runner.loglines import chat_sent
 from lab_runner.services import log_of
 from lab_runner.trace import RECV, address
@@ -256,6 +257,7 @@ def expected_lines(sock, token):
     return [line for line in stream.split(b"\n") if line and token.encode() in line]
 
 
+@judges("connect", lines="chat")
 def test_the_chat_server_accepted_your_connection(chat, workbench, live, token):
     calls = settled(live).calls
     made = to_chat(calls, workbench, token, sent=False)
@@ -284,6 +286,7 @@ def test_the_chat_server_accepted_your_connection(chat, workbench, live, token):
     )
 
 
+@judges("send", "connect", "error", lines="chat")
 def test_the_chat_server_heard_your_token(chat, workbench, live, token):
     calls = settled(live).calls
     socks = to_chat(calls, workbench, token)
@@ -296,6 +299,7 @@ def test_the_chat_server_heard_your_token(chat, workbench, live, token):
     )
 
 
+@judges("send", "connect", "error", lines="chat")
 def test_each_message_arrived_as_its_own_line(chat, workbench, live, token):
     calls = settled(live).calls
     socks = to_chat(calls, workbench, token)
@@ -324,6 +328,7 @@ def test_each_message_arrived_as_its_own_line(chat, workbench, live, token):
     )
 
 
+@judges("send", "connect", "error", lines="chat")
 def test_the_last_line_says_bye(chat, workbench, live, token):
     calls = settled(live).calls
     socks = to_chat(calls, workbench, token)
@@ -337,6 +342,7 @@ def test_the_last_line_says_bye(chat, workbench, live, token):
     )
 
 
+@judges("close", "shutdown")
 def test_your_client_ended_the_connection_itself(workbench, live, token):
     ran = settled(live)
     socks = to_chat(ran.calls, workbench, token) or to_chat(ran.calls, workbench, token, sent=False)
@@ -372,6 +378,7 @@ def uids(workbench, pids):
     return set(found)
 
 
+@judges("bind", "listen")
 def test_your_server_listens_on_port_12345_on_every_address(workbench, live):
     ran = live()
     rows = listeners(workbench)
@@ -415,6 +422,7 @@ def received(calls, text):
     return [c for c in calls.calls if c.name in RECV and c.ret and text.encode() in c.data]
 
 
+@judges("accept")
 def test_it_accepted_a_client_and_printed_its_address(workbench, live, run):
     seen = client_run(workbench, run, "one")
     assert "a_port" in seen, no_client(seen)
@@ -459,6 +467,7 @@ def test_it_printed_what_the_client_sent(workbench, live, run):
     )
 
 
+@judges("close", "shutdown")
 def test_it_does_not_spin_after_a_client_leaves(workbench, live, run):
     seen = client_run(workbench, run, "leave")
     assert "a_port" in seen, no_client(seen)

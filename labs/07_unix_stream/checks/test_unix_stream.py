@@ -4,6 +4,7 @@ connected, which process sent and which received), and the socket file left in t
 import re
 import shlex
 
+from lab_runner.judges import judges
 from lab_runner.trace import RECV, SEND, Trace  # every call that moves bytes: writev, readv...
 
 FORKS = ("clone", "clone3", "fork", "vfork")
@@ -82,6 +83,7 @@ def by(sock, names, token=None):
 # --- step 1: a named socket, and a second process that finds it by name --------------------
 
 
+@judges("bind", "listen")
 def test_a_server_bound_the_socket_file_and_listened(calls, token):
     calls = followed(calls)
     found = listeners(calls, token)
@@ -225,6 +227,7 @@ def test_the_token_crossed_the_pair_from_one_process_to_another(calls, token):
     )
 
 
+@judges("recv")
 def test_an_answer_came_back_through_the_pair(calls, token):
     calls = followed(calls)
     for a, b in pairs(calls):

@@ -5,6 +5,7 @@ import re
 import shlex
 
 from lab_runner.evidence import ip_of, lines_of, per_run, wait_lines
+from lab_runner.judges import judges
 from lab_runner.loglines import access, chat_peer, chat_sent
 from lab_runner.services import log_of
 from lab_runner.trace import SEND, address
@@ -100,6 +101,7 @@ def chat_lines_sent(calls, server, token):
     ]
 
 
+@judges("send", "connect", "error", lines="chat")
 def test_chat_logged_the_line(chat, workbench, calls, token):
     sent = chat_lines_sent(calls, chat_of(workbench), token)
     lines = wait_lines(chat, token, count=max(1, len(sent)))
@@ -123,6 +125,7 @@ def port_0_listeners(calls):
     return found
 
 
+@judges("bind", "listen")
 def test_a_listener_bound_to_port_0_and_asked_which_port_it_got(calls):
     found = port_0_listeners(calls)
     binds = [str(c) for s in tcp(calls) for c in s.made("bind")]
@@ -155,6 +158,7 @@ def accepted(calls, listener):
     return [s for s in calls.sockets if s.calls[0].name.startswith("accept") and id(s.calls[0]) in mine]
 
 
+@judges("connect", "accept", "recv")
 def test_a_second_socket_connected_to_that_port_and_the_listener_got_the_token(calls, token):
     listening = [(listener, port) for listener, port in port_0_listeners(calls) if port]
     assert listening, "no listener with a kernel-picked port (the check before), so nothing to connect to"
@@ -169,6 +173,7 @@ def test_a_second_socket_connected_to_that_port_and_the_listener_got_the_token(c
     assert token.encode() in got, f"the accepted connection received {got[:200]!r}, without this run's token"
 
 
+@judges("error")
 def test_a_later_connect_to_that_port_was_refused_and_caught(calls, exercise, token):
     order = where(calls)
     talks = conversations(calls, token)
@@ -237,6 +242,7 @@ def test_getsockname_showed_one_client_address_and_two_ports(calls, workbench, t
     )
 
 
+@judges("connect", lines="chat")
 def test_chat_accepted_each_from_its_own_client_port(chat, workbench, calls, token):
     server = chat_of(workbench)
     mine = {local_address(s) for pair in at_once(calls, server, token) for s in pair} - {None}

@@ -5,6 +5,7 @@ now, and where each recv() drew the line between messages on streams, datagrams 
 import re
 
 from lab_runner.evidence import once
+from lab_runner.judges import judges
 from lab_runner.trace import RECV, SEND
 
 # The exercise's AF_VSOCK probe, run again in the workbench: "ok" or the errno's name.
@@ -98,6 +99,7 @@ def one_message_each(calls, sender, receiver, token):
 # --- step 1: the article's domains and types ------------------------------------------------
 
 
+@judges("bind", "listen")
 def test_inet_and_unix_stream_sockets_each_bound_their_kind_of_address(calls, token):
     inet = [s.bound for s in calls.of("AF_INET", "SOCK_STREAM") if isinstance(s.bound, tuple)]
     unix = [s.bound for s in calls.of("AF_UNIX", "SOCK_STREAM") if token in str(s.bound or "")]
@@ -125,6 +127,7 @@ def vsock_answer(machine, kind):
     return done.stdout.strip(), visible
 
 
+@judges("socket", "connect", "error")
 def test_af_vsock_answered_as_this_host_does(calls, machine):
     tried = [c for c in calls.named("socket") if c.args.startswith("AF_VSOCK")]
     kind = re.search(r"SOCK_[A-Z]+", tried[0].args).group() if tried else "SOCK_STREAM"
@@ -149,6 +152,7 @@ def test_af_vsock_answered_as_this_host_does(calls, machine):
     )
 
 
+@judges("send", "recv")
 def test_a_stream_lost_the_message_boundaries(calls, token):
     seen = []
     for sender, receiver in pairs(calls, "SOCK_STREAM"):
@@ -165,6 +169,7 @@ def test_a_stream_lost_the_message_boundaries(calls, token):
     )
 
 
+@judges("send", "recv")
 def test_datagrams_kept_the_message_boundaries(calls, token):
     seen = []
     for sender, receiver in pairs(calls, "SOCK_DGRAM"):
@@ -198,6 +203,7 @@ def accepted(calls, server):
     return [s for s in calls.sockets if s.calls and id(s.calls[0]) in taken]
 
 
+@judges("bind", "listen", "accept")
 def test_a_seqpacket_server_listened_on_its_file_and_accepted(calls, token):
     servers = seq_servers(calls, token)
     bound = [f"{s.family} {s.type} to {s.bound!r}" for s in calls.sockets if s.bound not in (None, "")]
@@ -229,6 +235,7 @@ def test_a_seqpacket_client_connected_to_it_and_sent_three_messages(calls, token
     assert max(counts) >= 3, f"the client sent {max(counts)} message(s) with this run's token, not three"
 
 
+@judges("recv")
 def test_each_recv_on_the_accepted_socket_returned_one_message(calls, token):
     seen = []
     conns = [conn for server in seq_servers(calls, token) for conn in accepted(calls, server)]
@@ -260,6 +267,7 @@ def udp_story(calls, token):
     return f"UDP sends with the token: {tried or 'none'}; {calls.story()}"
 
 
+@judges("send", "recv")
 def test_65507_bytes_went_and_came_as_one_udp_datagram(calls, token):
     went = [c for c in udp_calls(calls, token, SENDS) if c.ret == UDP_MAX]
     assert went, (
@@ -272,6 +280,7 @@ def test_65507_bytes_went_and_came_as_one_udp_datagram(calls, token):
     )
 
 
+@judges("error")
 def test_65508_bytes_were_refused_with_emsgsize(calls, token):
     refused = [c for c in udp_calls(calls, token, SENDS) if size_of(c) == UDP_MAX + 1]
     assert refused, (

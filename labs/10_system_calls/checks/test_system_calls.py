@@ -5,6 +5,7 @@ Flask's own log of the requests it answered."""
 import re
 
 from lab_runner.evidence import ip_of, wait_lines
+from lab_runner.judges import judges
 from lab_runner.loglines import access
 from lab_runner.trace import RECV as RECVS
 from lab_runner.trace import SEND as SENDS
@@ -76,6 +77,7 @@ def test_the_request_with_the_token_went_out_on_it(calls, flask, token):
     )
 
 
+@judges("recv")
 def test_its_answer_was_read_to_the_end(calls, flask, token):
     socks = with_token(blocking_ones(calls, flask), token)
     assert socks, "no request with the token went out on a connected socket, so no answer could come back"
@@ -91,6 +93,7 @@ def test_its_answer_was_read_to_the_end(calls, flask, token):
     )
 
 
+@judges("send", "connect", "error", lines="flask")
 def test_flask_logged_a_200_for_that_request(flask, workbench, calls, token):
     socks = with_token(blocking_ones(calls, flask), token)
     assert socks, "no request with the token went out on a connected socket, so Flask could not log one"
@@ -227,6 +230,7 @@ def so_error_reads(calls, sock):
     return [c for c in before if c.name == "getsockopt" and "SO_ERROR" in c.args and c.ret == 0]
 
 
+@judges("getsockopt", "error")
 def test_so_error_was_read_on_that_socket(calls, flask):
     socks = nonblocking_ones(calls, flask)
     assert socks, "no connect() returned EINPROGRESS, so there was no connection to ask SO_ERROR about"
@@ -243,6 +247,7 @@ def test_so_error_was_read_on_that_socket(calls, flask):
     )
 
 
+@judges("send", "recv")
 def test_the_request_went_out_on_that_socket_and_flask_answered_200(flask, workbench, calls, token):
     socks = nonblocking_ones(calls, flask)
     assert socks, "no connect() returned EINPROGRESS, so no request could go out on such a socket"

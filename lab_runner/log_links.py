@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
 
 from lab_runner import serverlogs
 from lab_runner.escaping import python_bytes
+from lab_runner.record_schema import Building, Event
 from lab_runner.services import SERVICES
 
 
@@ -26,7 +26,7 @@ def first_difference(a: str, b: str) -> int | None:
     return None if len(a) == len(b) else min(len(a), len(b))
 
 
-def join_logs(ex: Any, logs: dict[str, list[str]]) -> None:
+def join_logs(ex: Building, logs: dict[str, list[str]]) -> None:
     end = max((e["t"] for e in ex.events), default=0.0)
     for service, lines in logs.items():
         if not lines:
@@ -45,7 +45,7 @@ def join_logs(ex: Any, logs: dict[str, list[str]]) -> None:
             ex.events.append(event)
 
 
-def connection(ex: Any, event: dict, service: str, line: str) -> bool:
+def connection(ex: Building, event: Event, service: str, line: str) -> bool:
     """A line about one connection (chat's "Accepted connection from: (ip, port)"): joined by port."""
     conn = serverlogs.connection(line)
     if conn is None:
@@ -63,7 +63,7 @@ def connection(ex: Any, event: dict, service: str, line: str) -> bool:
     return True
 
 
-def _after_packets(ex: Any, event: dict, lane: str, word: str, since: float) -> None:
+def _after_packets(ex: Building, event: Event, lane: str, word: str, since: float) -> None:
     """Chat's log has no clock: a connection's line is placed by its cause, after the packet
     that let the server see it (the handshake's last, or the FIN of the client's close)."""
     out = [e for e in ex.events if e["kind"] == "packet" and e.get("from") == lane]
@@ -80,7 +80,7 @@ def _after_packets(ex: Any, event: dict, lane: str, word: str, since: float) -> 
     event["placed"] = f"by cause: after {ended} (no clock in its log)"
 
 
-def heard(ex: Any, event: dict, service: str, line: str, sends: list, cursor: int) -> int:
+def heard(ex: Building, event: Event, service: str, line: str, sends: list, cursor: int) -> int:
     """A line quoting what the server heard: joined to the send it best matches, at or after
     CURSOR; the cursor moves past it once the server is done with it."""
     said = serverlogs.heard(line)
@@ -157,7 +157,7 @@ def syslog_header(sent: str) -> tuple[str, str, str] | None:
     return found.group(0), f"{FACILITIES[pri >> 3]}.{SEVERITIES[pri & 7]}", body
 
 
-def _arrived(ex: Any, lane: str, sent_at: float) -> float:
+def _arrived(ex: Building, lane: str, sent_at: float) -> float:
     """When bytes LANE sent at SENT_AT reached the wire: the first data packet from it at or
     after then (tcpdump's clock, to the microsecond), else the send itself."""
     carried = [
@@ -174,7 +174,7 @@ HTTP_END = ("\\r\\n\\r\\n", "\\n\\n")
 LINE_END = ("\\n",)
 
 
-def _request_end(ex: Any, first: dict, t: float) -> tuple[float, str]:
+def _request_end(ex: Building, first: Event, t: float) -> tuple[float, str]:
     """Flask's line answers a request that began with the send FIRST: when did its last byte
     arrive? Its log's clock has whole seconds, so the line is placed by its cause: after that
     byte (lab 2: not after the request line's piece, 0.3 s before the empty line was sent)."""
@@ -215,7 +215,7 @@ def _line(sent: str, service: str) -> str:
     return sent.removesuffix("\\n").removesuffix("\\r") if hears == "line" else sent
 
 
-def join_relays(ex: Any) -> None:
+def join_relays(ex: Building) -> None:
     """A server of the exercise's own that passes a line on (lab 6's chat room): each send to
     another client, after a recv, that carries what was received, gets a diff of the received
     line against the line passed on, aligned where they match (a prefix, such as the sender's

@@ -1,11 +1,11 @@
 """Which events of the exchange each check judged, and where the first failing one went wrong.
 
-A check says what it looks at by its parameters (lab_runner/checks.py): a server's host
-(`flask`, `chat`, `rsyslog`) means that server's lines; `calls`, `exercise` or `live` the
-exercise's own socket calls; `workbench` alone, for a server lab, what its server accepted
-and read. Its name narrows the calls down (a check about closing looks at close(), one
-about accepting at accept()). The first failing check is marked at the event its reason
-quotes, else at the last event it looked at; with none, the evidence is missing altogether.
+A check says what it judged with @judges (lab_runner/judges.py): kinds of the exercise's
+calls, and services' lines. One that says nothing judged what its parameters show (a server's
+host: that server's lines; `calls`, `exercise` or `live`: the exercise's sends, connects and
+errors; `workbench` alone, for a server lab: what its server accepted and read). Nothing is
+read from a check's name. The first failing check is marked at the event its reason quotes,
+else at the last event it looked at; with none, the evidence is missing altogether.
 
     >>> pins(lab, token, checks, record, "test_flask_...")  # doctest: +SKIP
     {"test_flask_logged_them_as_a_bad_request": ([12, 13], 13), ...}
@@ -17,49 +17,53 @@ from __future__ import annotations
 
 import functools
 import inspect
+from dataclasses import dataclass, field
 
 from lab_runner import checks, lessons
 from lab_runner.checks import CheckResult
+from lab_runner.judges import DEFAULT_KINDS, Judged, judged_by
 from lab_runner.labs import Lab
+from lab_runner.record_schema import Event, Record
 from lab_runner.services import SERVICES
 
 SERVERS = set(SERVICES)
-# Words of a check's name that say it judges what a server wrote (else a server's host may
-# only be there to find its address).
-HEARD = ("logged", "heard", "arrived", "syslog", "accepted", "says", "log")
 OWN = {"calls", "exercise", "live"}
-# Words of a check's name -> the kinds of call it is about (the first that matches).
-ABOUT = [
-    (("close", "ended", "shutdown", "leaves"), {"close", "shutdown"}),
-    (("accept",), {"accept"}),
-    (("listen", "bound", "bind"), {"bind", "listen"}),
-    (("emsgsize", "refused", "refuse", "error"), {"error"}),
-    (("received", "read", "recv", "answer", "came"), {"recv"}),
-    (("connect",), {"connect", "error", "send"}),
-]
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """A lab as far as its checks go: its folder and their names. A learner's values change the
+    lab's texts, never its checks, so the checks load once per lab, not once per learner."""
+
+    folder: str
+    names: tuple[tuple[str, ...], ...]
+    lab: Lab = field(compare=False, hash=False)
 
 
 @functools.cache
-def _parameters(folder: str, lab: Lab) -> dict[str, set[str]]:
-    """Each check's parameter names (the checks load once per process and lab)."""
+def _declared(of: _Checks) -> dict[str, tuple[set[str], Judged]]:
+    """Each check's parameter names, and what it judged (said, or what its parameters show);
+    the checks load once per process and lab."""
     try:
-        return {name: set(inspect.signature(f).parameters) for name, f in checks.load(lab).items()}
+        loaded = checks.load(of.lab)
     except checks.ChecksError:
         return {}
-
-
-def _about(name: str) -> set[str]:
-    for words, kinds in ABOUT:
-        if any(word in name for word in words):
-            return kinds
-    return {"send", "connect", "error"}
+    found = {}
+    for name, f in loaded.items():
+        given = set(inspect.signature(f).parameters)
+        said = judged_by(f)
+        if said is None:
+            lines = given & SERVERS if not given & OWN else set()
+            said = Judged(DEFAULT_KINDS if given & OWN else frozenset(), frozenset(lines))
+        found[name] = (given, said)
+    return found
 
 
 def pins(
     lab: Lab,
     token: str,
     results: list[CheckResult],
-    record: dict,
+    record: Record,
     failing: str | None,
     own: dict[int, set[str]] | None = None,
 ) -> dict[str, tuple[list[int], int | None]]:
@@ -68,16 +72,15 @@ def pins(
     has some judged those, and the servers' lines about them, not another step's."""
     events = record.get("events", [])
     kind_of = {lane["id"]: lane["kind"] for lane in record.get("lanes", [])}
-    params = _parameters(str(lab.folder), lab)
+    declared = _declared(_Checks(str(lab.folder), tuple(step.checks for step in lab.steps), lab))
     out: dict[str, tuple[list[int], int | None]] = {}
     for check in results:
-        given = params.get(check.name, set())
-        judged: list[dict] = []
-        servers = given & SERVERS
-        if servers and (not given & OWN or any(word in check.name for word in HEARD)):
+        given, said = declared.get(check.name, (set(), Judged(frozenset(), frozenset())))
+        judged: list[Event] = []
+        if servers := said.lines & given:
             judged += [e for e in events if e["kind"] == "log" and e["lane"] in servers]
         if given & OWN:
-            kinds = _about(check.name)
+            kinds = said.kinds
             mine = [e for e in events if kind_of.get(e["lane"]) == "socket" and e["kind"] in kinds]
             moved = [e for e in mine if e["kind"] in ("send", "recv")]
             tokened = [e for e in moved if token in e["bytes"]]
@@ -104,7 +107,7 @@ def pins(
     return out
 
 
-def _of_step(event: dict, lanes: set[str], kind_of: dict[str, str], strict: bool = False) -> bool:
+def _of_step(event: Event, lanes: set[str], kind_of: dict[str, str], strict: bool = False) -> bool:
     """EVENT is on one of a step's LANES, or a server's line about one of them (or, unless
     STRICT, about no socket at all)."""
     if kind_of.get(event["lane"]) == "socket":
@@ -115,7 +118,7 @@ def _of_step(event: dict, lanes: set[str], kind_of: dict[str, str], strict: bool
     return about in lanes
 
 
-def _quoted(event: dict, reason: str) -> bool:
+def _quoted(event: Event, reason: str) -> bool:
     """The reason quotes this event: its bytes, or its line."""
     said = event.get("bytes") or (event.get("diff") or {}).get("heard") or event.get("text") or ""
     if event["kind"] in ("shutdown", "close", "accept", "listen", "bind") and f"{event['kind']}()" in reason:

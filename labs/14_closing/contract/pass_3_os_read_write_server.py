@@ -1,0 +1,79 @@
+"""Step 3 with os.read and os.write on the connection's fileno()."""
+
+import os
+import socket
+import threading
+
+token = os.environ.get("LAB_TOKEN", "by-hand")
+PORT = int(os.environ.get("LAB_PORT", "24680"))
+SIZE = int(os.environ.get("LAB_SIZE", "100000"))
+
+
+def reverser(listener):
+    conn, _ = listener.accept()
+    with listener, conn:
+        got = b""
+        while chunk := conn.recv(65536):
+            got += chunk
+        try:
+            conn.sendall((got[::-1] * (SIZE // max(1, len(got)) + 1))[:SIZE])
+        except OSError as err:
+            print("server:", err)
+
+
+def start_reverser():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    server = threading.Thread(target=reverser, args=(listener,))
+    server.start()
+    return listener.getsockname(), server
+
+
+def talker(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+            c.sendall(f"hello-{token}\n".encode() + b"." * SIZE)
+            while c.recv(65536):
+                pass
+    except OSError as err:
+        print("talker:", err)
+
+
+def start_talker(port):
+    client = threading.Thread(target=talker, args=(port,))
+    client.start()
+    return client
+
+
+address, server = start_reverser()
+client = socket.socket()
+client.connect(address)
+client.sendall(f"hello-{token}".encode())
+client.close()
+server.join()
+
+address, server = start_reverser()
+with socket.create_connection(address) as client:
+    client.sendall(f"hello again-{token}".encode())
+    client.shutdown(socket.SHUT_WR)
+    while client.recv(65536):
+        pass
+server.join()
+
+
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", PORT))
+listener.listen()
+talking = start_talker(PORT)
+conn, _ = listener.accept()
+fd = conn.fileno()
+request = os.read(fd, 1024)
+os.write(fd, b"ok " + request.split(b"\n")[0] + b"\n")
+conn.shutdown(socket.SHUT_WR)
+while os.read(fd, 65536):
+    pass
+conn.close()
+talking.join()
+listener.close()
