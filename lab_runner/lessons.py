@@ -2,7 +2,8 @@
 
 A lesson is a list of items in the order they happen, each a kind of event and words that
 narrow it down: a service (`connect flask`, `log rsyslog`), an errno (`connect EINPROGRESS`),
-a socket option (`getsockopt SO_ERROR`), a TCP flag (`packet SYN`), or any other word, which the
+a socket option (`getsockopt SO_ERROR`), a TCP flag (`packet SYN`), `several` (`wait several`: a
+wait that woke for two descriptors or more), or any other word, which the
 event's bytes, line or call must contain (`send \\r\\n\\r\\n`, `recv pong`).
 
     found = match(lab, record)   # {2: [41, 43, 44]}: step 2's lesson is events 41, 43 and 44
@@ -61,6 +62,8 @@ def fits(event: dict, item: str) -> bool:
         elif word in FLAGS:
             flags = event.get("flags") or ""  # `packet PSH-ACK` is the whole of it, `packet PSH` one flag
             fit = word == flags or word in flags.split("-")
+        elif word == "several":  # `wait several`: one wait that woke for two descriptors or more
+            fit = (event.get("ready") or 0) >= 2
         else:
             fit = word in said
         if not fit:

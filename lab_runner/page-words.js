@@ -30,7 +30,7 @@ const Words = (function () {
         return (e.flags || e.proto) + seq + ack + (e.length ? " len " + e.length : "") + times;
       }
       case "log": return e.text;
-      case "wait": return e.of + (e.for ? " for " + e.for : "") + (e.timed_out ? " → timed out after " + e.took.toFixed(3) + " s" : " → ready") + times;
+      case "wait": return e.of + (e.for ? " for " + e.for : "") + (e.timed_out ? " → timed out after " + e.took.toFixed(3) + " s" : e.ready > 1 ? " → " + e.ready + " ready" : " → ready") + times;
       case "getsockopt": case "setsockopt": return e.kind + "(" + e.option + ") " + (e.kind === "getsockopt" ? "→ " : "= ") + e.value;
       case "fork": return (e.thread ? "thread → " : "fork → pid ") + e.child;
       case "fault": return "✕ " + (e.of || "") + " → " + (e.errno || "error") + " injected by strace: the kernel never saw it" + times;

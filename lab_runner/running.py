@@ -31,6 +31,7 @@ from lab_runner.bounded import Bounded
 from lab_runner.engine import STDOUT, EngineError
 from lab_runner.exercise_result import FLOOD_BYTES, FLOOD_SENDS, ExerciseResult
 from lab_runner.faults import Fault
+from lab_runner.strace_text import failed_short
 from lab_runner.trace import SEND
 
 # The trace is kept whole, or the run is judged by no check that needs it (ExerciseResult.trace_cut):
@@ -225,6 +226,7 @@ class Running:
 # What lab-run says, one kind per line ("T <strace line>", "C exit 0", ...), and what a run
 # makes of it: images/workbench/lab-run is the other end (its say() calls).
 def _trace(run: Running, text: str) -> None:
+    text = failed_short(text)
     run.trace_total += 1
     run.last = (time.monotonic(), text)
     whole = run.trace_total == len(run.trace) + 1  # nothing dropped before it

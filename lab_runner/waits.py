@@ -96,7 +96,8 @@ def _wait(ex: Building, call: Call, after: list[Call], epolls: dict) -> None:
     if not found:
         return  # a wait on no socket of the learner's (the resolver's, a pipe's)
     sock, what = found[0]
-    if call.name == "poll" and call.ret > 0:
+    # Python polls only with a timeout (0 ms or more): a poll() with none (-1) is the program's own.
+    if call.name == "poll" and call.ret > 0 and call.args.rsplit(",", 1)[-1].strip().isdigit():
         done = call.at + (call.took or 0)
         nxt = next((c for c in after if c.pid == call.pid and c.fd == sock.fd and c.at is not None), None)
         if nxt is not None and nxt.name in FOLLOWS and nxt.at - done < TIMEOUT_DONE:
