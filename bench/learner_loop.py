@@ -25,6 +25,8 @@ import time
 import uuid
 from pathlib import Path
 
+import floors
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ["docker", "compose", "-f", str(ROOT / "compose.yaml")]
 PY = sys.executable
@@ -83,6 +85,7 @@ def lab3_and_run_all(runs: int) -> list[tuple[str, str]]:
 # Each newer lab's by-hand floor: the docker compose exec commands that do by hand what its run
 # does (run the solution, then look where the checks look). One row per lab, issue 25's labs.
 FLOORS = {
+    **floors.FLOORS,
     "lab14": [
         ("workbench", "python3", "/labs/14_closing/solution.py"),
         ("workbench", "ss", "-tan", "state", "time-wait"),  # the TIME_WAIT its step 3 checks
