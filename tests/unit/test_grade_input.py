@@ -202,6 +202,13 @@ PORT_BIND = [
     '1 bind(3, {sa_family=AF_INET, sin_port=htons(12345), sin_addr=inet_addr("0.0.0.0")}, 16) = -1 EADDRINUSE'
 ]
 CLONE = ["1 clone(child_stack=NULL, flags=SIGCHLD) = 9"]
+CONNECT = [
+    '10 connect(3, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("172.20.0.3")}, 16) = 0'
+]
+RESOLVER = [
+    "10 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 4",
+    '10 connect(4, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.11")}, 16) = 0',
+]
 
 
 @pytest.mark.parametrize(
@@ -293,7 +300,25 @@ def test_a_learner_whose_run_held_the_services_waits_for_the_end():
     grader = SimpleNamespace(noisy={"mallory"})
     assert scheduler.Grader.next_of(grader, todo) == 2  # alice first
     assert scheduler.Grader.next_of(grader, todo[:2]) == 0  # only mallory is left: her turn
-    assert ran("lab2", (0, 20), result("lab2", 124, trace=SOCKET)).suspect  # hung on a socket: it could be
+    assert ran(
+        "lab2", (0, 20), result("lab2", 124, trace=SOCKET + CONNECT)
+    ).suspect  # hung on a peer: it could be
+
+
+@pytest.mark.parametrize(
+    ("trace", "suspect"),
+    [
+        ([], False),  # a sleep: nothing beside it makes that happen
+        (SOCKET, False),  # a socket that reached nobody
+        (PORT_BIND + ["1 listen(3, 5) = 0"], False),  # a port thief: the port is its own sandbox's
+        (SOCKET + CONNECT, True),  # it waited on a server: a slow one could be why
+        (SOCKET + ["1 accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4"], True),  # it served a client
+        (SOCKET + RESOLVER, True),  # it waited on the name server
+    ],
+)
+def test_a_hang_is_run_again_only_if_it_waited_on_someone(trace, suspect):
+    hung = ran("lab2", (0, 20), result("lab2", 124, trace=trace))
+    assert hung.suspect is suspect
 
 
 def test_grade_is_a_command_with_its_own_arguments():
