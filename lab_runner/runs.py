@@ -125,6 +125,7 @@ def run_one(
         # The exchange's lines are read beside the cleanup.
         read = session.reader.submit(server_lines, lab, token, running.result(), containers, context)
     ran = running.result()
+    session.shells.forget(running.sandbox)
     session.pool.after_run(containers["workbench"])
     record = exchange_of(lab, token, ran, read)
     healthy = lambda: stack.require_healthy(needed)  # noqa: E731

@@ -1,6 +1,5 @@
-"""Commands in the stack's own service containers through a shell kept open in each, instead of
-an exec per command: a check reads a log several times a run, and a whole class reads them
-thousands of times.
+"""The checks' commands through a shell kept open in each container, instead of an exec per
+command: a check reads a log several times a run, and a whole class reads them thousands of times.
 
     shells = Shells()                                   # a Session holds one (lab_runner/session.py)
     done = shells.run(rsyslog_id, "grep -c x /var/log/syslog", timeout=10)   # an engine.Done
@@ -9,14 +8,16 @@ thousands of times.
 An exec costs the machine ~35 ms of CPU and more under load (the engine, containerd, runc's
 start of the process in the container: docs/benchmarks.md); a command written to a shell that is
 already open costs what its own processes cost. Only the services' containers (rsyslog, flask,
-chat) get shells: what runs there is lab_runner's, and no exercise runs there. A run's sandbox,
-the learner's territory, gets an exec per command, as before.
+chat) and a run's sandbox get shells, for the commands of the run's checks: each runs as an exec
+of it would (root, from /, hosts' PATH and HOME), in a subshell of its own, and the exercise,
+a uid of its own with no capability, can no more reach the shell than it could reach an exec
+(it cannot trace or signal root's processes, and the shell's stdin is the engine's). A sandbox's
+shells end with the run (forget).
 
-The shell reads one command a line and answers one line: base64 of what the command printed,
-a newline, and its exit status. A command in a subshell (an `exit 3` ends it, not the shell).
-Its stderr is what the shell said meanwhile (the checks read no service command's stderr; a
-"Cannot fork" shows there). A shell that breaks or times out is dropped; a command it could
-not take runs as an exec of its own, so a shell never decides a result.
+The shell reads one command a line and answers one line (LOOP): what the command printed, its
+exit status and its stderr, each whole, in base64. Each command runs in a subshell: an `exit 3`
+ends it, not the shell, and a `cd` is forgotten. A shell that breaks or times out is dropped; a
+command it could not take runs as an exec of its own, so a shell never decides a result.
 """
 
 from __future__ import annotations
@@ -38,7 +39,15 @@ ENV = {
     "PYTHONSAFEPATH": "1",  # a `python3 -c` does not put its working directory first on sys.path
     "LC_ALL": "C.UTF-8",
 }
-LOOP = 'while IFS= read -r c; do { (eval "$c"); printf "\\n%d" $?; } | base64 -w0; echo; done'
+# One command a line; one answer a line: base64 of its stdout and exit status, a space, base64
+# of its stderr. The command runs in a subshell; its stderr goes to fd 4, captured apart.
+LOOP = (
+    "while IFS= read -r c; do"
+    ' e=$( { o=$( { (eval "$c") 2>&4; printf \'\\n%d\' $?; } | base64 -w0 ); printf %s "$o" >&5; } 4>&1'
+    " | base64 -w0 );"
+    " printf ' %s\\n' \"$e\";"
+    " done 5>&1"
+)
 MAX_SHELLS = 4  # per container, open at once: more commands at once each get an exec
 
 
@@ -71,8 +80,9 @@ class Shell:
             else:
                 said += data
         line, _, self.pending = self.pending.partition(b"\n")
-        out, _, status = base64.b64decode(line).rpartition(b"\n")
-        return Done(int(status), out, bytes(said))
+        answer, _, err = line.partition(b" ")
+        out, _, status = base64.b64decode(answer).rpartition(b"\n")
+        return Done(int(status), out, base64.b64decode(err) + bytes(said))
 
     def close(self) -> None:
         self.stream.close()
@@ -134,6 +144,14 @@ class Shells:
         return stack.engine().exec(
             container, ["/bin/sh", "-c", command], timeout=left, workdir=self.workdir, env=self.env
         )
+
+    def forget(self, container: str) -> None:
+        """CONTAINER is going (a run's sandbox, once its checks are done): close its shells."""
+        with self.lock:
+            shells = self.idle.pop(container, [])
+            self.open.pop(container, None)
+        for shell in shells:
+            shell.close()
 
     def close(self) -> None:
         with self.lock:

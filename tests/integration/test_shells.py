@@ -1,4 +1,5 @@
-"""Commands through a shell kept open in a service's container say what an exec of each says."""
+"""Commands through a shell kept open in a container say what an exec of each says: the same
+output, errors and exit status, in a service's container and in a run's sandbox."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ COMMANDS = [
     "cd /tmp && pwd; echo $HOME $PATH",  # where it runs, and with what: as an exec of hosts.ENV
     "echo to stderr >&2; echo to stdout",
     "grep -c . /etc/hostname; false",
+    "ls /nonexistent",  # lab 5 shows ls's error when the socket file is not there
+    "echo a; echo b >&2; echo c; echo d >&2; exit 7",
 ]
 
 
@@ -33,8 +36,30 @@ def test_a_command_through_a_shell_says_what_an_exec_says(shells, command):
     plain = stack.engine().exec(rsyslog, ["/bin/sh", "-c", command], workdir=WORKDIR, env=ENV)
     for _ in range(2):  # the second time through the same shell, which the first left as it was
         done = shells.run(rsyslog, command, timeout=10)
-        assert (done.exit_code, done.stdout) == (plain.exit_code, plain.stdout)
+        assert (done.exit_code, done.stdout, done.stderr) == (plain.exit_code, plain.stdout, plain.stderr)
     assert shells.open[rsyslog] == 1  # one shell took them all, one after the other
+
+
+def test_in_a_sandbox_a_command_runs_as_root_and_the_exercise_cannot_touch_its_shell(shells):
+    from lab_runner import sandbox
+
+    pool = sandbox.Pool()
+    box = pool.claim(stack.container_id("workbench"))
+    try:
+        assert shells.run(box.container, "id -u; pwd", timeout=10).stdout == b"0\n/\n"
+        # As the exercise would: another uid, no capability, tries to kill root's shells (found by name).
+        tried = shells.run(
+            box.container,
+            "setpriv --reuid 1234567 --regid 1234567 --clear-groups --inh-caps=-all"
+            " sh -c 'kill -9 $(pgrep -x -u 0 sh) 2>&1; echo done'",
+            timeout=10,
+        )
+        assert b"Operation not permitted" in tried.stdout and tried.stdout.endswith(b"done\n")
+        assert shells.run(box.container, "echo alive", timeout=10).stdout == b"alive\n"
+    finally:
+        shells.forget(box.container)
+        box.stream.close()
+        pool.wait()
 
 
 def test_a_shell_that_timed_out_is_dropped_and_the_next_command_gets_another(shells):
