@@ -319,6 +319,9 @@ def test_a_learner_whose_run_held_the_services_waits_for_the_end():
 def test_a_hang_is_run_again_only_if_it_waited_on_someone(trace, suspect):
     hung = ran("lab2", (0, 20), result("lab2", 124, trace=trace))
     assert hung.suspect is suspect
+    # A server lab's run stopped after its checks: the same (a port thief never calls accept()).
+    served = ran("lab6", (0, 20), result("lab6", 137, serving=True, trace=trace))
+    assert served.suspect is suspect
 
 
 def test_grade_is_a_command_with_its_own_arguments():
