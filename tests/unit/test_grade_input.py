@@ -297,9 +297,14 @@ def test_each_misbehaviour_says_whether_it_goes_through_the_services():
 
 def test_a_learner_whose_run_held_the_services_waits_for_the_end():
     todo = [Entry(name, LAB["lab3"]) for name in ("mallory", "mallory", "alice", "bob")]
-    grader = SimpleNamespace(noisy={"mallory"})
+    grader = SimpleNamespace(noisy={"mallory"}, hung=set())
     assert scheduler.Grader.next_of(grader, todo) == 2  # alice first
     assert scheduler.Grader.next_of(grader, todo[:2]) == 0  # only mallory is left: her turn
+    grader.hung = {"bob"}  # his run hung: his next one goes first, to wait beside the others' work
+    assert scheduler.Grader.next_of(grader, todo) == 3
+    grader.hung = {"bob", "mallory"}  # ... unless he held the services too: the end, as before
+    grader.noisy = {"mallory", "bob"}
+    assert scheduler.Grader.next_of(grader, todo) == 2
     assert ran(
         "lab2", (0, 20), result("lab2", 124, trace=SOCKET + CONNECT)
     ).suspect  # hung on a peer: it could be
