@@ -415,3 +415,20 @@ def test_a_grade_output_is_one_entry_in_the_writers_table(tmp_path, monkeypatch)
     ]
     assert (tmp_path / "names.txt").read_text() == "ann"
     assert outputs.OUTPUTS == ("grades.csv", "grades.json", "junit.xml", "pages")
+
+
+def test_the_bench_reads_where_a_classs_time_went_from_grades_json():
+    import grade_spans
+
+    doc = {"results": [
+        {"learner": "learner01_solved", "lab": "lab3", "runs": [
+            {"at": [0.0, 1.5], "passed": True, "misbehaved": []}]},
+        {"learner": "learner02_hostile", "lab": "lab6", "runs": [
+            {"at": [0.5, 30.0], "passed": False, "misbehaved": ["stopped at its time limit"]},
+            {"at": [30.0, 60.0], "passed": False, "misbehaved": []}]},
+        {"learner": "learner03_empty", "lab": "lab3", "runs": []},
+    ]}  # fmt: skip
+    found = grade_spans.spans(doc)
+    assert [(r["kind"], r["lab"], r["attempt"], r["end"]) for r in found] == [
+        ("solved", "lab3", 0, 1.5), ("hostile", "lab6", 0, 30.0), ("hostile", "lab6", 1, 60.0)
+    ]  # fmt: skip
