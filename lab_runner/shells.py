@@ -40,10 +40,11 @@ ENV = {
     "LC_ALL": "C.UTF-8",
 }
 # One command a line; one answer a line: base64 of its stdout and exit status, a space, base64
-# of its stderr. The command runs in a subshell; its stderr goes to fd 4, captured apart.
+# of its stderr. The command runs in a subshell, its stdin empty (never the shell's next line),
+# its stderr to fd 4, captured apart.
 LOOP = (
     "while IFS= read -r c; do"
-    ' e=$( { o=$( { (eval "$c") 2>&4; printf \'\\n%d\' $?; } | base64 -w0 ); printf %s "$o" >&5; } 4>&1'
+    ' e=$( { o=$( { (eval "$c") </dev/null 2>&4; printf \'\\n%d\' $?; } | base64 -w0 ); printf %s "$o" >&5; } 4>&1'
     " | base64 -w0 );"
     " printf ' %s\\n' \"$e\";"
     " done 5>&1"

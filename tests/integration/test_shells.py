@@ -19,6 +19,7 @@ COMMANDS = [
     "echo to stderr >&2; echo to stdout",
     "grep -c . /etc/hostname; false",
     "ls /nonexistent",  # lab 5 shows ls's error when the socket file is not there
+    "cat; echo read it all",  # its stdin is empty, as an exec's: never the shell's next command
     "echo a; echo b >&2; echo c; echo d >&2; exit 7",
 ]
 
