@@ -44,7 +44,8 @@ ENV = {
 # its stderr to fd 4, captured apart.
 LOOP = (
     "while IFS= read -r c; do"
-    ' e=$( { o=$( { (eval "$c") </dev/null 2>&4; printf \'\\n%d\' $?; } | base64 -w0 ); printf %s "$o" >&5; } 4>&1'
+    " e=$( { o=$( { (eval \"$c\") </dev/null 2>&4; printf '\\n%d' $?; } | base64 -w0 );"
+    ' printf %s "$o" >&5; } 4>&1'
     " | base64 -w0 );"
     " printf ' %s\\n' \"$e\";"
     " done 5>&1"
