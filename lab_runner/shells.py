@@ -120,7 +120,8 @@ class Shells:
         if shell:
             shell.close()
         with self.lock:
-            self.open[container] -= 1
+            if container in self.open:  # (not if forget() came first)
+                self.open[container] -= 1
 
     def run(self, container: str, command: str, timeout: float) -> Done:
         """COMMAND in CONTAINER (as `sh -c` would run it there): through an open shell when one is
@@ -137,10 +138,11 @@ class Shells:
                 timeout -= time.monotonic() - started
             else:
                 with self.lock:
-                    if self.closed:
-                        shell.close()
-                    else:
+                    kept = not self.closed and container in self.open  # not closed, nor forgotten
+                    if kept:
                         self.idle.setdefault(container, []).append(shell)
+                if not kept:
+                    shell.close()
                 return done
         left = max(0.01, timeout)
         return stack.engine().exec(
