@@ -17,6 +17,34 @@ HEAL = 60.0  # seconds to wait for the stack to be healthy again after a run fou
 SLOW = 5.0  # seconds: a run this long is most likely waiting (or hung): one more may start beside it
 
 
+SPARE_CPU = 0.2  # the share of the machine's CPU idle since the last look, past which it has some
+
+
+class IdleCpu:
+    """The share of the machine's CPU that was idle since the last look (/proc/stat); 1.0 where
+    there is no /proc/stat (a Mac's lab_runner beside Docker Desktop's VM): then it never holds
+    a run back."""
+
+    def __init__(self) -> None:
+        self.last = self._read()
+
+    @staticmethod
+    def _read() -> tuple[int, int] | None:
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(n) for n in f.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        return fields[3] + fields[4], sum(fields)  # idle and iowait, all
+
+    def share(self) -> float:
+        now, last = self._read(), self.last
+        self.last = now
+        if now is None or last is None or now[1] <= last[1]:
+            return 1.0
+        return (now[0] - last[0]) / (now[1] - last[1])
+
+
 class Abort(Exception):
     """The stack stayed unwell: the rest of the class cannot be graded now."""
 
@@ -111,10 +139,10 @@ class Grader:
         alone: bool = False,
         again: bool = False,
     ) -> None:
-        """Grade ENTRIES, WORKERS at a time, and one more beside each run past SLOW seconds (up to
-        twice WORKERS; ALONE: one at a time); server labs first, then the longest time limits.
-        TICK now and then, for the progress display. Each run has a sandbox of its own, so two
-        runs of a server lab never share its port."""
+        """Grade ENTRIES, WORKERS at a time, and one more beside each run past SLOW seconds while
+        the machine has CPU to spare (up to twice WORKERS; ALONE: one at a time); server labs
+        first, then the longest time limits. TICK now and then, for the progress display. Each
+        run has a sandbox of its own, so two runs of a server lab never share its port."""
         todo = sorted(entries, key=lambda e: (not e.lab.serve, -e.lab.timeout, e.lab.number))
         running: dict[int, tuple[Entry, float]] = {}
 
@@ -136,16 +164,17 @@ class Grader:
                     self.first += not again
                     self.cond.notify_all()
 
+        cpu = IdleCpu()
         while True:
+            spare = cpu.share() > SPARE_CPU  # read outside the lock: a file read
             with self.cond:
                 now = time.monotonic()
                 busy = sum(now - began < SLOW for _, began in running.values())
-                while (
-                    todo
-                    and not self.aborted
-                    and busy < workers
-                    and len(running) < workers * (1 if alone else 2)
-                ):
+                # Past WORKERS, a run starts beside the slow ones only while the machine has CPU
+                # to spare: slow for waiting (a hang), not for want of CPU, which one more run
+                # would only share thinner (and its checks' waits with it).
+                room = workers if alone or not spare else workers * 2
+                while todo and not self.aborted and busy < workers and len(running) < min(room, workers * 2):
                     entry = todo.pop(self.next_of(todo))
                     running[id(entry)] = (entry, now)
                     busy += 1
