@@ -181,6 +181,7 @@ def keep_page(out: Path, entry: swarm_wire.SentEntry) -> None:
             entry.runs[-1].pop("page", None)  # no page here: the row says none
         return
     try:
+        (out / page).parent.mkdir(parents=True, exist_ok=True)
         atomic_write(out / page, entry.page)
     except OSError:
         entry.runs[-1].pop("page", None)
