@@ -94,7 +94,10 @@ def main() -> int:
     print(f"task: {len(entries)} entries, stack {stack.project()}", file=sys.stderr)
     session = Session()
     try:
+        began = time.monotonic()
         stack.compose("-f", str(OVERRIDE), "up", "-d", "--wait", "--no-build", timeout=300)
+        print(f"task: stack up in {time.monotonic() - began:.1f} s", file=sys.stderr)
+        began = time.monotonic()
         grader = TaskGrader(services, timeout, session)
         grader.pages = work / "class" / "pages"
         session.pool.keep(parallel)
@@ -111,6 +114,7 @@ def main() -> int:
         for e in mine:  # the runs again are final now; a run not graded (the stack stayed unwell)
             if id(e) not in sent and e.status != "to grade":  # is left for another task
                 emit(number[id(e)], e)
+        print(f"task: graded in {time.monotonic() - began:.1f} s", file=sys.stderr)
         if grader.aborted:
             print(f"task: grading stopped: {grader.aborted}", file=sys.stderr)
             return 2
@@ -119,7 +123,9 @@ def main() -> int:
     finally:
         session.reader.shutdown(wait=True)
         session.pool.wait()  # no spares left behind: the stack goes
+        began = time.monotonic()
         stack.compose("down", "-v", "--timeout", "5", timeout=120, check=False)
+        print(f"task: stack down in {time.monotonic() - began:.1f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

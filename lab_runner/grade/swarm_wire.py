@@ -69,7 +69,12 @@ def as_lines(number: int, entry: Entry, again: bool, page: str | None) -> list[s
             "report": report.as_dict(r, exchange=False),
         },
     }
-    text = pack(sent)
+    return frame(number, sent)
+
+
+def frame(number: int, data: object) -> list[str]:
+    """DATA as the lines of entry NUMBER, each below the log driver's 16 KB."""
+    text = pack(data)
     parts = [text[i : i + PART] for i in range(0, len(text), PART)] or [""]
     return [f"{TAG} {number} {n} {len(parts)} {part}" for n, part in enumerate(parts, 1)]
 
