@@ -9,6 +9,7 @@ nodes, SOCKETLAB_IMAGES names a registry (registry:5000/socketlab) and the image
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -29,7 +30,8 @@ PLUGINS = (
     Path("/usr/lib/docker/cli-plugins"),
 )
 LABEL = "org.socketlab.grader.source"
-WHEELS = ("pytest==9.2.0", "pytest-testinfra==10.2.2", "watchdog==7.1.1")  # the versions tests run with
+# the versions the tests run with; watchdog is only `watch`'s, which a grader never runs
+WHEELS = ("pytest==9.2.0", "pytest-testinfra==10.2.2")
 
 
 def name() -> str:
@@ -80,21 +82,45 @@ def _context(files: list[tuple[str, Path]], into: Path) -> None:
 def ensure(say=print) -> str:
     """The grader image's name, built (and pushed, to a registry) unless it is up to date."""
     files = _files()
-    digest, image = _digest(files), name()
+    base = f"{os.environ.get('SOCKETLAB_IMAGES') or 'socketlab'}-workbench:latest"
+    try:
+        base_id = stack.engine().request("GET", f"/images/{base}/json")["Id"]  # type: ignore[index]
+    except Exception as err:  # noqa: BLE001 - no such image
+        raise StackError(
+            f"--swarm: no image {base} here to build the grader on: run '{stack.UP_COMMAND}'"
+        ) from err
+    digest, image = _digest(files) + base_id[7:19], name()
+    old = None
     try:
         found = stack.engine().request("GET", f"/images/{image}/json")
         if (found.get("Config", {}).get("Labels") or {}).get(LABEL) == digest:  # type: ignore[union-attr]
             return image
+        old = found["Id"]  # type: ignore[index]
     except Exception:  # noqa: BLE001 - no such image: build it
         pass
     say(f"grade: building the grader image {image} (once per change of lab_runner or labs)")
     with tempfile.TemporaryDirectory(prefix="grader-context-") as into:
         _context(files, Path(into))
-        build = ["docker", "build", "-q", "-t", image, "--label", f"{LABEL}={digest}", into]
+        base = f"BASE_IMAGE={os.environ.get('SOCKETLAB_IMAGES') or 'socketlab'}-workbench:latest"
+        build = [
+            "docker",
+            "build",
+            "-q",
+            "-t",
+            image,
+            "--build-arg",
+            base,
+            "--label",
+            f"{LABEL}={digest}",
+            into,
+        ]
         done = subprocess.run(build, capture_output=True, timeout=1200)
     if done.returncode != 0:
         last = (done.stderr.decode(errors="replace").strip() or "no output").splitlines()[-1]
         raise StackError(f"--swarm: building {image} failed: {last}")
+    if old:  # the grader it replaces (390 MB a build): gone, unless a task still uses it
+        with contextlib.suppress(Exception):
+            stack.engine().request("DELETE", f"/images/{old}")
     if "/" in image:  # a registry's name: the other nodes pull it from there
         pushed = subprocess.run(["docker", "push", "-q", image], capture_output=True, text=True, timeout=1200)
         if pushed.returncode != 0:
