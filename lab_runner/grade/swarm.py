@@ -140,6 +140,10 @@ class Fanout:
                 self.results[i] = {
                     "error": f"not graded: {ATTEMPTS} tasks ended without it (docker service logs)"
                 }
+        if missing:
+            print(f"\ngrade: swarm task {task.name} ended with {len(missing)} entries not sent back"
+                  f"{'' if task.node in ready else ' (its node is down)'}: {len(left)} go to a new task",
+                  file=sys.stderr)  # fmt: skip
         if left:
             self.sent_again += len(left)
             self.start(left, set() if task.node in ready else {task.node})
