@@ -61,7 +61,7 @@ class Fanout:
         self.tasks: list[Task] = []
         self.count = 0
         self.sent_again = 0  # entries sent to a second task
-        self.stale: list[tuple[str, str]] = []  # (node, project) of tasks that did not clean up
+        self.here = swarm.this_node()
 
     def shards(self, ids: list[int], n: int) -> list[list[int]]:
         """IDS in N shards of whole learners, each learner's entries in one shard."""
@@ -114,9 +114,11 @@ class Fanout:
         """Whether TASK is over (its lines read); if it left entries, they go to a new task."""
         if not task.ended:
             state = swarm.task_of(task.service)
-            if not state or state["Status"]["State"] not in swarm.ENDED:
+            node = (state or {}).get("NodeID", "")
+            lost = bool(node) and node not in ready  # the swarm may call it running for long
+            if not state or (state["Status"]["State"] not in swarm.ENDED and not lost):
                 return False
-            task.ended, task.node = time.monotonic(), state.get("NodeID", "")
+            task.ended, task.node = time.monotonic(), node
         # its last lines may still be on their way: wait for the log stream to end, or 5 s
         if (
             task.reader
@@ -132,8 +134,8 @@ class Fanout:
         self.tasks.remove(task)
         with self.lock:
             missing = [i for i in task.ids if i not in self.results]
-        if not task.frames.done:
-            self.stale.append((task.node, task.name))
+        if not task.frames.done:  # its stack is left on its node (and its runs, until it goes)
+            self.clean_stale(task.node, task.name)
         left = [i for i in missing if self.tries[i] < ATTEMPTS]
         for i in missing:
             if self.tries[i] >= ATTEMPTS:
@@ -167,15 +169,12 @@ class Fanout:
                 task.logs.kill()  # type: ignore[attr-defined]
             swarm.remove("services", swarm.labelled("services", f"org.socketlab.grade={self.run}"))
             swarm.remove("configs", swarm.labelled("configs", f"org.socketlab.grade={self.run}"))
-            self.clean_stale()
 
-    def clean_stale(self) -> None:
-        """The stacks of tasks that ended before taking theirs down, on this node (another
-        node's are taken down by whoever brings it back: docker compose -p NAME down -v)."""
-        here = swarm.this_node()
-        for node, project in self.stale:
-            if node == here:
-                stack.compose("-p", project, "down", "-v", "--timeout", "5", timeout=120, check=False)
+    def clean_stale(self, node: str, project: str) -> None:
+        """The stack of a task that ended before taking it down, if it is on this node (another
+        node's is taken down there: docker compose -p NAME down -v), before its entries run again."""
+        if node == self.here:
+            stack.compose("-p", project, "down", "-v", "--timeout", "5", timeout=120, check=False)
 
 
 def keep_page(out: Path, entry: swarm_wire.SentEntry) -> None:
