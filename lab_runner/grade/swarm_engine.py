@@ -149,6 +149,8 @@ def repair_names() -> list[str]:
     done = []
     found = _call("GET", "/containers/json?filters=" + _filters(label=["com.docker.compose.service"])) or []
     for c in found:  # type: ignore[union-attr]
+        if "org.socketlab.sandbox" in c.get("Labels", {}):
+            continue  # a run's sandbox, which ends with its workbench: the pool makes new ones
         with contextlib.suppress(StackError):  # one that ended meanwhile
             _call("POST", f"/containers/{c['Id']}/restart?t=10", timeout=60)
             done.append(c["Names"][0].lstrip("/"))
