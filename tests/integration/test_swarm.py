@@ -57,6 +57,8 @@ class Killer(threading.Thread):
     def __init__(self, entries: int) -> None:
         super().__init__(daemon=True)
         self.entries, self.sent, self.killed = entries, {}, False
+        self.seen: dict = {}  # the grader task's container, as docker inspect saw it
+        self.caps = ""  # its main process's effective capabilities
 
     def run(self) -> None:
         end = time.monotonic() + 120
@@ -77,6 +79,9 @@ class Killer(threading.Thread):
             if not self.killed and 0 < len(self.sent) < self.entries:
                 ids = docker("ps", "-q", "--filter", f"label=com.docker.swarm.service.name={service}").stdout
                 for container in ids.split():
+                    self.seen = json.loads(docker("inspect", container).stdout)[0]
+                    status = docker("exec", container, "cat", "/proc/1/status", check=False).stdout
+                    self.caps = next((ln for ln in status.splitlines() if ln.startswith("CapEff")), "")
                     self.killed = docker("kill", container, check=False).returncode == 0 or self.killed
             if self.killed and time.monotonic() > end:
                 break
@@ -180,6 +185,15 @@ def test_a_task_lost_mid_grading_costs_only_its_unfinished_runs(graded):
             assert row["token"] and row["token"] not in sent_tokens, row
     assert document["summary"]["runs"] == sum(len(r["runs"]) for r in graded_rows)
     assert "sent again" in on_swarm.stderr or on_swarm.returncode == 0
+
+
+def test_the_grader_task_is_not_privileged_and_has_no_capability(graded):
+    *_, killer = graded
+    host = killer.seen["HostConfig"]
+    assert host["Privileged"] is False and host["CapDrop"] == ["ALL"] and not host["CapAdd"]
+    assert "no-new-privileges" in " ".join(host["SecurityOpt"] or [])
+    assert killer.caps.split() == ["CapEff:", "0000000000000000"]  # root, without a capability
+    assert [m["Source"] for m in killer.seen["Mounts"] if m["Type"] == "bind"] == ["/var/run/docker.sock"]
 
 
 def test_no_grader_stack_is_left(graded):
