@@ -69,6 +69,10 @@ EOF
 }
 
 start_dockerd() {
+    # runc, Docker's default. crun would start containers faster, but bookworm's crun (1.8.1)
+    # refuses Docker 28's OCI 1.2 bundles ("unknown version specified") and a hybrid cgroup
+    # hierarchy such as these machines' ("cgroups in hybrid mode not supported"), and trixie's
+    # needs trixie's libc (docs/benchmarks.md, "Grading a class in 90 s").
     act "starting dockerd in the background (log: $dockerd_log)"
     setsid dockerd >>"$dockerd_log" 2>&1 </dev/null &
     local i

@@ -15,11 +15,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lab_runner.identity import Identity
 
 T = TypeVar("T")
+
+
+def all_lines(container: str, path: str) -> tuple[str, str, str]:
+    """The key under which a run keeps every line it sent to log PATH of CONTAINER, read once
+    for its checks (lab_runner/evidence.py) and then for its exchange (lab_runner/serverlogs.py)."""
+    return ("all lines of", container, path)
 
 
 @dataclass
@@ -32,6 +38,13 @@ class Run:
     """Its sandbox, as the services see it (None: a host of the project's own tests, every line)."""
     values: dict[str, int | str] = field(default_factory=dict)
     """The learner's own values of the lab's [values] (lab_runner/values.py): what the checks expect."""
+    ended: bool = False
+    """The exercise had ended before its checks began (all but a server lab): what the services
+    wrote of it is in their logs but for their lag, so one read of a log serves every check
+    that finds its lines there (lab_runner/evidence.py); a check that does not reads again."""
+    shells: Any = None
+    """The process's open shells in the services' containers (lab_runner/shells.py, its Session's):
+    the checks' commands there go through them (None: an exec per command)."""
     seen: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
     """(service, path, needle) -> the lines evidence.wait_lines found: the exchange reads them again
     for free (lab_runner/serverlogs.py)."""
@@ -50,3 +63,13 @@ class Run:
             if key not in self._kept:
                 self._kept[key] = find()
             return self._kept[key]  # type: ignore[return-value]
+
+    def found(self, key: object) -> object | None:
+        """What once() found under KEY, if it has (None: not asked, or forgotten)."""
+        with self._lock:
+            return self._kept.get(key)
+
+    def forget(self, key: object) -> None:
+        """Drop what once() found under KEY: it proved stale; the next once() finds it afresh."""
+        with self._lock:
+            self._kept.pop(key, None)

@@ -18,13 +18,16 @@ from typing import TypeVar
 
 import testinfra.host
 
-from lab_runner import loglines
-from lab_runner.context import Run
+from lab_runner import loglines, stack
+from lab_runner.context import Run, all_lines
+from lab_runner.engine import EngineError
+from lab_runner.hosts import EnvironmentProblem
 from lab_runner.identity import Identity
 from lab_runner.services import SERVICES
 
 T = TypeVar("T")
 WAIT = 3.0  # seconds: servers write their line a moment after the client is done
+POLL, POLL_MAX = 0.05, 0.4  # seconds between reads of a log while a line is awaited: first, at most
 
 
 def whose(host: testinfra.host.Host) -> Identity | None:
@@ -47,6 +50,33 @@ def _grep(
         if done.rc != loglines.UNSTABLE:
             break
     return done.stdout_bytes
+
+
+SNAPSHOT_BYTES = 1 << 20  # a run's own lines of one log, read at once; past this, read by needle
+
+
+def _all_of_run(host: testinfra.host.Host, path: str) -> list[str] | None:
+    """Every line of log PATH that HOST's run sent (raw, as read_command prints them), read with
+    one command for all of the run's checks, when the exercise had ended before they began (its
+    Run says so); None where that cannot serve: a test's host, a server lab still running, a
+    log that names no client, or more than SNAPSHOT_BYTES of them (a flood: read by needle)."""
+    run, who = run_of(host), whose(host)
+    if run is None or who is None or not run.ended or (text := loglines.mark(path, who)) is None:
+        return None
+
+    def read() -> list[str] | None:
+        grep = loglines.read_command(path, [text])
+        cmd = f"{{ ({grep}) || echo unstable >&2; }} | head -c {SNAPSHOT_BYTES + 1}"
+        for _ in range(5):
+            done = host.run(cmd)
+            if "unstable" not in done.stderr:
+                break
+        else:
+            return None
+        data = done.stdout_bytes
+        return None if len(data) > SNAPSHOT_BYTES else loglines.split(data)
+
+    return run.once(all_lines(getattr(host.backend, "container", ""), path), read)
 
 
 def log_on(host: testinfra.host.Host, log: str | None = None) -> str:
@@ -75,13 +105,25 @@ def wait_lines(
     """
     path = log_on(host, log)
     deadline = time.monotonic() + timeout
-    while True:
+    if (mine := _all_of_run(host, path)) is not None:  # the run's lines, read once for its checks
+        found = loglines.of(path, [line for line in mine if needle in line], whose(host))
+        if len(found) >= count:
+            if run := run_of(host):
+                run.seen[(getattr(host.backend, "service", ""), path, needle)] = found
+            return found
+        # It missed lines that came later: stale, for the exchange too (it reads afresh then).
+        run_of(host).forget(all_lines(getattr(host.backend, "container", ""), path))  # type: ignore[union-attr]
+    pause = POLL
+    while True:  # not there yet (or no such read): by the needle, until there or out of time
         found = lines_of(host, needle, path)
         if len(found) >= count or time.monotonic() > deadline:
             if run := run_of(host):  # kept for the run's exchange: it then needs no command of its own
                 run.seen[(getattr(host.backend, "service", ""), path, needle)] = found
             return found
-        time.sleep(0.05)
+        # Each read is a command in the container (~45 ms of the machine's CPU): a line that is
+        # late, on a busy machine, is asked for less and less often, the last time at the deadline.
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic()) + 0.01))
+        pause = min(pause * 1.5, POLL_MAX)
 
 
 def before(host: testinfra.host.Host, line: str, lines: int = 40, log: str | None = None) -> list[list[str]]:
@@ -138,11 +180,25 @@ def per_run(host: testinfra.host.Host, key: object, find: Callable[[], T]) -> T:
 
 
 def ip_of(host: testinfra.host.Host) -> str:
-    """The container's IPv4 address on the compose network: one command per container and run,
-    then remembered by the run (its checks ask it often)."""
+    """The container's IPv4 address on the compose network, as the engine gave it (what `ip addr`
+    in the container says, without a command there: a command costs the machine ~45 ms of CPU),
+    once per container and run, then remembered by the run (its checks ask it often)."""
+    container = getattr(host.backend, "container", None)
 
     def ask() -> str:
-        out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
-        return out.split()[3].split("/")[0]
+        if container is None:  # a host of another backend: ask the container itself
+            out = host.check_output("ip -4 -o addr show dev eth0")  # "2: eth0    inet 172.18.0.3/16 ..."
+            return out.split()[3].split("/")[0]
+        try:
+            info = stack.engine().request("GET", f"/containers/{container}/json")
+        except (EngineError, OSError) as err:
+            raise EnvironmentProblem(
+                f"cannot ask the engine the address of {host.backend.service}: {err}"
+            ) from err
+        networks = info.get("NetworkSettings", {}).get("Networks", {}) if isinstance(info, dict) else {}
+        found = [n["IPAddress"] for n in networks.values() if n.get("IPAddress")]
+        if not found:
+            raise EnvironmentProblem(f"the engine gives no address of {host.backend.service}")
+        return found[0]
 
-    return per_run(host, ("ip", getattr(host.backend, "container", id(host))), ask)
+    return per_run(host, ("ip", container or id(host)), ask)

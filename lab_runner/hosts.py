@@ -10,27 +10,20 @@ the engine directly, which is what makes a check's command cheap. Everything els
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import testinfra.host
 from testinfra.backend import base
+from testinfra.modules.systeminfo import SystemInfo
 
 from lab_runner import stack
 from lab_runner.context import Run
 from lab_runner.engine import EngineError
 from lab_runner.identity import Identity
+from lab_runner.shells import ENV, WORKDIR
 
 COMMAND_TIMEOUT = 30.0
-# Where a check's command runs, in any container (the run's sandbox included): a working
-# directory, PATH and HOME the exercise cannot write (the root filesystem is read-only), and no
-# Python path from them: a socket.py or json.py the exercise left in /tmp is never imported.
-WORKDIR = "/"
-ENV = {
-    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "HOME": "/nonexistent",
-    "PYTHONSAFEPATH": "1",  # a `python3 -c` does not put its working directory first on sys.path
-    "LC_ALL": "C.UTF-8",
-}
 
 
 class EnvironmentProblem(Exception):
@@ -70,10 +63,14 @@ class EngineBackend(base.BaseBackend):
             timeout = min(timeout, self.deadline - time.monotonic())
             if timeout <= 0:
                 raise CommandTimedOut(f"this run's checks ran out of time before a command in {self.service}")
+        shells = self.run_context.shells if self.run_context else None
         try:
-            done = stack.engine().exec(
-                self.container, ["/bin/sh", "-c", cmd], timeout=timeout, workdir=WORKDIR, env=ENV
-            )
+            if shells is not None:  # a run's checks: an open shell (lab_runner/shells.py)
+                done = shells.run(self.container, cmd, timeout)
+            else:  # a host of the project's tests: an exec
+                done = stack.engine().exec(
+                    self.container, ["/bin/sh", "-c", cmd], timeout=timeout, workdir=WORKDIR, env=ENV
+                )
         except TimeoutError as err:
             raise CommandTimedOut(
                 f"a check's command in {self.service} did not finish within {timeout:.0f} s"
@@ -100,4 +97,21 @@ def service_host(
     backend = EngineBackend(service, container, identity, deadline, run)
     host = testinfra.host.Host(backend)
     backend.set_host(host)
+    info = host.system_info
+    info.__dict__["sysinfo"] = LinuxInfo(lambda: SystemInfo.sysinfo.func(info))
     return host
+
+
+class LinuxInfo(dict):
+    """testinfra's system facts, where host.file() asks only the type: every container of the
+    engine runs Linux, so its type is known without `uname -s` and `cat /etc/os-release` (two
+    commands in the container for every host a check makes). Any other fact is asked of the
+    container, once, the first time a check wants it."""
+
+    def __init__(self, ask: Callable[[], dict]) -> None:
+        super().__init__(type="linux")
+        self.ask = ask
+
+    def __missing__(self, key: str) -> object:
+        self.update(self.ask())
+        return self[key]

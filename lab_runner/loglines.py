@@ -123,6 +123,20 @@ def _chat_client(line: str) -> str | None:
 
 # A service told by "address" (lab_runner/services.py): where its lines name the client.
 CLIENT_OF = {"flask": _werkzeug_client, "chat": _chat_client}
+# ... and a text on every line whose client CLIENT_OF tells is IP (on some others too: of() tells).
+MARK_OF = {"flask": "{ip} - - [", "chat": "('{ip}', "}
+
+
+def mark(path: str, who: Identity) -> str | None:
+    """A plain text every line of log PATH that WHO sent holds (a superset: of() keeps WHO's
+    own), so that one read of a log gives all of a run's lines; None where no text tells."""
+    if path in EVIDENCE:
+        return f"{who.uid} "
+    service = services.service_of(path)
+    if service is None or service.name not in MARK_OF:
+        return None
+    return MARK_OF[service.name].format(ip=who.ip)
+
 
 UNSTABLE = 3  # read()'s exit code when the log rotated while it was read: read it again
 

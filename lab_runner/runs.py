@@ -35,7 +35,7 @@ def server_lines(
     _, ports = lanes.seen_from(ran, ips)
     until = ran.started_at + ran.seconds + 1 if ran.started_at else 0.0
     lines = serverlogs.read(
-        containers, set(lab.services), token, context.identity, ports, ran.started_at, until, context.seen
+        containers, set(lab.services), token, context.identity, ports, ran.started_at, until, context
     )
     return ips, lines
 
@@ -115,7 +115,9 @@ def run_one(
         # services' lines are the run's when they came from its address (or its uid). The
         # stack's own workbench, where no exercise runs, is "machine": for facts of the machine.
         where = {**containers, "workbench": running.sandbox, "machine": containers["workbench"]}
-        context = Run(token, identity_of(running.sandbox), values=mine)  # dropped with the run
+        context = Run(  # dropped with the run
+            token, identity_of(running.sandbox), values=mine, ended=not lab.serve, shells=session.shells
+        )
         try:
             results = checks.run(lab, token, running.result(), where, running.result, context=context)
         except checks.ChecksError as err:
@@ -123,6 +125,7 @@ def run_one(
         # The exchange's lines are read beside the cleanup.
         read = session.reader.submit(server_lines, lab, token, running.result(), containers, context)
     ran = running.result()
+    session.shells.forget(running.sandbox)
     session.pool.after_run(containers["workbench"])
     record = exchange_of(lab, token, ran, read)
     healthy = lambda: stack.require_healthy(needed)  # noqa: E731

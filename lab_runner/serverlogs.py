@@ -19,6 +19,7 @@ import re
 import time
 
 from lab_runner import loglines, services, stack
+from lab_runner.context import Run, all_lines
 from lab_runner.engine import EngineError
 from lab_runner.identity import Identity
 from lab_runner.services import SERVICES
@@ -104,16 +105,20 @@ def read(
     ports: set[int] | None = None,
     since: float = 0.0,
     until: float = 0.0,
-    seen: dict[tuple[str, str, str], list[str]] | None = None,
+    run: Run | None = None,
 ) -> dict[str, list[str]]:
     """This run's lines of each of SERVICES' logs (a server that cannot be read has none): the
-    lines IDENTITY sent, from the log and its previous generation. SEEN: what the run's checks
-    found (its Run's), taken as it is."""
-    seen_by_checks = seen or {}
+    lines IDENTITY sent, from the log and its previous generation. RUN: what its checks read
+    (every line it sent to a log, or the lines with its token), taken as it is."""
+    seen_by_checks = run.seen if run else {}
     ports, ip = ports or set(), identity.ip
 
     def one(service: str) -> list[str]:
         path = LOGS[service]
+        every = run.found(all_lines(containers[service], path)) if run else None
+        if isinstance(every, list):  # all it sent, read once for its checks: no command of ours
+            lines = loglines.of(path, every, identity)
+            return [line for line in lines if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
         seen = seen_by_checks.get((service, path, token))
         if seen and service != "chat":  # what the checks found (chat's lines by port are not in it)
             return [line for line in seen if _mine(line, token, ip, ports, since, until)][-MAX_LINES:]
@@ -123,7 +128,10 @@ def read(
         cmd = f"{{ ({grep}) || echo unstable >&2; }} | tail -n {MAX_LINES * 4}"
         try:
             for _ in range(5):  # again, if the log rotated while it was read
-                done = stack.engine().exec(containers[service], ["/bin/sh", "-c", cmd], timeout=10)
+                if run and run.shells:  # the checks' open shell in that service's container
+                    done = run.shells.run(containers[service], cmd, timeout=10)
+                else:
+                    done = stack.engine().exec(containers[service], ["/bin/sh", "-c", cmd], timeout=10)
                 if b"unstable" not in done.stderr:
                     break
         except (EngineError, stack.StackError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 from dataclasses import dataclass, field
 
-from lab_runner import sandbox
+from lab_runner import sandbox, shells
 
 READERS = 16  # the exchange's server-line reads at once (a read per run; grade runs 8 at once)
 
@@ -32,10 +32,13 @@ class Session:
     """Where runs claim their sandboxes; its `stays`/`wanted` say whether it refills as it goes."""
     reader: concurrent.futures.ThreadPoolExecutor = field(default_factory=_readers)
     """Reads each run's server lines for its exchange, beside the sandbox's cleanup."""
+    shells: shells.Shells = field(default_factory=shells.Shells)
+    """Shells kept open in the services' containers, for the checks' commands there."""
 
     def close(self) -> None:
         """The process ends: finish the spares half made (a container created, not started,
         would outlive us), then leave spares for the next run to a process that outlives this one."""
         self.reader.shutdown(wait=True)
+        self.shells.close()
         self.pool.wait()
         self.pool.refill_later()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lab_runner import report, verdict
 from lab_runner.labs import Lab
+from lab_runner.trace import Trace
 
 STATUSES = ("passed", "failed", "not attempted", "invalid", "error")
 MARKS = {"passed": "✓", "failed": "✗", "not attempted": "·", "invalid": "?", "error": "!"}
@@ -85,6 +86,14 @@ def misdeeds(result: verdict.LabResult) -> list[Misdeed]:
     return why
 
 
+def reached_anyone(calls: Trace) -> bool:
+    """Did any socket of the exercise reach a peer (connect, or a sendto with an address: the
+    resolver's too) or call accept (a server blocked in it, killed, too)? A hang that did neither
+    waited on nobody but itself (a socketpair's other end is its own; a port it holds is in its
+    own sandbox)."""
+    return any(s.peer for s in calls.sockets) or any(calls.named(name) for name in ("accept", "accept4"))
+
+
 def misbehaved(result: verdict.LabResult) -> list[str]:
     """What the results say the run did that can reach a run beside it."""
     return [m.text for m in misdeeds(result)]
@@ -122,11 +131,15 @@ class Entry:
     @property
     def suspect(self) -> bool:
         """It failed, and a run beside it could be why: it held nothing shared itself, and its
-        failure is not one no neighbour can cause: a hang without ever making a socket, a death
-        by a signal (its memory is its own), a runaway stop."""
+        failure is not one no neighbour can cause: a hang, or a server lab's run stopped after its
+        checks, that never waited on anyone (no socket of it reached a peer, none called accept: a
+        slow neighbour cannot have kept it waiting, and a server that never calls accept() is not
+        slow to), a death by a signal (its memory is its own), a runaway stop."""
         ex = self.result.exercise if self.result else None
         own = ex is not None and (
-            (ex.timed_out and not ex.calls.sockets) or ex.killed_by is not None or bool(ex.runaway)
+            ((ex.timed_out or ex.stopped_after_checks) and not reached_anyone(ex.calls))
+            or ex.killed_by is not None
+            or bool(ex.runaway)
         )
         return self.status == "failed" and not self.holds and not own
 

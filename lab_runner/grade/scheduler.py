@@ -36,6 +36,7 @@ class Grader:
         self.started = time.monotonic()
         self.pages: Path | None = None  # where each run's page goes (RESULTS/pages)
         self.noisy: set[str] = set()  # learners one of whose runs held what the runs share
+        self.hung: set[str] = set()  # learners one of whose runs waited until its time limit
 
     def heal(self) -> None:
         """Wait until the stack is healthy again (its container ids may be new), or Abort."""
@@ -94,10 +95,13 @@ class Grader:
         entry.runs[-1]["page"] = f"pages/{name}"
 
     def next_of(self, todo: list[Entry]) -> int:
-        """Which entry goes next: the first whose learner has not been noisy yet. A learner whose
-        run held the services (a flood, a crowd of sockets) is likely to do it again; their runs
-        wait for the end, where fewer good runs go beside them and need running again."""
-        return next((i for i, e in enumerate(todo) if e.learner not in self.noisy), 0)
+        """Which entry goes next: the first whose learner has not been noisy yet, and of those, one
+        whose learner hung before. A learner whose run held the services (a flood, a crowd of
+        sockets) is likely to do it again; their runs wait for the end, where fewer good runs go
+        beside them and need running again. A learner whose run hung is likely to hang again: a
+        hang only waits, so it waits beside the others' work rather than after it, at the end."""
+        quiet = [i for i, e in enumerate(todo) if e.learner not in self.noisy]
+        return next((i for i in quiet if todo[i].learner in self.hung), quiet[0] if quiet else 0)
 
     def run(
         self,
@@ -117,9 +121,11 @@ class Grader:
         def one(entry: Entry) -> None:
             try:
                 self.grade(entry, alone)
-                if entry.holds:
-                    with self.cond:
+                with self.cond:
+                    if entry.holds:
                         self.noisy.add(entry.learner)
+                    if entry.result and entry.result.exercise.timed_out:
+                        self.hung.add(entry.learner)
             except Abort as err:
                 with self.cond:
                     self.aborted = self.aborted or str(err)

@@ -175,3 +175,12 @@ def test_junit_xml_parses_whatever_the_output_holds(tmp_path):
     assert cases["test_b"].get("classname") == "03_dev_log.step2"
     assert "colour \\x1b[31m, nul \\x00, bell \\x07" in cases["exercise"].find("system-out").text
     assert "hint: hint for two" in cases["test_b"].find("failure").text
+
+
+def test_a_checks_host_knows_it_runs_linux_and_asks_the_rest_once():
+    from lab_runner.hosts import LinuxInfo
+
+    asked = []
+    info = LinuxInfo(lambda: asked.append(1) or {"type": "linux", "distribution": "debian", "arch": "x86_64"})
+    assert info["type"] == "linux" and not asked  # host.file() asks only this: no command
+    assert info["distribution"] == "debian" and info["arch"] == "x86_64" and asked == [1]

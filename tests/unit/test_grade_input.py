@@ -202,6 +202,13 @@ PORT_BIND = [
     '1 bind(3, {sa_family=AF_INET, sin_port=htons(12345), sin_addr=inet_addr("0.0.0.0")}, 16) = -1 EADDRINUSE'
 ]
 CLONE = ["1 clone(child_stack=NULL, flags=SIGCHLD) = 9"]
+CONNECT = [
+    '10 connect(3, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("172.20.0.3")}, 16) = 0'
+]
+RESOLVER = [
+    "10 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 4",
+    '10 connect(4, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.11")}, 16) = 0',
+]
 
 
 @pytest.mark.parametrize(
@@ -290,10 +297,36 @@ def test_each_misbehaviour_says_whether_it_goes_through_the_services():
 
 def test_a_learner_whose_run_held_the_services_waits_for_the_end():
     todo = [Entry(name, LAB["lab3"]) for name in ("mallory", "mallory", "alice", "bob")]
-    grader = SimpleNamespace(noisy={"mallory"})
+    grader = SimpleNamespace(noisy={"mallory"}, hung=set())
     assert scheduler.Grader.next_of(grader, todo) == 2  # alice first
     assert scheduler.Grader.next_of(grader, todo[:2]) == 0  # only mallory is left: her turn
-    assert ran("lab2", (0, 20), result("lab2", 124, trace=SOCKET)).suspect  # hung on a socket: it could be
+    grader.hung = {"bob"}  # his run hung: his next one goes first, to wait beside the others' work
+    assert scheduler.Grader.next_of(grader, todo) == 3
+    grader.hung = {"bob", "mallory"}  # ... unless he held the services too: the end, as before
+    grader.noisy = {"mallory", "bob"}
+    assert scheduler.Grader.next_of(grader, todo) == 2
+    assert ran(
+        "lab2", (0, 20), result("lab2", 124, trace=SOCKET + CONNECT)
+    ).suspect  # hung on a peer: it could be
+
+
+@pytest.mark.parametrize(
+    ("trace", "suspect"),
+    [
+        ([], False),  # a sleep: nothing beside it makes that happen
+        (SOCKET, False),  # a socket that reached nobody
+        (PORT_BIND + ["1 listen(3, 5) = 0"], False),  # a port thief: the port is its own sandbox's
+        (SOCKET + CONNECT, True),  # it waited on a server: a slow one could be why
+        (SOCKET + ["1 accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4"], True),  # it served a client
+        (SOCKET + RESOLVER, True),  # it waited on the name server
+    ],
+)
+def test_a_hang_is_run_again_only_if_it_waited_on_someone(trace, suspect):
+    hung = ran("lab2", (0, 20), result("lab2", 124, trace=trace))
+    assert hung.suspect is suspect
+    # A server lab's run stopped after its checks: the same (a port thief never calls accept()).
+    served = ran("lab6", (0, 20), result("lab6", 137, serving=True, trace=trace))
+    assert served.suspect is suspect
 
 
 def test_grade_is_a_command_with_its_own_arguments():
@@ -382,3 +415,20 @@ def test_a_grade_output_is_one_entry_in_the_writers_table(tmp_path, monkeypatch)
     ]
     assert (tmp_path / "names.txt").read_text() == "ann"
     assert outputs.OUTPUTS == ("grades.csv", "grades.json", "junit.xml", "pages")
+
+
+def test_the_bench_reads_where_a_classs_time_went_from_grades_json():
+    import grade_spans
+
+    doc = {"results": [
+        {"learner": "learner01_solved", "lab": "lab3", "runs": [
+            {"at": [0.0, 1.5], "passed": True, "misbehaved": []}]},
+        {"learner": "learner02_hostile", "lab": "lab6", "runs": [
+            {"at": [0.5, 30.0], "passed": False, "misbehaved": ["stopped at its time limit"]},
+            {"at": [30.0, 60.0], "passed": False, "misbehaved": []}]},
+        {"learner": "learner03_empty", "lab": "lab3", "runs": []},
+    ]}  # fmt: skip
+    found = grade_spans.spans(doc)
+    assert [(r["kind"], r["lab"], r["attempt"], r["end"]) for r in found] == [
+        ("solved", "lab3", 0, 1.5), ("hostile", "lab6", 0, 30.0), ("hostile", "lab6", 1, 60.0)
+    ]  # fmt: skip

@@ -26,6 +26,8 @@ while True:
             sel.register(conn, selectors.EVENT_READ)
             continue
         conn = key.fileobj
+        if conn not in clients:  # dropped a moment ago, while a line went round
+            continue
         data = os.read(conn.fileno(), 1024)
         if not data:
             sel.unregister(conn)
@@ -36,6 +38,11 @@ while True:
         *whole, clients[conn] = clients[conn].split(b"\n")
         for line in whole:
             print("This is what the client sent:", line.decode(errors="replace"), flush=True)
-            for other in clients:
+            for other in list(clients):
                 if other is not conn:
-                    os.write(other.fileno(), line + b"\n")
+                    try:
+                        os.write(other.fileno(), line + b"\n")
+                    except OSError:  # that client has gone (a reset): it is dropped, the room goes on
+                        sel.unregister(other)
+                        del clients[other]
+                        other.close()
