@@ -51,6 +51,10 @@ def run_watch(args: argparse.Namespace, session: Session) -> int:
 def run_grade(args: argparse.Namespace, session: Session) -> int:
     from lab_runner import grade  # 13 ms that a learner's run need not pay
 
+    if args.swarm:
+        from lab_runner.grade import swarm
+
+        return swarm.main(args, session)
     return grade.main(args, session)
 
 
@@ -135,6 +139,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     grade.add_argument("--labs", metavar="LAB,LAB", help="only these labs (default: every lab)")
     grade.add_argument("--timeout", type=float, metavar="SECONDS", help="override the labs' time limits")
     grade.add_argument("--parallel", type=int, default=GRADE_PARALLEL, metavar="N", help="runs side by side")
+    grade.add_argument(
+        "--swarm", action="store_true", help="on a swarm manager: fan the class out over its nodes"
+    )
     if not argv:
         raise UsageError("say what to do: a lab (e.g. lab3), hint LAB, watch, list, or run --all")
     # `python -m lab_runner lab3` is short for `run lab3`.

@@ -16,6 +16,9 @@ such a run is run again without it (and alone if need be). The last run is the g
 The package, in the order a grading goes: submissions.py finds what was handed in, entry.py
 holds one learner's lab and what its run did that reaches its neighbours, scheduler.py runs
 them side by side (and again), outputs.py writes the results, command.py is the command.
+With --swarm, swarm.py fans the class out over a swarm's nodes: swarm_task.py is a grader task
+on a node, swarm_wire.py what goes between them, swarm_engine.py the swarm's API, and
+swarm_image.py the grader image (docs/scale-out.md).
 """
 
 from lab_runner.grade.command import main

@@ -67,8 +67,8 @@ def summarize(
     }
 
 
-def main(args: argparse.Namespace, session: Session) -> int:
-    started = time.monotonic()
+def gather(args: argparse.Namespace) -> tuple[list[Lab], list[str], list[Entry], list[str]]:
+    """What is to be graded, checked: the chosen labs, the learners, their entries, the warnings."""
     every = labs.discover()
     if not every:
         raise LabError(f"no labs found in {labs.LABS_DIR}")
@@ -90,6 +90,12 @@ def main(args: argparse.Namespace, session: Session) -> int:
     learners, entries = collect(args.submissions, chosen, every, warn, skip=args.out.resolve())
     if args.out.exists() and not args.out.is_dir():
         raise LabError(f"--out {args.out}: not a folder")
+    return chosen, learners, entries, warnings
+
+
+def main(args: argparse.Namespace, session: Session) -> int:
+    started = time.monotonic()
+    chosen, learners, entries, warnings = gather(args)
     services = labs.services_for(chosen)
     grader = Grader(services, args.timeout, session)  # StackError (exit 2) before anything is written
     grader.pages = args.out / "pages"
@@ -109,9 +115,24 @@ def main(args: argparse.Namespace, session: Session) -> int:
         if e.status == "to grade":
             e.status, e.reason = "error", f"not graded: {grader.aborted}"
 
+    return finish(
+        args, Graded(learners, chosen, entries, {}, warnings), again, started, grader.aborted, grader.bug
+    )
+
+
+def finish(
+    args: argparse.Namespace,
+    graded: Graded,
+    again: list[Entry],
+    started: float,
+    aborted: str | None,
+    bug: bool,
+) -> int:
+    """Write the results, say them, and the exit code (grade's, and grade --swarm's)."""
+    learners, chosen, entries = graded.learners, graded.chosen, graded.entries
     wall = time.monotonic() - started
-    summary = summarize(learners, chosen, entries, again, wall)
-    write_all(Graded(learners, chosen, entries, summary, warnings), args.out)
+    summary = graded.summary = summarize(learners, chosen, entries, again, wall)
+    write_all(graded, args.out)
 
     width = min(24, max(len(one_line(n)) for n in learners))
     for name in learners:
@@ -126,13 +147,13 @@ def main(args: argparse.Namespace, session: Session) -> int:
         )
     print(f"{summary['runs']} runs in {minutes(wall)}; results in {args.out}: {', '.join(OUTPUTS)}")
     print("  " + "  ".join(f"{mark} {status}" for status, mark in MARKS.items()))
-    if grader.aborted:
-        print(f"lab_runner: error: grading stopped: {grader.aborted}", file=sys.stderr)
+    if aborted:
+        print(f"lab_runner: error: grading stopped: {aborted}", file=sys.stderr)
         return 2
     if summary["error"]:
         print(
             f"lab_runner: error: {summary['error']} run(s) could not be graded (see the rows with status "
-            f"error){'; a bug of lab_runner: LAB_RUNNER_DEBUG=1 shows more' if grader.bug else ''}",
+            f"error){'; a bug of lab_runner: LAB_RUNNER_DEBUG=1 shows more' if bug else ''}",
             file=sys.stderr,
         )
-    return 3 if grader.bug else 2 if summary["error"] else 0
+    return 3 if bug else 2 if summary["error"] else 0

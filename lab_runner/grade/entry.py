@@ -7,7 +7,7 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab_runner import verdict
+from lab_runner import report, verdict
 from lab_runner.labs import Lab
 from lab_runner.trace import Trace
 
@@ -167,6 +167,10 @@ class Entry:
                 "misbehaved": [m.text for m in self.misdeeds],
             }
         )
+
+    def report(self) -> dict | None:
+        """Its run as grades.json shows it (a task's entry under --swarm: as the task sent it)."""
+        return report.as_dict(self.result, exchange=False) if self.result else None
 
     def as_row(self) -> dict:
         r = self.result

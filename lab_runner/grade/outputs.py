@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lab_runner import junit, report
+from lab_runner import junit
 from lab_runner.escaping import escaped, one_line
 from lab_runner.grade.entry import Entry
 from lab_runner.labs import Lab, LabError
@@ -61,7 +61,7 @@ def as_document(
             "attempts": len(e.runs),
             "confirmed_alone": bool(e.runs) and e.runs[-1]["alone"],
             "runs": e.runs,
-            "report": report.as_dict(e.result, exchange=False) if e.result else None,
+            "report": e.report(),
         }
         results.append(row)
     return {
