@@ -165,6 +165,7 @@ class Grader:
                     self.cond.notify_all()
 
         cpu = IdleCpu()
+        self.session.pool.wanted = max(1, min(workers, len(entries)))  # spares: as many as will run
         while True:
             spare = cpu.share() > SPARE_CPU  # read outside the lock: a file read
             with self.cond:
@@ -176,6 +177,8 @@ class Grader:
                 room = workers if alone or not spare else workers * 2
                 while todo and not self.aborted and busy < workers and len(running) < min(room, workers * 2):
                     entry = todo.pop(self.next_of(todo))
+                    # Spares for the runs still to start, no more: each costs a container's life.
+                    self.session.pool.wanted = max(1, min(self.session.pool.wanted, len(todo)))
                     running[id(entry)] = (entry, now)
                     busy += 1
                     threading.Thread(target=one, args=(entry,), daemon=True).start()
