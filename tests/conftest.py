@@ -8,13 +8,17 @@ Their fixtures: the stack's containers as testinfra hosts, and a fresh token per
 
 The suite runs on pytest-xdist's workers (pyproject.toml's addopts), each on a Compose stack of its
 own (pytest_configure below, tests/integration/conftest.py). Tests that must share a worker, a
-module's expensive module-scoped fixture or an order within a module, are grouped (GROUPS).
+module's expensive module-scoped fixture or an order within a module, are grouped (GROUPS), and
+the longest start first (FIRST).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import testinfra
@@ -22,16 +26,25 @@ import testinfra
 from lab_runner import runs, stack
 from lab_runner.hosts import service_host
 
-# Modules whose tests run on one worker, in their order: a module-scoped fixture that runs labs
-# (made once, not once per worker) or starts a stack of its own, or a test that must come last.
+# Modules whose tests run on one worker, in their order: a module-scoped fixture that runs many
+# labs (made once, not once per worker), or a stack of the module's own that its last test takes
+# down. (xdist's own xdist_group marks do nothing under pytest 9: it renames item._nodeid, which
+# pytest 9 no longer reads; so the scheduler below groups by module.)
 GROUPS = {
-    "test_two_stacks.py": "a second stack, taken down by the module's last test",
     "test_page_layout.py": "each lab's solution and starter run once, for all the module's tests",
-    "test_hardening.py": "docker inspect of the stack, and a sandbox claimed once",
-    "test_red_team.py": "a module-scoped run shared by its tests",
-    "test_red_team_services.py": "module-scoped runs shared by its tests",
-    "test_lab11_attacks.py": "a module-scoped run shared by its tests",
+    "test_two_stacks.py": "a second stack, taken down by the module's last test",
+    "test_lab_runner.py": "the learner's own labs/03_dev_log/exercise.py, which its tests write (own_lab3)",
 }
+# Tests that grade hostile programs under a short time limit beside good ones: they need the
+# machine to themselves, so no other worker's test runs while they do (alone_or_beside).
+ALONE = {
+    "test_a_hostile_learner_changes_nothing_of_a_good_learners_grades",
+    "test_a_run_that_fills_the_chat_room_no_longer_makes_a_run_beside_it_fail",
+}
+# The rest, longest first (worker-seconds measured in a run of the suite): the workers finish
+# together when the longest tests do not come last. A module's tests stay together and in order.
+FIRST = ["test_red_team.py", "test_grade.py", "test_red_team_services.py", "test_faults.py", "test_page.py",
+         "test_lab_runner.py", "test_labs_selftest.py"]  # fmt: skip
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,11 +58,50 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["SOCKETLAB_TESTS_OWN_STACK"] = own  # tests/integration/conftest.py takes it down
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.name in GROUPS:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    """Integration modules in FIRST's order before the others, unit tests last (stable sort)."""
+    rank = {name: n for n, name in enumerate(FIRST)}
+
+    def key(item: pytest.Item) -> tuple[int, int]:
+        unit = item.path.parent.name == "unit"
+        return (2 if unit else 0 if item.path.name in rank else 1, rank.get(item.path.name, 0))
+
+    items.sort(key=key)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Each test is a unit of work of its own, but a module in GROUPS is one unit: the grouped
+    modules are handed out first (xdist's loadscope puts the largest units first)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if Path(module).name in GROUPS else nodeid
+
+    return ByGroup(config, log)
+
+
+@pytest.fixture(autouse=True)
+def alone_or_beside(request: pytest.FixtureRequest):
+    """Under xdist, a test in ALONE holds the machine: it waits for the other workers' tests to end,
+    and none starts until it is done. A turnstile lets it in ahead of tests that come after it."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        yield
+        return
+    folder = Path(tempfile.gettempdir())
+    alone = request.node.originalname in ALONE
+    with (
+        open(folder / f"socketlab-tests-{run}.turnstile", "w") as gate,
+        open(folder / f"socketlab-tests-{run}.machine", "w") as machine,
+    ):
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(machine, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        yield
 
 
 def host_for(service: str) -> testinfra.host.Host:
