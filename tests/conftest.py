@@ -35,11 +35,15 @@ GROUPS = {
     "test_two_stacks.py": "a second stack, taken down by the module's last test",
     "test_lab_runner.py": "the learner's own labs/03_dev_log/exercise.py, which its tests write (own_lab3)",
 }
-# Tests that grade hostile programs under a short time limit beside good ones: they need the
-# machine to themselves, so no other worker's test runs while they do (alone_or_beside).
+# Tests that grade hostile programs or floods beside good runs under the labs' time limits, or
+# must write so much in so long: they need the machine to themselves (a good lab 6 ran past its
+# limit beside three other workers), so no other worker's test runs while they do
+# (pytest_runtest_protocol), and they come last, after the work that runs side by side.
 ALONE = {
     "test_a_hostile_learner_changes_nothing_of_a_good_learners_grades",
     "test_a_run_that_fills_the_chat_room_no_longer_makes_a_run_beside_it_fail",
+    "test_a_flood_of_a_service_is_misbehaviour_and_changes_no_other_grade",
+    "test_a_flood_of_dev_log_keeps_the_log_volume_bounded",
 }
 # The rest, longest first (worker-seconds measured in a run of the suite): the workers finish
 # together when the longest tests do not come last. A module's tests stay together and in order.
@@ -59,10 +63,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Integration modules in FIRST's order before the others, unit tests last (stable sort)."""
+    """Integration modules in FIRST's order before the others, then unit tests, then ALONE's
+    (a stable sort: a module's tests keep their order)."""
     rank = {name: n for n, name in enumerate(FIRST)}
 
     def key(item: pytest.Item) -> tuple[int, int]:
+        if getattr(item, "originalname", item.name) in ALONE:
+            return (3, 0)
         unit = item.path.parent.name == "unit"
         return (2 if unit else 0 if item.path.name in rank else 1, rank.get(item.path.name, 0))
 
@@ -82,16 +89,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     return ByGroup(config, log)
 
 
-@pytest.fixture(autouse=True)
-def alone_or_beside(request: pytest.FixtureRequest):
-    """Under xdist, a test in ALONE holds the machine: it waits for the other workers' tests to end,
-    and none starts until it is done. A turnstile lets it in ahead of tests that come after it."""
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item):
+    """Under xdist, a test in ALONE holds the machine from its setup (module fixtures included) to
+    its teardown: it waits for the other workers' tests to end, and none starts until it is done.
+    A turnstile lets it in ahead of the tests that come after it."""
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
     if run is None:
-        yield
-        return
+        return (yield)
     folder = Path(tempfile.gettempdir())
-    alone = request.node.originalname in ALONE
+    alone = getattr(item, "originalname", item.name) in ALONE
     with (
         open(folder / f"socketlab-tests-{run}.turnstile", "w") as gate,
         open(folder / f"socketlab-tests-{run}.machine", "w") as machine,
@@ -101,7 +108,7 @@ def alone_or_beside(request: pytest.FixtureRequest):
             fcntl.flock(machine, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
         finally:
             fcntl.flock(gate, fcntl.LOCK_UN)
-        yield
+        return (yield)
 
 
 def host_for(service: str) -> testinfra.host.Host:
