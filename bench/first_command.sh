@@ -23,6 +23,7 @@ python3 -c "import sys; t = [float(x) for x in sys.argv[1:]]
 print(f'bootstrap {t[1]-t[0]:.1f} s, up --build --wait {t[2]-t[1]:.1f} s, lab3 {t[3]-t[2]:.1f} s, total {t[3]-t[0]:.1f} s')" \
     "$t0" "$t1" "$t2" "$t3"
 echo "exit codes: bootstrap $rc1, up $rc2, lab3 $rc3"
-docker compose down -v >/dev/null 2>&1
+# Twice: a spare sandbox that lab3's run started after its verdict may still hold the network.
+docker compose down -v >/dev/null 2>&1; sleep 5; docker compose down -v --remove-orphans >/dev/null 2>&1
 docker rmi -f "$tag-rsyslog" "$tag-flask" "$tag-chat" "$tag-workbench" "$BASE_IMAGE" >/dev/null 2>&1
 rm -rf "$dir"
