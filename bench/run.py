@@ -76,7 +76,7 @@ def cold_bootstrap(runs: int) -> float:
         docker compose -f compose.yaml down -v --remove-orphans >/dev/null 2>&1 || true
         pkill dockerd || true; sleep 3; pkill containerd || true; sleep 1
         DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq docker.io docker-compose docker-buildx \
-            docker-cli debootstrap containerd runc tini >/dev/null
+            docker-cli debootstrap mmdebstrap containerd runc tini >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get autoremove -y -qq >/dev/null
         rm -rf /var/lib/docker /var/lib/containerd /etc/docker /usr/libexec/docker \
             /etc/apt/sources.list.d/socketlab-trixie.sources /etc/apt/preferences.d/socketlab-trixie

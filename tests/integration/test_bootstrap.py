@@ -13,12 +13,20 @@ from lab_runner.paths import ROOT
 BOOTSTRAP = ROOT / "bootstrap.sh"
 
 
-def test_a_second_run_does_nothing_and_says_so():
-    # The README's commands (and .ci/run) have run it once already; this is the second run.
-    done = subprocess.run([BOOTSTRAP], capture_output=True, text=True, timeout=300)
+@pytest.mark.parametrize("args", [[], ["--test"]], ids=["lab", "test"])
+def test_a_second_run_does_nothing_and_says_so(args):
+    # The README's commands (and .ci/run: --test) have run it once already; this is the second
+    # run of each, and what --test installed is more than the lab alone asks for.
+    done = subprocess.run([BOOTSTRAP, *args], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "nothing to do" in done.stdout
     assert "installing" not in done.stdout and "starting" not in done.stdout
+
+
+def test_an_unknown_argument_is_one_clear_line_and_exit_2():
+    done = subprocess.run([BOOTSTRAP, "--tests"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().count("\n") == 0 and "unknown argument --tests" in done.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to become nobody")
