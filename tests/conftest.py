@@ -34,6 +34,7 @@ GROUPS = {
     "test_page_layout.py": "each lab's solution and starter run once, for all the module's tests",
     "test_two_stacks.py": "a second stack, taken down by the module's last test",
     "test_lab_runner.py": "the learner's own labs/03_dev_log/exercise.py, which its tests write (own_lab3)",
+    "test_swarm.py": "one class graded both ways for all its tests, and the swarm it may make and leave",
 }
 # Tests that grade hostile programs or floods beside good runs under the labs' time limits, or
 # must write so much in so long: they need the machine to themselves (a good lab 6 ran past its
@@ -44,6 +45,13 @@ ALONE = {
     "test_a_run_that_fills_the_chat_room_no_longer_makes_a_run_beside_it_fail",
     "test_a_flood_of_a_service_is_misbehaviour_and_changes_no_other_grade",
     "test_a_flood_of_dev_log_keeps_the_log_volume_bounded",
+    # Leaving a swarm drops the names of every container on a Compose network until it restarts
+    # (test_swarm.py's teardown restarts them all): no other worker's test may run meanwhile.
+    "test_not_a_swarm_manager_is_one_line_and_exit_2",
+    "test_swarm_grades_match_local_entry_for_entry",
+    "test_a_task_lost_mid_grading_costs_only_its_unfinished_runs",
+    "test_the_grader_task_is_not_privileged_and_has_no_capability",
+    "test_no_grader_stack_is_left",
 }
 # The rest, longest first (worker-seconds measured in a run of the suite): the workers finish
 # together when the longest tests do not come last. A module's tests stay together and in order.
