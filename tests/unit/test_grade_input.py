@@ -205,6 +205,10 @@ CLONE = ["1 clone(child_stack=NULL, flags=SIGCHLD) = 9"]
 CONNECT = [
     '10 connect(3, {sa_family=AF_INET, sin_port=htons(5000), sin_addr=inet_addr("172.20.0.3")}, 16) = 0'
 ]
+NSCD_TRY = [
+    "9 socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK, 0) = 3",
+    '9 connect(3, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT',
+]
 RESOLVER = [
     "10 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 4",
     '10 connect(4, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.11")}, 16) = 0',
@@ -319,6 +323,7 @@ def test_a_learner_whose_run_held_the_services_waits_for_the_end():
         (SOCKET + CONNECT, True),  # it waited on a server: a slow one could be why
         (SOCKET + ["1 accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4"], True),  # it served a client
         (SOCKET + RESOLVER, True),  # it waited on the name server
+        (NSCD_TRY, False),  # setpriv's user lookup before the interpreter (a sandbox started cold)
     ],
 )
 def test_a_hang_is_run_again_only_if_it_waited_on_someone(trace, suspect):
