@@ -126,10 +126,21 @@ class Grader:
         """Which entry goes next: the first whose learner has not been noisy yet, and of those, one
         whose learner hung before. A learner whose run held the services (a flood, a crowd of
         sockets) is likely to do it again; their runs wait for the end, where fewer good runs go
-        beside them and need running again. A learner whose run hung is likely to hang again: a
-        hang only waits, so it waits beside the others' work rather than after it, at the end."""
+        beside them and need running again (from the last time limit's worth of
+        work on). A learner whose run hung is likely to hang again: a hang only waits, so it
+        waits beside the others' work rather than after it, at the end."""
         quiet = [i for i, e in enumerate(todo) if e.learner not in self.noisy]
+        if len(quiet) < len(todo) and len(quiet) <= self.left_for_a_time_limit(todo):
+            quiet = list(range(len(todo)))  # the noisy ones' turn: their hangs overlap the last work
         return next((i for i in quiet if todo[i].learner in self.hung), quiet[0] if quiet else 0)
+
+    def left_for_a_time_limit(self, todo: list[Entry]) -> float:
+        """How many runs the class gets through, at its pace so far, in the longest time limit of
+        the noisy learners' runs left: once no more than that are left, the noisy ones start too,
+        or a hang of theirs would run its whole time limit after everything else."""
+        took = time.monotonic() - self.started
+        longest = max((e.lab.timeout for e in todo if e.learner in self.noisy), default=0.0)
+        return self.first / took * longest if took > 0 else 0.0
 
     def run(
         self,

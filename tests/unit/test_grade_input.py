@@ -3,6 +3,7 @@ results (CSV a spreadsheet cannot run, XML that parses), and which failures it r
 
 import csv
 import os
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -301,7 +302,7 @@ def test_each_misbehaviour_says_whether_it_goes_through_the_services():
 
 def test_a_learner_whose_run_held_the_services_waits_for_the_end():
     todo = [Entry(name, LAB["lab3"]) for name in ("mallory", "mallory", "alice", "bob")]
-    grader = SimpleNamespace(noisy={"mallory"}, hung=set())
+    grader = SimpleNamespace(noisy={"mallory"}, hung=set(), left_for_a_time_limit=lambda todo: 0)
     assert scheduler.Grader.next_of(grader, todo) == 2  # alice first
     assert scheduler.Grader.next_of(grader, todo[:2]) == 0  # only mallory is left: her turn
     grader.hung = {"bob"}  # his run hung: his next one goes first, to wait beside the others' work
@@ -309,6 +310,14 @@ def test_a_learner_whose_run_held_the_services_waits_for_the_end():
     grader.hung = {"bob", "mallory"}  # ... unless he held the services too: the end, as before
     grader.noisy = {"mallory", "bob"}
     assert scheduler.Grader.next_of(grader, todo) == 2
+    # ... until what is left of the others' work is no more than one time limit's worth: then the
+    # noisy ones start too (a hang of theirs waits beside that work, not after it).
+    grader.left_for_a_time_limit = lambda todo: 1
+    assert scheduler.Grader.next_of(grader, todo) == 0  # mallory hung before: hers first
+    pace = SimpleNamespace(started=time.monotonic() - 10, first=20, noisy={"mallory"})
+    assert scheduler.Grader.left_for_a_time_limit(pace, todo) == pytest.approx(
+        2 * LAB["lab3"].timeout, rel=0.05
+    )
     assert ran(
         "lab2", (0, 20), result("lab2", 124, trace=SOCKET + CONNECT)
     ).suspect  # hung on a peer: it could be
