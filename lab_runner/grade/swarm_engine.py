@@ -145,7 +145,8 @@ def labelled(kind: str, label: str) -> list[str]:
 def repair_names() -> list[str]:
     """Record again, in Docker's embedded DNS, every Compose service's container (after a
     `docker swarm leave`): restart it. A network disconnect and connect records it too, but
-    its interface comes back as eth1 (eth2, ...), and checks read eth0. Returns what it did."""
+    its interface comes back as eth1 (eth2, ...), not the stack Compose made, and its open
+    connections go with it. Returns what it did."""
     done = []
     found = _call("GET", "/containers/json?filters=" + _filters(label=["com.docker.compose.service"])) or []
     for c in found:  # type: ignore[union-attr]

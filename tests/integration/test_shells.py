@@ -15,7 +15,7 @@ COMMANDS = [
     "printf 'two newlines\\n\\n'",
     "printf '\\000\\001\\377 binary'",
     "head -c 200000 /dev/zero | tr '\\0' x",  # longer than one frame of the stream
-    "cd /tmp && pwd; echo $HOME $PATH",  # where it runs, and with what: as an exec of hosts.ENV
+    "cd /tmp && pwd; echo $HOME $PATH",  # where it runs, and with what: as an exec with shells.ENV
     "echo to stderr >&2; echo to stdout",
     "grep -c . /etc/hostname; false",
     "ls /nonexistent",  # lab 5 shows ls's error when the socket file is not there
