@@ -15,7 +15,7 @@ The text report, the JSON document and the page are views of this one record.
 
 from __future__ import annotations
 
-from lab_runner import capture, lanes, log_links, serverlogs, waits
+from lab_runner import capture, causal, lanes, log_links, serverlogs, waits
 from lab_runner.escaping import python_bytes
 from lab_runner.exercise_result import ExerciseResult
 from lab_runner.record_schema import Event, Lane, Record
@@ -229,6 +229,7 @@ class Exchange:
 
     def record(self) -> Record:
         """The record, as the JSON document holds it (events numbered in time order)."""
+        causal.settle(self.events)  # a recv after the packet that brought it, whatever the clocks said
         ordered = _runs(sorted(range(len(self.events)), key=lambda i: self.events[i]["t"]), self.events)
         own = [lane for lane in self.lanes.values() if lane["kind"] == "socket"][MAX_LANES:]
         dropped = {lane["id"] for lane in own}

@@ -6,6 +6,8 @@ earlier), lab 1's 400 once the line end, or the end of the stream, reached the s
 
 from recorded_runs import record
 
+from lab_runner import causal
+
 
 def flask_lines(rec: dict) -> list[dict]:
     return [e for e in rec["events"] if e["kind"] == "log" and e["lane"] == "flask"]
@@ -53,3 +55,62 @@ def test_every_servers_line_says_how_it_was_placed():
         rec, _ = record(name)
         lines = [e for e in rec["events"] if e["kind"] == "log"]
         assert lines and all(e.get("placed", "").startswith("by cause") for e in lines), name
+
+
+# --- a recv after the packet that brought it (lab_runner/causal.py) -----------------------------
+
+
+def packet(t, flags, length):
+    return {
+        "t": t,
+        "kind": "packet",
+        "lane": "wire",
+        "from": "c",
+        "to": "s",
+        "flags": flags,
+        "length": length,
+    }
+
+
+def _events():
+    """Lab 14's starter as CI once recorded it: the server's recv() of b'' and the client's FIN
+    at the same microsecond, the recv first (strace's and the capture's times disagree)."""
+    return [
+        packet(0.01000, "PSH-ACK", 24),
+        {"t": 0.01004, "kind": "recv", "lane": "s", "size": 24},
+        {"t": 0.01009, "kind": "close", "lane": "c"},
+        {"t": 0.01010, "kind": "recv", "lane": "s", "size": 0, "eof": True},
+        packet(0.01010, "FIN-ACK", 0),
+        {"t": 0.01032, "kind": "send", "lane": "s", "size": 114342},
+    ]
+
+
+def order(events):
+    return [(e["kind"], e.get("flags")) for e in sorted(events, key=lambda e: e["t"])]
+
+
+def test_the_end_of_the_stream_is_read_after_the_fin_that_brought_it():
+    events = _events()
+    causal.settle(events)
+    assert order(events)[3:] == [("packet", "FIN-ACK"), ("recv", None), ("send", None)]
+    moved = [e["t"] for e in events]
+    causal.settle(events)  # a record is made more than once: the same times again
+    assert [e["t"] for e in events] == moved
+
+
+def test_bytes_are_read_after_the_packet_that_carried_them():
+    events = _events()
+    events[1]["t"] = events[0]["t"] - 0.00001  # the recv "before" its PSH, by 10 microseconds
+    causal.settle(events)
+    assert order(events)[:2] == [("packet", "PSH-ACK"), ("recv", None)]
+
+
+def test_a_recv_far_from_its_packet_or_its_sockets_next_call_stays_where_its_times_put_it():
+    far = _events()
+    far[3]["t"] = far[4]["t"] - 0.01  # 10 ms: not two watchers' disagreement, left as it is
+    causal.settle(far)
+    assert far[3]["t"] == far[4]["t"] - 0.01
+    crowded = _events()
+    crowded[5]["t"] = crowded[4]["t"]  # the socket's next call at the packet's time: never passed
+    causal.settle(crowded)
+    assert crowded[3]["t"] == 0.01010
