@@ -607,8 +607,13 @@ def test_a_claimed_sandbox_past_its_deadline_is_swept():
     cid = sandbox.Pool()._start(workbench, name)  # started: lab-run waits for a claim that never comes
     try:
         sweep.sweep(sandbox.LABEL)
+        # Killing it starts Docker's own removal (AutoRemove), which can answer the sweep's DELETE
+        # with "removal already in progress" and take a moment under load: gone within 20 s.
+        deadline = time.monotonic() + 20
         with pytest.raises(EngineError):
-            stack.engine().request("GET", f"/containers/{cid}/json")
+            while time.monotonic() < deadline:
+                stack.engine().request("GET", f"/containers/{cid}/json")
+                time.sleep(0.2)
     finally:
         with contextlib.suppress(EngineError):
             stack.engine().request("DELETE", f"/containers/{cid}?force=1")
