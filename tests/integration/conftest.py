@@ -30,7 +30,13 @@ def stack_up() -> None:
         with open(Path(tempfile.gettempdir()) / "socketlab-tests-build.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             stack.compose("build", timeout=900)
-        stack.up()
+        try:
+            stack.up()
+        except stack.StackError:
+            # A stack an interrupted run left half made (a container compose was renaming to
+            # recreate it): taken down, its volumes kept, and made again once.
+            stack.compose("down", "--remove-orphans", timeout=300, check=False)
+            stack.up()
     except stack.StackError as err:
         pytest.exit(f"cannot bring the stack up: {err} (run ./bootstrap.sh --test first)", returncode=2)
     yield
