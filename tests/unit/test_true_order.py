@@ -7,6 +7,8 @@ earlier), lab 1's 400 once the line end, or the end of the stream, reached the s
 from recorded_runs import record
 
 from lab_runner import causal
+from lab_runner.exchange import Exchange
+from lab_runner.exercise_result import ExerciseResult
 
 
 def flask_lines(rec: dict) -> list[dict]:
@@ -114,3 +116,26 @@ def test_a_recv_far_from_its_packet_or_its_sockets_next_call_stays_where_its_tim
     crowded[5]["t"] = crowded[4]["t"]  # the socket's next call at the packet's time: never passed
     causal.settle(crowded)
     assert crowded[3]["t"] == 0.01010
+
+
+# Lab 7's socketpair, as strace wrote it in a run whose page lost its last lesson event: the
+# parent's recv() of "pong" is cut in two, and its entry time plus its -T time (.149893) falls
+# before the child's send() of it (.149906); strace wrote it back at .149940.
+PONG = """\
+17    1796492072.146455 socketpair(AF_UNIX, SOCK_STREAM, 0, [3<socket:[63]>, 4<socket:[64]>]) = 0 <0.000009>
+17    1796492072.146857 clone(child_stack=NULL, flags=SIGCHLD) = 26 <0.001332>
+17    1796492072.148461 sendto(3<socket:[63]>, "ping", 4, 0, NULL, 0) = 4 <0.000222>
+17    1796492072.148759 recvfrom(3<socket:[63]>,  <unfinished ...>
+26    1796492072.149569 recvfrom(4<socket:[64]>, "ping", 1024, 0, NULL, NULL) = 4 <0.000007>
+26    1796492072.149906 sendto(4<socket:[64]>, "pong", 4, 0, NULL, 0 <unfinished ...>
+17    1796492072.149940 <... recvfrom resumed>"pong", 1024, 0, NULL, NULL) = 4 <0.001134>
+26    1796492072.149978 <... sendto resumed>) = 4 <0.000048>
+"""
+
+
+def test_a_recv_strace_cut_in_two_is_drawn_after_the_send_that_woke_it():
+    ran = ExerciseResult(file="x.py", exit_code=0, output="", seconds=0.1, trace=PONG.splitlines(),
+                         started_at=1796492072.14)  # fmt: skip
+    events = Exchange(ran, "tok", {}).record()["events"]
+    told = [(e["kind"], e.get("bytes")) for e in events if e["kind"] in ("send", "recv")]
+    assert told == [("send", "ping"), ("recv", "ping"), ("send", "pong"), ("recv", "pong")]
