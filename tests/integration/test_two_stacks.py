@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import published
 import pytest
@@ -95,7 +96,13 @@ def test_ports_picked_by_docker_are_found_and_reach_their_own_stack(second_env, 
 def test_compose_down_finds_no_sandbox_on_its_network(second_env):
     # Last in this module: the second stack goes down here. Its runs above left spares waiting
     # (lab_runner keeps a few started ahead); the workbench's lease ends them on its way down.
-    spares = stack.engine().containers({"org.socketlab.sandbox": SECOND})
+    # The runs' CLI left their making to a process of its own (refill_later): on a busy machine
+    # they may still be starting.
+    deadline = time.monotonic() + 60
+    while not (spares := stack.engine().containers({"org.socketlab.sandbox": SECOND})):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert spares, "no spare sandbox was waiting: nothing to show"
     down = compose(second_env, "down", "-v", timeout=300)
     assert down.returncode == 0 and "still in use" not in down.stderr, down.stderr
