@@ -47,6 +47,8 @@ ALONE = {
     "test_a_flood_of_dev_log_keeps_the_log_volume_bounded",
     # Leaving a swarm drops the names of every container on a Compose network until it restarts
     # (test_swarm.py's teardown restarts them all): no other worker's test may run meanwhile.
+    # (Their module is one unit in GROUPS, and xdist hands the largest units out first: these run
+    # near the start, alone all the same.)
     "test_not_a_swarm_manager_is_one_line_and_exit_2",
     "test_swarm_grades_match_local_entry_for_entry",
     "test_a_task_lost_mid_grading_costs_only_its_unfinished_runs",
