@@ -61,10 +61,6 @@ class Call:
     """When it was made (strace -ttt: seconds since the epoch), if the line says."""
     took: float | None = None
     """How long it took (strace -T: a recv() waits for its bytes), if the line says."""
-    back: float | None = None
-    """For a call strace cut in two (<unfinished ...>, then <... resumed>): when its second half
-    was written, after it returned. at + took can fall short of that by strace's own work at the
-    entry, so a call that waited is drawn at this time, never before what woke it."""
     injected: bool = False
     """strace answered it itself (a lab's [[faults]]): the kernel never saw this call."""
     copied: bytes | None = None

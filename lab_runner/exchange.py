@@ -133,8 +133,6 @@ class Exchange:
         # A recv() or accept() happens when it returns (it waited for its bytes or its client).
         waited = call.name in RECV or call.name.startswith("accept")
         at = call.at + call.took if waited and call.at is not None and call.took else call.at
-        if waited and call.back is not None and at is not None:  # written back later: never before
-            at = max(at, call.back)  # what woke it (strace's order is the calls' causal order)
         event: Event = {"t": self.t(at), "lane": lane, "kind": "send", "call": _short(call)}  # kind: below
         if call.injected:  # strace answered it itself: the kernel never saw it (no packet, no server line)
             peer = address(call.args) if call.name in ("connect", "sendto", "sendmsg") else None

@@ -108,10 +108,8 @@ class Trace:
             if rest.endswith("<unfinished ...>"):
                 pending[pid] = (rest.removesuffix("<unfinished ...>").rstrip(), at)
                 continue
-            back = None
             if rest.startswith("<... "):
                 resumed = re.match(r"<\.\.\. \w+ resumed>\s?(.*)", rest)
-                back = at
                 first, at = pending.pop(pid, ("", at))  # a call's time is when it was made
                 # "recvfrom(3," or "poll(" (strace keeps "3, " whole)
                 rest = first + (" " if first.endswith(",") else "") + (resumed.group(1) if resumed else "")
@@ -126,7 +124,7 @@ class Trace:
                 calls.append(Call(
                     pid=int(pid), name=found.group(2), args=found.group(3),
                     ret=None if ret == "?" else int(ret, 0), errno=found.group(5), ends=ends,
-                    at=at, took=took, back=back, injected=bool(INJECTED.fullmatch(line, found.end())),
+                    at=at, took=took, injected=bool(INJECTED.fullmatch(line, found.end())),
                 ))  # fmt: skip
         return cls(calls, exits)
 

@@ -119,8 +119,8 @@ def test_a_recv_far_from_its_packet_or_its_sockets_next_call_stays_where_its_tim
 
 
 # Lab 7's socketpair, as strace wrote it in a run whose page lost its last lesson event: the
-# parent's recv() of "pong" is cut in two, and its entry time plus its -T time (.149893) falls
-# before the child's send() of it (.149906); strace wrote it back at .149940.
+# parent's recv() of "pong" returned, by its entry time plus its -T time, at .149893, before the
+# child's send() of it (.149906). No packet is in between (a Unix socket): the send is the cause.
 PONG = """\
 17    1796492072.146455 socketpair(AF_UNIX, SOCK_STREAM, 0, [3<socket:[63]>, 4<socket:[64]>]) = 0 <0.000009>
 17    1796492072.146857 clone(child_stack=NULL, flags=SIGCHLD) = 26 <0.001332>
@@ -133,9 +133,32 @@ PONG = """\
 """
 
 
-def test_a_recv_strace_cut_in_two_is_drawn_after_the_send_that_woke_it():
-    ran = ExerciseResult(file="x.py", exit_code=0, output="", seconds=0.1, trace=PONG.splitlines(),
-                         started_at=1796492072.14)  # fmt: skip
-    events = Exchange(ran, "tok", {}).record()["events"]
-    told = [(e["kind"], e.get("bytes")) for e in events if e["kind"] in ("send", "recv")]
+def exchanged(trace: str) -> list[dict]:
+    ran = ExerciseResult(file="x.py", exit_code=0, output="", seconds=0.1, trace=trace.splitlines(),
+                         started_at=1796492072.0)  # fmt: skip
+    return Exchange(ran, "tok", {}).record()["events"]
+
+
+def test_a_recv_is_drawn_after_the_peers_send_that_woke_it():
+    told = [(e["kind"], e.get("bytes")) for e in exchanged(PONG) if e["kind"] in ("send", "recv")]
     assert told == [("send", "ping"), ("recv", "ping"), ("send", "pong"), ("recv", "pong")]
+
+
+# Lab 7's first step in the same run's kind: the server's accept() returned, by its times, 14 us
+# before the client's connect() to it was made.
+ACCEPT = """17    1796492072.100000 socket(AF_UNIX, SOCK_STREAM, 0) = 3<socket:[31]> <0.000009>
+17    1796492072.100100 bind(3<socket:[31]>, {sa_family=AF_UNIX, sun_path="/t"}, 5) = 0 <0.000020>
+17    1796492072.100200 listen(3<socket:[31]>, 1) = 0 <0.000009>
+17    1796492072.105274 vfork( <unfinished ...>
+17    1796492072.105586 <... vfork resumed>) = 25 <0.000300>
+17    1796492072.106040 accept4(3<socket:[31]>,  <unfinished ...>
+25    1796492072.142300 socket(AF_UNIX, SOCK_STREAM, 0) = 3<socket:[62]> <0.000009>
+25    1796492072.142394 connect(3<socket:[62]>, {sa_family=AF_UNIX, sun_path="/t"}, 5 <unfinished ...>
+17    1796492072.142428 <... accept4 resumed>{sa_family=AF_UNIX}, [2], 0) = 4<socket:[57]> <0.036340>
+25    1796492072.142490 <... connect resumed>) = 0 <0.000083>
+"""
+
+
+def test_an_accept_is_drawn_after_the_connect_it_answers():
+    told = [e["kind"] for e in exchanged(ACCEPT) if e["kind"] in ("connect", "accept")]
+    assert told == ["connect", "accept"]
