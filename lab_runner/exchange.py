@@ -229,7 +229,7 @@ class Exchange:
 
     def record(self) -> Record:
         """The record, as the JSON document holds it (events numbered in time order)."""
-        causal.settle(self.events)  # a recv after the packet that brought it, whatever the clocks said
+        causal.settle(self.events)  # a recv or accept after what woke it, whatever the clocks said
         ordered = _runs(sorted(range(len(self.events)), key=lambda i: self.events[i]["t"]), self.events)
         own = [lane for lane in self.lanes.values() if lane["kind"] == "socket"][MAX_LANES:]
         dropped = {lane["id"] for lane in own}
