@@ -14,6 +14,7 @@ import base64
 import contextlib
 import json
 import subprocess
+import time
 import urllib.parse
 
 from lab_runner import stack
@@ -142,20 +143,37 @@ def labelled(kind: str, label: str) -> list[str]:
     return [x["ID"] for x in found]  # type: ignore[union-attr]
 
 
-def repair_names() -> list[str]:
+def repair_names(wait: float = 120) -> list[str]:
     """Record again, in Docker's embedded DNS, every Compose service's container (after a
-    `docker swarm leave`): restart it. A network disconnect and connect records it too, but
-    its interface comes back as eth1 (eth2, ...), not the stack Compose made, and its open
-    connections go with it. Returns what it did."""
-    done = []
+    `docker swarm leave`): restart it, and return once each is healthy again (WAIT seconds at
+    most). A network disconnect and connect records it too, but its interface comes back as
+    eth1 (eth2, ...), not the stack Compose made, and its open connections go with it. Returns
+    what it did."""
+    done = {}
     found = _call("GET", "/containers/json?filters=" + _filters(label=["com.docker.compose.service"])) or []
     for c in found:  # type: ignore[union-attr]
         if "org.socketlab.sandbox" in c.get("Labels", {}):
             continue  # a run's sandbox, which ends with its workbench: the pool makes new ones
         with contextlib.suppress(StackError):  # one that ended meanwhile
             _call("POST", f"/containers/{c['Id']}/restart?t=10", timeout=60)
-            done.append(c["Names"][0].lstrip("/"))
-    return done
+            done[c["Id"]] = c["Names"][0].lstrip("/")
+    _healthy(list(done), time.monotonic() + wait)
+    return list(done.values())
+
+
+def _healthy(ids: list[str], deadline: float) -> None:
+    """Until each of IDS is healthy (or has no health check, or stopped), or DEADLINE: a stack's
+    users (another stack's runs, a test beside) find its services answering, not starting (the
+    chat server's heartbeat is in a tmpfs a restart empties)."""
+    for cid in ids:
+        while time.monotonic() < deadline:
+            try:
+                state = _call("GET", f"/containers/{cid}/json")["State"]  # type: ignore[index]
+            except StackError:
+                break  # gone
+            if not state.get("Running") or (state.get("Health") or {}).get("Status") in (None, "healthy"):
+                break
+            time.sleep(0.2)
 
 
 if __name__ == "__main__":  # python -m lab_runner.grade.swarm_engine: after `docker swarm leave`
