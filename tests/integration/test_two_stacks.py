@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import published
 import pytest
@@ -94,15 +93,18 @@ def test_ports_picked_by_docker_are_found_and_reach_their_own_stack(second_env, 
 
 
 def test_compose_down_finds_no_sandbox_on_its_network(second_env):
-    # Last in this module: the second stack goes down here. Its runs above left spares waiting
+    # Last in this module: the second stack goes down here, with spares waiting on its network
     # (lab_runner keeps a few started ahead); the workbench's lease ends them on its way down.
-    # The runs' CLI left their making to a process of its own (refill_later): on a busy machine
-    # they may still be starting.
-    deadline = time.monotonic() + 60
-    while not (spares := stack.engine().containers({"org.socketlab.sandbox": SECOND})):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.5)
+    # The runs above left some, but the swarm test's teardown on another worker restarts every
+    # Compose container, and a restarted workbench ends its spares: so two are made here, by the
+    # command a run's CLI leaves behind to make them (sandbox.refill_later).
+    made = subprocess.run(
+        [sys.executable, "-c", "from lab_runner import sandbox, stack; "
+         "sandbox.Pool().refill(stack.container_id('workbench'), 2, wait=True)"],
+        env=second_env, cwd=stack.ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    spares = stack.engine().containers({"org.socketlab.sandbox": SECOND})
     assert spares, "no spare sandbox was waiting: nothing to show"
     down = compose(second_env, "down", "-v", timeout=300)
     assert down.returncode == 0 and "still in use" not in down.stderr, down.stderr
