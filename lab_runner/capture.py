@@ -12,7 +12,10 @@ numbers counted from each side's SYN, as Wireshark shows them (`relative()`).
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 LINE = re.compile(r"^(\d+\.\d+)\s+(\S+)\s+(In|Out|M|B|P)?\s*(IP6?) (\S+)\.(\d+) > (\S+)\.(\d+): (.*)$")
 FLAGS = re.compile(r"Flags \[([^\]]*)\]")
@@ -20,6 +23,7 @@ SEQ = re.compile(r"\bseq (\d+)(?::(\d+))?")
 ACK = re.compile(r"\back (\d+)")
 LENGTH = re.compile(r"\blength (\d+)")
 WORDS = [("S", "SYN"), ("F", "FIN"), ("P", "PSH"), ("R", "RST"), ("U", "URG")]
+WHOLE_WAIT = 10.0  # seconds a check waits for tcpdump's lines to reach the exercise's end
 
 
 def flag_words(letters: str) -> str:
@@ -85,3 +89,21 @@ def relative(packets: list[Packet]) -> list[Packet]:
             if p.ack is not None and (p.dst, p.src) in isn:
                 p.ack -= isn[(p.dst, p.src)]
     return packets
+
+
+def whole(live: Callable[[], Any], within: float | None = None) -> Any:
+    """What the run did (LIVE()), once its packets are all in: tcpdump's lines lag behind the
+    packets, and a packet missing for that reason (an RST, a SYN) must not pass or fail a check.
+    AssertionError when the capture did not run, or has not reached the exercise's end within
+    WITHIN s: a check cannot judge on part of the packets."""
+    deadline = time.monotonic() + (WHOLE_WAIT if within is None else within)
+    while True:
+        ran = live()
+        assert not ran.capture, f"the run's packets were not captured ({ran.capture}): cannot judge"
+        if ran.captured:
+            return ran
+        assert time.monotonic() < deadline, (
+            "the capture had not caught up with the end of the exercise's run: its packets are not"
+            " all in, so they cannot be judged"
+        )
+        time.sleep(0.02)

@@ -54,6 +54,9 @@ class ExerciseResult:
     """tcpdump's lines for the run's packets (its sandbox's own network namespace, DNS left out)."""
     capture: str = ""
     """Why there are no packets, when the capture could not run (else empty)."""
+    captured: bool = False
+    """Every packet sent before the exercise's own process ended is in `packets` (lab-run's mark,
+    sent after that end, came through tcpdump, whose lines lag behind the packets)."""
 
     @property
     def flooded(self) -> str | None:

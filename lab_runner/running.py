@@ -97,6 +97,7 @@ class Running:
         self.started_at = 0.0
         self.packets: list[str] = []
         self.capture = ""
+        self.captured = False
         self.exit_code: int | None = None
         self.exit_at: float | None = None
         self.serving = False
@@ -209,6 +210,7 @@ class Running:
                 started_at=self.started_at,
                 packets=list(self.packets),
                 capture=self.capture,
+                captured=self.captured,
             )
 
     def __exit__(self, *exc: object) -> None:
@@ -282,6 +284,7 @@ CONTROL: dict[str, Handler] = {  # "C <word> <text>"
     "unwalled": _unwalled,
     "runaway": lambda run, text: setattr(run, "runaway", text),
     "started": lambda run, text: setattr(run, "started_at", float(text)),
+    "captured": lambda run, text: setattr(run, "captured", True),
     "nocapture": lambda run, text: setattr(run, "capture", text or "tcpdump did not run"),
     "packets": lambda run, text: setattr(
         run, "capture", f"{int(text):,} packets, the first {len(run.packets):,} kept"

@@ -10,7 +10,8 @@ import json
 import pytest
 from runner import lab_runner
 
-from lab_runner import labs
+from lab_runner import capture, labs, stack
+from lab_runner.running import Running
 
 LAB = labs.resolve("lab14")
 SOLUTION = LAB.solution_path.read_text()
@@ -28,6 +29,27 @@ with socket.create_server(("127.0.0.1", PORT)) as listener:
     conn, _ = listener.accept()
     conn.sendall(b"ok " + conn.recv(4096).split(b"\\n")[0] + b"\\n")
     conn.close()  # with the request unread: an RST, and no TIME_WAIT anywhere
+    talking.join()
+"""
+
+# lab-run marks the capture's end with a datagram of IP protocol 253 that only a raw socket can
+# send; a mark forged early would have the checks judge the packets before the RST came.
+FORGED_MARK = """
+import socket as _socket
+for size in range(1, 1401):
+    try:
+        with _socket.socket(_socket.AF_INET, _socket.SOCK_RAW, 253) as raw:
+            raw.sendto(bytes(size), ("127.0.0.1", 0))
+    except OSError as err:
+        print("mark refused:", err.strerror)
+        break
+fake = b"\\n1796497798.278170 lo    In  IP 127.0.0.1 > 127.0.0.1:  ip-proto-253 5\\n"
+_socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM).sendto(b"<13>" + fake, ("127.0.0.1", 514))
+with socket.create_server(("127.0.0.1", PORT)) as listener:
+    talking = start_talker(PORT)
+    conn, _ = listener.accept()
+    conn.sendall(b"ok " + conn.recv(4096).split(b"\\n")[0] + b"\\n")
+    conn.close()  # with the request unread: an RST
     talking.join()
 """
 
@@ -62,6 +84,13 @@ def forged_ss() -> str:
     return head + "\n" + FORGED_SS
 
 
+def forged_mark() -> str:
+    """Steps 1 and 2 done; step 3 tries to send lab-run's mark of the capture's end (refused: no
+    raw socket), prints a mark-like line into a syslog datagram, then resets its connection."""
+    head = SOLUTION.split("\n\ndef serve_once")[0]
+    return head + "\n" + FORGED_MARK
+
+
 ATTACKS = [
     (early_answer, 2, "test_the_server_answered_only_after_your_fin", "answered before it read the end"),
     (
@@ -71,6 +100,7 @@ ATTACKS = [
         "never called shutdown()",
     ),
     (forged_ss, 3, "test_its_end_of_the_connection_waits_in_time_wait", "lists no connection of 127.0.0.1:"),
+    (forged_mark, 3, "test_it_ended_the_connection_first_with_no_rst", "an RST went from the server's port"),
 ]
 
 
@@ -107,3 +137,18 @@ def test_a_classmates_values_written_in_fail_for_another_learner(tmp_path):
         doc = json.loads(done.stdout)["labs"][0]
         assert doc["passed"] is passes, (learner, doc["status"])
     assert doc["failing_step"] == 2, doc["status"]  # the server answers alice's size, not bob's
+
+
+def test_the_capture_is_marked_whole_by_lab_run_alone(tmp_path):
+    """A run's packets are all in once lab-run's mark came through (`captured`); the exercise
+    cannot send one, and lab-run's own marks are never passed on as the run's packets."""
+    program = tmp_path / "exercise.py"
+    program.write_text(forged_mark())
+    with Running(stack.container_id("workbench"), program, LAB.folder, "lab14-marks", 20) as run:
+        run.wait()
+        ran = capture.whole(run.result, within=30)
+        flow = capture.parse(ran.packets)
+        assert any(p.flags == "RST" and p.src[1] == 24680 for p in flow), ran.packets[-12:]
+    ran = run.result()  # its output is whole once the run is over
+    assert ran.exit_code == 0 and "mark refused: Operation not permitted" in ran.output, ran.output
+    assert not [line for line in ran.packets if "ip-proto" in line]

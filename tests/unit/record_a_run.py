@@ -33,6 +33,7 @@ def main(key: str, which: str) -> None:
         "lab": key, "token": result.token, "values": result.values, "file": ex.file,
         "started_at": ex.started_at,
         "seconds": ex.seconds, "exit_code": ex.exit_code, "packets": ex.packets, "capture": ex.capture,
+        "captured": ex.captured,
         "ips": seen["ips"], "logs": seen["logs"], "output": ex.output, "trace": ex.trace,
         "checks": [{"name": c.name, "step": c.step, "passed": c.passed, "reason": c.reason,
                     "environment": c.environment} for c in result.checks],

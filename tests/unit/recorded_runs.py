@@ -26,6 +26,7 @@ def exercise(d: dict) -> ExerciseResult:
     return ExerciseResult(
         file=d["file"], exit_code=d["exit_code"], output=d["output"], seconds=d["seconds"], trace=d["trace"],
         started_at=d["started_at"], packets=d["packets"], capture=d["capture"],
+        captured=d.get("captured", True),  # recorded once the run was over: tcpdump had ended
     )  # fmt: skip
 
 

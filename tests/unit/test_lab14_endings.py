@@ -83,3 +83,42 @@ def test_a_reset_on_the_servers_connection_fails_step_3():
 def test_packets_without_the_connections_start_cannot_be_judged():
     said = judge("lab14-solution", "test_the_server_answered_only_after_your_fin", lambda lines: [])
     assert "the capture holds no SYN" in said
+
+
+def test_a_late_rst_is_waited_for_not_judged_absent():
+    """A check that read the packets before tcpdump had printed an RST would judge it absent.
+    It waits for lab-run's word that the capture reached the exercise's end (`captured`)."""
+    d = raw("lab14-solution")
+    port = d["values"]["port"]
+    whole = exercise(d)
+    whole.packets = [
+        line.replace("[F.]", "[R.]", 1) if f".{port} > " in line else line for line in whole.packets
+    ]
+    behind = exercise(d)  # the same run, while its last lines were still on their way
+    behind.packets, behind.captured = [line for line in whole.packets if "[R.]" not in line], False
+    seen = iter([behind, behind, behind])
+    said = judge_run(d, behind, "test_it_ended_the_connection_first_with_no_rst", lambda: next(seen, whole))
+    assert "an RST went from the server's port" in said
+
+
+@pytest.mark.parametrize(
+    "check",
+    ["test_it_ended_the_connection_first_with_no_rst", "test_the_server_answered_only_after_your_fin"],
+)
+def test_a_capture_that_never_catches_up_judges_nothing(check, monkeypatch):
+    monkeypatch.setattr("lab_runner.capture.WHOLE_WAIT", 0.1)
+    d = raw("lab14-solution")
+    behind = exercise(d)
+    behind.captured = False
+    assert "had not caught up" in judge_run(d, behind, check)
+
+
+def judge_run(d: dict, ran, check: str, live=None) -> str:
+    """CHECK of the recorded run D, as RAN (its trace) and LIVE (its packets as they come) give it."""
+    try:
+        getattr(CHECKS, check)(
+            exercise=ran, live=live or (lambda: ran), token=d["token"], run=Run(d["values"])
+        )
+    except AssertionError as err:
+        return str(err)
+    return ""

@@ -39,13 +39,14 @@ def test_every_kind_lab_run_says_has_a_handler_and_others_are_let_be(tmp_path):
         "E strace: cannot trace", "C stopped 7 python3 exercise.py", "C runaway it printed over 16 MiB",
         "C nocapture ", "P 1.0 eth0 Out IP a > b: Flags [S]", "C packets 9", "C skipped 10",
         "C tail " + base64.b64encode(b"the end\n").decode(), "C serving 12345",
-        "C claimed 0123", "C a-new-kind 1", "exit 3", "T",
+        "C claimed 0123", "C a-new-kind 1", "exit 3", "T", "C captured",
     ]:  # fmt: skip
         run._control(line)
     ran = run.result()
     assert ran.notes == ["strace: cannot trace"] and ran.stopped == ["7 python3 exercise.py"]
     assert ran.runaway == "it printed over 16 MiB" and ran.capture == "9 packets, the first 1 kept"
     assert ran.serving and ran.exit_code is None  # an untagged "exit 3" is no control line
+    assert ran.captured and not a_run(tmp_path).result().captured
     assert "the end" in ran.output and ran.output_dropped == 10
     assert ran.trace == [""]
     run._control("C unwalled no nft")
@@ -55,7 +56,7 @@ def test_every_kind_lab_run_says_has_a_handler_and_others_are_let_be(tmp_path):
     run._control("C nolink Error: Could not process rule: No such file or directory")
     assert run.skipped == "Error: Could not process rule: No such file or directory"
     said = {"exit", "serving", "stopped", "garbled", "unwalled", "runaway", "started", "nocapture",
-            "packets", "removed", "sent", "skipped", "tail", "nolink"}  # fmt: skip
+            "packets", "removed", "sent", "skipped", "tail", "nolink", "captured"}  # fmt: skip
     assert set(running.CONTROL) == said and set(running.TAGS) == {"T", "P", "E"}
 
 
