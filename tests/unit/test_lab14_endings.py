@@ -7,6 +7,7 @@ from lab_checks import load
 from recorded_runs import exercise, raw, record
 
 from lab_runner import labs, lessons
+from lab_runner.calls import RECV
 
 LAB = labs.resolve("lab14")
 CHECKS = load("14_closing", "test_closing")
@@ -111,6 +112,22 @@ def test_a_capture_that_never_catches_up_judges_nothing(check, monkeypatch):
     behind = exercise(d)
     behind.captured = False
     assert "had not caught up" in judge_run(d, behind, check)
+
+
+def test_a_clean_ending_by_luck_fails_step_3():
+    """shutdown(SHUT_WR), then close() at once: when the talker's FIN lands between the two, the
+    kernel has already put the connection in TIME_WAIT and close() sends no RST (CI met it). The
+    packets are then clean; the trace shows the server never read to the end."""
+    d = raw("lab14-solution")
+    assert judge_run(d, exercise(d), "test_it_ended_the_connection_first_with_no_rst") == ""
+    lucky = exercise(d)
+    (conn, *_) = CHECKS.on_port(lucky.calls, d["token"], Run(d["values"]))
+    eofs = [c for c in conn.server.calls if c.name in RECV and c.ret == 0]
+    assert eofs, "the recorded solution reads to the end"
+    for call in eofs:  # the same run, had its server closed without reading the talker's end
+        conn.server.calls.remove(call)
+    said = judge_run(d, lucky, "test_it_ended_the_connection_first_with_no_rst")
+    assert "only because the talker happened to end first" in said
 
 
 def judge_run(d: dict, ran, check: str, live=None) -> str:
