@@ -282,6 +282,7 @@ CONTROL: dict[str, Handler] = {  # "C <word> <text>"
     "garbled": _garbled,
     "nolink": lambda run, text: setattr(run, "skipped", text or "no numgen"),
     "unwalled": _unwalled,
+    "unresolved": lambda run, text: setattr(run, "error", f"the sandbox could not resolve {text}"),
     "runaway": lambda run, text: setattr(run, "runaway", text),
     "started": lambda run, text: setattr(run, "started_at", float(text)),
     "captured": lambda run, text: setattr(run, "captured", True),

@@ -3,11 +3,12 @@ or that pass its steps without surviving one. Each is a real run through lab_run
 stack; the trace they would need to forge is strace's, which the exercise cannot write."""
 
 import json
+import subprocess
 import textwrap
 
 from runner import lab_runner
 
-from lab_runner import labs
+from lab_runner import labs, stack
 
 LAB16 = labs.resolve("lab16")
 HEAD = """
@@ -122,3 +123,32 @@ def test_with_faults_the_exercise_is_as_unprivileged_as_without(tmp_path):
     assert outputs[0] == outputs[1], outputs
     assert "same ids True True True" in outputs[0] and "groups [] \n" in outputs[0], outputs[0]
     assert "caps 0000000000000000 0000000000000000 0000000000000000 0000000000000000" in outputs[0]
+
+
+FAULT_ENV = """
+import importlib.machinery, importlib.util, json
+loader = importlib.machinery.SourceFileLoader("lab_run", "/usr/local/bin/lab-run")
+spec = importlib.util.spec_from_loader("lab_run", loader)
+lab_run = importlib.util.module_from_spec(spec)
+loader.exec_module(lab_run)
+print(json.dumps(lab_run.fault_env(within=1.0)))
+"""
+
+
+def fault_env_on(network: str) -> list:
+    image = stack.engine().request("GET", f"/containers/{stack.container_id('workbench')}/json")["Image"]
+    done = subprocess.run(
+        ["docker", "run", "--rm", "--network", network, "--entrypoint", "python3", image, "-c", FAULT_ENV],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_service_name_that_does_not_resolve_runs_nothing_rather_than_taking_the_faults():
+    """Without LAB_CHAT_ADDR a correct program looks "chat" up itself, and its lookup's sendto()s
+    take the lab's faults: lab-run then says which names did not resolve and runs nothing (the
+    environment's fault: lab_runner's StackError, tried again by grade), never a learner's FAIL."""
+    env, unresolved = fault_env_on(f"container:{stack.container_id('workbench')}")
+    assert set(env) == {"LAB_FLASK_ADDR", "LAB_CHAT_ADDR"} and unresolved == [], (env, unresolved)
+    assert fault_env_on("none") == [{}, ["flask", "chat"]]

@@ -53,10 +53,12 @@ def test_every_kind_lab_run_says_has_a_handler_and_others_are_let_be(tmp_path):
     assert run.error == "the sandbox could not wall itself off from other runs (nft: no nft)"
     run._control("C garbled")
     assert run.error == "the exercise's source did not reach its sandbox whole"
+    run._control("C unresolved chat")
+    assert run.error == "the sandbox could not resolve chat"
     run._control("C nolink Error: Could not process rule: No such file or directory")
     assert run.skipped == "Error: Could not process rule: No such file or directory"
     said = {"exit", "serving", "stopped", "garbled", "unwalled", "runaway", "started", "nocapture",
-            "packets", "removed", "sent", "skipped", "tail", "nolink", "captured"}  # fmt: skip
+            "packets", "removed", "sent", "skipped", "tail", "nolink", "captured", "unresolved"}  # fmt: skip
     assert set(running.CONTROL) == said and set(running.TAGS) == {"T", "P", "E"}
 
 
