@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,3 +25,19 @@ def lab_runner(
         cwd=ROOT, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, "LAB_RUNNER_STATE": str(STATE), "LAB_RUNNER_RUNS": str(PAGES), **(env or {})},
     )  # fmt: skip
+
+
+def why_failed(stdout: str) -> str:
+    """For each lab `run --all` printed as FAIL, its failing checks and their reasons, read from
+    the page the run left (a failure under load is then told, not only counted)."""
+    said = []
+    for key in re.findall(r"^FAIL\s+(lab\d+)\s", stdout, re.M):
+        try:
+            page = (PAGES / f"{key}.html").read_text()
+            data = json.loads(re.search(r'id="exchange-data">(.*?)</script>', page, re.S).group(1))
+        except (OSError, AttributeError, ValueError) as err:
+            said.append(f"{key}: no page to tell why ({err})")
+            continue
+        failed = [c for c in data.get("checks", []) if not c.get("passed")]
+        said += [f"{key} {c.get('name')}: {c.get('reason')}" for c in failed]
+    return "\n".join(said)

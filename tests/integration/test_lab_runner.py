@@ -11,7 +11,7 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
-from runner import STATE, lab_runner
+from runner import STATE, lab_runner, why_failed
 
 from lab_runner import labs, stack
 
@@ -76,7 +76,7 @@ def test_an_earlier_runs_lines_never_satisfy_a_later_run(tmp_path):
 
 def test_run_all_solutions_prints_one_line_per_lab_and_a_total():
     done = lab_runner("run", "--all", "--solution")
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr + why_failed(done.stdout)
     lines = done.stdout.splitlines()
     assert len(lines) == len(labs.discover()) + 1
     assert all(line.startswith("PASS  lab") for line in lines[:-1]), done.stdout
