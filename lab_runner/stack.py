@@ -16,12 +16,17 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 from lab_runner.engine import Engine, EngineError
 from lab_runner.paths import COMPOSE_FILE, ROOT
 
 UP_COMMAND = "docker compose up -d --build --wait"
 NO_ENGINE = "no Docker engine answers: run ./bootstrap.sh (as root on a bare Debian host)"
+# A running service that is not healthy yet, or marked unhealthy, is given this long: Docker's
+# status lags (a check every 10 s, unhealthy after 3 that failed or took over 5 s, as on a
+# loaded machine), and one check that passes makes it healthy again.
+HEALTH_WAIT = 15.0
 
 
 class StackError(Exception):
@@ -92,20 +97,26 @@ def require_healthy(wanted: list[str]) -> dict[str, str]:
     """Container ids of the wanted services, or StackError saying what is wrong and what to run."""
     if not engine().ping():  # engine() itself says when DOCKER_HOST is not usable
         raise StackError(NO_ENGINE)
-    current = status()
-    ids = {}
-    for name in wanted:
-        info = current.get(name)
-        if info is None or info["state"] != "running":
-            state = info["state"] if info else "not created"
-            raise StackError(f"service '{name}' is {state}: run '{UP_COMMAND}'")
-        if info["health"] not in ("healthy", ""):
+    deadline = time.monotonic() + HEALTH_WAIT
+    while True:
+        current, ids, waiting = status(), {}, None
+        for name in wanted:
+            info = current.get(name)
+            if info is None or info["state"] != "running":
+                state = info["state"] if info else "not created"
+                raise StackError(f"service '{name}' is {state}: run '{UP_COMMAND}'")
+            if info["health"] not in ("healthy", ""):
+                waiting = waiting or (name, info["health"])
+            ids[name] = info["id"]
+        if waiting is None:
+            return ids
+        if time.monotonic() > deadline:
+            name, health = waiting
             raise StackError(
-                f"service '{name}' is {info['health']}, not healthy: "
+                f"service '{name}' is {health}, not healthy, after {HEALTH_WAIT:g} s: "
                 f"wait, or run '{UP_COMMAND}' (logs: docker compose logs {name})"
             )
-        ids[name] = info["id"]
-    return ids
+        time.sleep(0.5)
 
 
 def container_id(service: str) -> str:
