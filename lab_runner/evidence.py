@@ -193,12 +193,14 @@ def ip_of(host: testinfra.host.Host) -> str:
             info = stack.engine().request("GET", f"/containers/{container}/json")
         except (EngineError, OSError) as err:
             raise EnvironmentProblem(
-                f"cannot ask the engine the address of {host.backend.service}: {err}"
+                f"cannot ask the engine the address of service '{host.backend.service}': {err}"
             ) from err
         networks = info.get("NetworkSettings", {}).get("Networks", {}) if isinstance(info, dict) else {}
         found = [n["IPAddress"] for n in networks.values() if n.get("IPAddress")]
         if not found:
-            raise EnvironmentProblem(f"the engine gives no address of {host.backend.service}")
+            raise EnvironmentProblem(
+                f"the engine gives no address of service '{host.backend.service}' (was it restarting?)"
+            )
         return found[0]
 
     return per_run(host, ("ip", container or id(host)), ask)

@@ -76,10 +76,10 @@ class EngineBackend(base.BaseBackend):
                 f"a check's command in {self.service} did not finish within {timeout:.0f} s"
             ) from err
         except (EngineError, OSError) as err:
-            raise EnvironmentProblem(f"cannot run a command in {self.service}: {err}") from err
+            raise EnvironmentProblem(f"cannot run a command in service '{self.service}': {err}") from err
         if done.exit_code != 0 and b"Cannot fork" in done.stderr:  # the container's pids limit
             raise EnvironmentProblem(
-                f"{self.service} could not start a command: {done.stderr.decode().strip()}"
+                f"service '{self.service}' could not start a command: {done.stderr.decode().strip()}"
             )
         return self.result(done.exit_code, self.encode(cmd), done.stdout, done.stderr)
 

@@ -106,7 +106,10 @@ def judge(
     healthy()  # a service that went down mid-run: exit 2, not a failed step
     for check in results:
         if check.environment:
-            raise stack.StackError(f"{lab.key}, {check.name}: {check.reason}")
+            raise stack.StackError(  # the stack changed under the run: it was down, or it restarted
+                f"{lab.key}, {check.name}: {check.reason}; run it again, "
+                f"or run '{stack.UP_COMMAND}' if this repeats"
+            )
     return result
 
 

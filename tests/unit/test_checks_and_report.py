@@ -107,8 +107,9 @@ def test_judge_blames_the_environment_only_when_it_is_unwell(tmp_path):
         verdict.judge(bad.lab, "t", bad.exercise, bad.checks, unwell)
     assert not verdict.judge(bad.lab, "t", bad.exercise, bad.checks, lambda: None).passed
     env = [CheckResult("test_a", 1, False, "cannot run a command in rsyslog", environment=True)]
-    with pytest.raises(stack.StackError, match="test_a: cannot run"):
+    with pytest.raises(stack.StackError, match="test_a: cannot run") as raised:
         verdict.judge(bad.lab, "t", bad.exercise, env, lambda: None)
+    assert str(raised.value).endswith(f"or run '{stack.UP_COMMAND}' if this repeats")
 
 
 def test_an_exercise_that_fails_fails_the_lab_and_says_so_even_when_checks_pass(tmp_path):
