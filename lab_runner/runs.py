@@ -90,6 +90,7 @@ def run_one(
     mine = lab.values_of(learner)
     lab = lab.as_seen_by(mine)  # its texts say this learner's values: the report, hints and page too
     needed = labs.services_for([lab])
+    before = stack.starts({service: containers[service] for service in needed})  # see judge
     box, limit = containers["workbench"], timeout or lab.timeout
     env = values.environment(mine)
     link = lossy_link.header(lab.link)
@@ -128,5 +129,5 @@ def run_one(
     session.shells.forget(running.sandbox)
     session.pool.after_run(containers["workbench"])
     record = exchange_of(lab, token, ran, read)
-    healthy = lambda: stack.require_healthy(needed)  # noqa: E731
+    healthy = lambda: stack.require_unchanged(before)  # noqa: E731
     return judge(lab, token, ran, results, healthy, time.monotonic() - started, record, learner, mine)

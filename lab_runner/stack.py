@@ -23,9 +23,10 @@ from lab_runner.paths import COMPOSE_FILE, ROOT
 
 UP_COMMAND = "docker compose up -d --build --wait"
 NO_ENGINE = "no Docker engine answers: run ./bootstrap.sh (as root on a bare Debian host)"
-# A running service that is not healthy yet, or marked unhealthy, is given this long: Docker's
-# status lags (a check every 10 s, unhealthy after 3 that failed or took over 5 s, as on a
-# loaded machine), and one check that passes makes it healthy again.
+# A running service that is not healthy yet, or marked unhealthy, or one Docker is restarting
+# (its restart policy), is given this long: Docker's status lags (a check every 10 s, unhealthy
+# after 3 that failed or took over 5 s, as on a loaded machine), and one check that passes makes
+# it healthy again.
 HEALTH_WAIT = 15.0
 
 
@@ -102,11 +103,11 @@ def require_healthy(wanted: list[str]) -> dict[str, str]:
         current, ids, waiting = status(), {}, None
         for name in wanted:
             info = current.get(name)
-            if info is None or info["state"] != "running":
+            if info is None or info["state"] not in ("running", "restarting"):
                 state = info["state"] if info else "not created"
                 raise StackError(f"service '{name}' is {state}: run '{UP_COMMAND}'")
-            if info["health"] not in ("healthy", ""):
-                waiting = waiting or (name, info["health"])
+            if (state := info["state"]) == "restarting" or info["health"] not in ("healthy", ""):
+                waiting = waiting or (name, state if state == "restarting" else info["health"])
             ids[name] = info["id"]
         if waiting is None:
             return ids
@@ -117,6 +118,32 @@ def require_healthy(wanted: list[str]) -> dict[str, str]:
                 f"wait, or run '{UP_COMMAND}' (logs: docker compose logs {name})"
             )
         time.sleep(0.5)
+
+
+def starts(ids: dict[str, str]) -> dict[str, str]:
+    """When each service's container (IDS: by service) last started, as the engine says
+    (State.StartedAt): a run notes them before its exercise, so that a service Docker restarted
+    while it ran is seen (require_unchanged), even once it is healthy again."""
+    found = {}
+    for service, container in ids.items():
+        try:
+            info = engine().request("GET", f"/containers/{container}/json")
+            found[service] = info["State"]["StartedAt"]  # type: ignore[index]
+        except (EngineError, OSError, KeyError, TypeError) as err:
+            raise StackError(f"cannot ask the engine about service '{service}': {err}") from err
+    return found
+
+
+def require_unchanged(before: dict[str, str]) -> None:
+    """StackError unless each service of BEFORE (starts()) is healthy and its container has not
+    started again since: a failure while a service was down is the stack's, not the learner's."""
+    ids = require_healthy(list(before))
+    for service, started in starts(ids).items():
+        if started != before[service]:
+            raise StackError(
+                f"service '{service}' restarted during the run: run it again "
+                f"(logs: docker compose logs {service})"
+            )
 
 
 def container_id(service: str) -> str:

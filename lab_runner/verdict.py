@@ -97,8 +97,9 @@ def judge(
     mine: dict | None = None,
 ) -> LabResult:
     """The LabResult, decided (its status, failing step and check, hints and pins: decision.py),
-    or StackError when a failure is the stack's: HEALTHY() raises it if the stack is unwell now,
-    and a check that could not reach a container is the stack's too."""
+    or StackError when a failure is the stack's: HEALTHY() raises it if the stack is unwell now
+    or a service restarted during the run, and a check that could not reach a container is the
+    stack's too."""
     results = named_crash(results, ran.output)
     result = LabResult(lab, token, ran, results, seconds, record or {}, learner, mine or {})
     if result.passed:

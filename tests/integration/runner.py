@@ -27,6 +27,15 @@ def lab_runner(
     )  # fmt: skip
 
 
+def start_lab_runner(*args: str) -> subprocess.Popen:
+    """lab_runner(ARGS), started: the test does something while it runs, then communicate()s."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "lab_runner", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "LAB_RUNNER_STATE": str(STATE), "LAB_RUNNER_RUNS": str(PAGES)},
+    )  # fmt: skip
+
+
 def why_failed(stdout: str) -> str:
     """For each lab `run --all` printed as FAIL, its failing checks and their reasons, read from
     the page the run left (a failure under load is then told, not only counted)."""

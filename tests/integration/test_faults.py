@@ -7,11 +7,12 @@ what this machine measures (see docs/benchmarks.md), not speed targets.
 import re
 import statistics
 import time
+import uuid
 
 import pytest
 from logs import LogCursor
 from probes import usage
-from runner import lab_runner
+from runner import lab_runner, start_lab_runner
 from workloads import run_workload, start_workload
 
 from lab_runner import stack
@@ -332,3 +333,40 @@ def test_lab_runner_never_blames_the_learner_while_a_service_restarts(host_of):
     finally:
         reset_restart_count("flask")
     assert outcomes[-1] == 0
+
+
+# A lab 1 "exercise" that tells the test (a request flask logs) it has begun, then fails as any
+# program would whose server went away: it gives up once a connect to flask fails.
+GIVES_UP_WHEN_FLASK_GOES = """
+import socket, time
+with socket.create_connection(("flask", 5000), timeout=5) as s:
+    s.sendall(b"GET /MARKER HTTP/1.0\\r\\n\\r\\n")
+    s.recv(4096)
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline:
+    try:
+        socket.create_connection(("flask", 5000), timeout=0.5).close()
+    except OSError:
+        break
+    time.sleep(0.05)
+raise SystemExit("flask went away")
+"""
+
+
+def test_a_run_whose_service_restarted_under_it_is_the_stacks_even_once_it_is_back(flask, tmp_path):
+    """flask is killed while the run goes on; Docker has it back before the run is judged. The
+    failure is the stack's (exit 2, named), never the learner's (exit 1)."""
+    marker = f"restart-probe-{uuid.uuid4().hex[:8]}"
+    exercise = tmp_path / "gives_up.py"
+    exercise.write_text(GIVES_UP_WHEN_FLASK_GOES.replace("MARKER", marker))
+    cursor = LogCursor(flask, "/var/log/flask/flask.log")
+    proc = start_lab_runner("lab1", "--exercise", str(exercise))
+    try:
+        assert marker in cursor.wait_for(marker, timeout=60), "the exercise did not begin"
+        flask.run("pkill -9 -f '[s]erve.py'")
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+        reset_restart_count("flask")
+    assert proc.returncode == 2, out + err
+    assert "service 'flask' restarted during the run: run it again" in err

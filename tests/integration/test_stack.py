@@ -88,3 +88,36 @@ def test_a_service_marked_unhealthy_for_a_moment_is_waited_for_then_named(monkey
         assert stack.require_healthy(["probe"]) == {"probe": cid}
     finally:
         stack.engine().request("DELETE", f"/containers/{cid}?force=1")
+
+
+def test_a_service_docker_restarted_during_a_run_is_told_even_once_it_is_back(monkeypatch):
+    """A run notes when its services started; a failure after one of them restarted is the
+    stack's (exit 2), though it is running again when the run is judged (CI once had flask
+    restart under lab 1's reference solution)."""
+    image = stack.engine().request("GET", f"/containers/{stack.container_id('workbench')}/json")["Image"]
+    project = f"restartprobe{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("COMPOSE_PROJECT_NAME", project)
+    labels = {"com.docker.compose.project": project, "com.docker.compose.service": "probe",
+              "com.docker.compose.oneoff": "False"}  # fmt: skip
+    once = "test -e /tmp/again || { touch /tmp/again; sleep 2; exit 3; }; exec sleep 120"
+    made = stack.engine().request("POST", "/containers/create", {
+        "Image": image, "Entrypoint": ["sh", "-c", once], "Labels": labels,
+        "HostConfig": {"RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 1}},
+    })  # fmt: skip
+    cid = made["Id"]
+    try:
+        stack.engine().request("POST", f"/containers/{cid}/start")
+        before = stack.starts(stack.require_healthy(["probe"]))
+        stack.require_unchanged(before)  # nothing restarted yet
+        deadline = time.monotonic() + 30
+        while stack.starts({"probe": cid}) == before:  # it exits after 2 s; Docker starts it again
+            assert time.monotonic() < deadline, stack.status()["probe"]
+            time.sleep(0.2)
+        with pytest.raises(
+            stack.StackError, match=r"^service 'probe' restarted during the run: run it again"
+        ):
+            stack.require_unchanged(before)
+        assert stack.status()["probe"]["state"] == "running"  # back, and still told
+        stack.require_unchanged(stack.starts({"probe": cid}))  # a run that began after it: fine
+    finally:
+        stack.engine().request("DELETE", f"/containers/{cid}?force=1")
