@@ -40,6 +40,7 @@ from lab_runner.engine import STDERR, EngineError, Exec
 LABEL = "org.socketlab.sandbox"  # the compose project a sandbox belongs to
 SPEC_LABEL = "org.socketlab.sandbox.spec"  # a digest of how it was made (image, limits, ...)
 IDLE = 600  # seconds a spare waits for a run before it ends by itself
+LEASE_LOCK = "/run/lease/sandboxes"  # each sandbox holds a shared lock on it (lab-run's SPARES)
 SPARES = int(os.environ.get("LAB_SANDBOX_SPARES", "2"))  # started ahead, per compose project
 CLAIM_TIMEOUT = 5.0  # seconds for lab-run to answer a claim
 MiB = 1024 * 1024
@@ -90,7 +91,10 @@ def template(workbench: str) -> dict:
         raise SandboxError(f"the workbench has no sandbox-lease volume: run '{stack.UP_COMMAND}'")
     spec = {
         "Image": info["Image"],
-        "Cmd": ["lab-run", "--spare", str(IDLE)],
+        # Its shared lock on the lease is taken before lab-run starts (a shell and flock take
+        # ~2 ms, Python ~0.1 s and more under load), and lab-run inherits it: a workbench that
+        # stops just after this sandbox started waits for it too (lab-run's keep).
+        "Cmd": ["sh", "-c", f"exec 9<{LEASE_LOCK} && flock -s 9 && exec lab-run --spare {IDLE}"],
         "OpenStdin": True,  # lab_runner attaches to lab-run's stdin to claim it and send the run
         "Hostname": "workbench",  # the exercise runs "in the workbench": in a copy of its own
         "User": "0",
