@@ -99,7 +99,7 @@ def test_a_service_docker_restarted_during_a_run_is_told_even_once_it_is_back(mo
     monkeypatch.setenv("COMPOSE_PROJECT_NAME", project)
     labels = {"com.docker.compose.project": project, "com.docker.compose.service": "probe",
               "com.docker.compose.oneoff": "False"}  # fmt: skip
-    once = "test -e /tmp/again || { touch /tmp/again; sleep 2; exit 3; }; exec sleep 120"
+    once = "test -e /tmp/again || { touch /tmp/again; sleep 4; exit 3; }; exec sleep 120"
     made = stack.engine().request("POST", "/containers/create", {
         "Image": image, "Entrypoint": ["sh", "-c", once], "Labels": labels,
         "HostConfig": {"RestartPolicy": {"Name": "on-failure", "MaximumRetryCount": 1}},
@@ -110,7 +110,7 @@ def test_a_service_docker_restarted_during_a_run_is_told_even_once_it_is_back(mo
         before = stack.starts(stack.require_healthy(["probe"]))
         stack.require_unchanged(before)  # nothing restarted yet
         deadline = time.monotonic() + 30
-        while stack.starts({"probe": cid}) == before:  # it exits after 2 s; Docker starts it again
+        while stack.starts({"probe": cid}) == before:  # it exits after 4 s; Docker starts it again
             assert time.monotonic() < deadline, stack.status()["probe"]
             time.sleep(0.2)
         with pytest.raises(

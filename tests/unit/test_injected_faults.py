@@ -4,6 +4,7 @@ twice (lab_runner/faults.py, and lab-run's fault_options, which builds strace's 
 event of its own kind, reaching no one (no Docker: lab 16's recorded runs)."""
 
 import pytest
+from lab_checks import load
 from recorded_runs import record
 from test_lab_run_counts import lab_run
 
@@ -54,6 +55,9 @@ def test_lab_run_turns_faults_into_strace_options_and_keeps_their_allowlists():
     cmd = run.strace_command(1000001, run.fault_options(GOOD), "/run/lab/trace-faults")
     assert "setpriv" not in cmd and cmd[cmd.index("-o") + 1] == "/run/lab/trace-faults"
     assert "setpriv" in run.strace_command(1000001)  # without faults: as before
+    traced = [cmd[n + 1] for n, arg in enumerate(cmd) if arg == "-e" and cmd[n + 1].startswith("trace=")]
+    assert traced == [f"{run.TRACED},clock_nanosleep,nanosleep"]  # a backoff's sleeps, seen
+    assert f"{run.TRACED}" in run.strace_command(1000001)  # the sleeps only for a lab with faults
 
 
 LINES = [  # strace 6.1, -f -y -ttt -T, as lab-run passes them on
@@ -124,3 +128,47 @@ def test_a_when_may_name_a_value_and_each_learner_gets_their_own():
     lab16 = labs.resolve("lab16")
     assert {f.when for f in lab16.faults} >= {"1..{{refused}}"}
     assert "1..4" in {f.when for f in seen_by(lab16.faults, {"refused": 4, "lines": 9})}
+
+
+def tries(gaps, slept, name="clock_nanosleep"):
+    """A trace of connect()s to flask GAPS apart, each refused but the last, with a sleep of each
+    of SLEPT (strace's -T) right after each refusal; and the connect()s' times."""
+    lines, at = [], 1.0
+    connect = (
+        "7 {:.6f} connect({}<socket:[1{}]>, {{sa_family=AF_INET, sin_port=htons(5000), "
+        'sin_addr=inet_addr("10.0.0.2")}}, 16) = {} <0.000007>'
+    )
+    args = {
+        "clock_nanosleep": "CLOCK_MONOTONIC, 0, {tv_sec=0, tv_nsec=100000000}, 0x7ffd",
+        "epoll_wait": "4<anon_inode:[eventpoll]>, [], 1, 100",
+    }[name]
+    for n, gap in enumerate(gaps):
+        lines.append(connect.format(at, 3, n, "-1 ECONNREFUSED (Connection refused) (INJECTED)"))
+        if slept:
+            lines.append(f"7 {at + 0.001:.6f} {name}({args}) = 0 <{slept[n]:.6f}>")
+        at += gap
+    lines.append(connect.format(at, 3, len(gaps), "0"))
+    trace = Trace.parse(lines)
+    return trace.calls, [c.at for c in trace.calls if c.name == "connect"]
+
+
+def test_a_backoffs_waits_are_its_sleeps_so_a_loaded_machines_stalls_do_not_fail_it():
+    checks = load("16_faults", "test_faults")
+    # CI's failed run of the reference: sleeps of 0.1, 0.2, 0.4 s, tries 0.250, 0.299, 0.407 s apart.
+    calls, times = tries([0.250, 0.299, 0.407], [0.1002, 0.2001, 0.4003])
+    waits = checks.waits(calls, times)
+    assert [round(w, 3) for w in waits] == [0.1, 0.2, 0.4] and waits[-1] >= checks.GROWTH * waits[0]
+    calls, times = tries([0.250, 0.299, 0.407], [])  # sleeps the trace cannot show: the time passed
+    assert [round(w, 3) for w in checks.waits(calls, times)] == [0.25, 0.299, 0.407]
+    calls, times = tries([0.12, 0.21, 0.41], [0.1, 0.2, 0.4], "epoll_wait")  # asyncio.sleep's
+    assert [round(w, 3) for w in checks.waits(calls, times)] == [0.1, 0.2, 0.4]
+
+
+def test_a_fixed_delay_stalled_by_the_machine_still_does_not_grow():
+    checks = load("16_faults", "test_faults")
+    calls, times = tries([0.1, 0.1, 0.26], [0.1, 0.1, 0.1])  # a stall of 0.16 s before the last try
+    waits = checks.waits(calls, times)
+    assert waits[-1] < checks.GROWTH * waits[0]  # the time alone (0.26 / 0.1) would have passed it
+    # A sleep never counts for more than the time that passed (threads sleeping side by side).
+    calls, times = tries([0.05, 0.05, 0.05], [0.2, 0.2, 0.2])
+    assert checks.waits(calls, times) == pytest.approx([0.05, 0.05, 0.05])
