@@ -109,7 +109,7 @@ def test_the_waits_between_attempts_grew(calls, flask):
     )
     times = [c.at for c, _ in tried[: first + 1]]
     assert None not in times, "the trace has no times for the connect()s"
-    gaps = waits(calls.calls, times)
+    gaps = waits(calls.calls, [c for c, _ in tried[: first + 1]])
     shown = ", ".join(f"{g:.3f} s" for g in gaps)
     assert min(gaps) >= MIN_WAIT, (
         f"the waits between tries were {shown}: one under {MIN_WAIT} s is no wait "
@@ -120,16 +120,47 @@ def test_the_waits_between_attempts_grew(calls, flask):
     )
 
 
-def waits(calls, times):
-    """The waits between tries made at TIMES: the time the program slept between two (CALLS in
-    SLEEPS, by -T), when the trace shows it sleeping at least MIN_WAIT there, and never more than
-    the time that passed; else that time. CI once failed the reference on the time alone: a
-    loaded machine stalled it 0.15 s between its first two tries, and a stall lengthens the time
-    between calls, never a sleep."""
-    found = []
-    for start, end in zip(times, times[1:], strict=False):
+TIMESPEC = re.compile(r"\{tv_sec=(\d+), tv_nsec=(\d+)\}")
+
+
+def asked(calls):
+    """How long each sleep call in CALLS asked to sleep, by call: what the program asked for, which
+    no stall changes (a late wake-up lengthens what -T says a sleep took). time.sleep asks for a
+    deadline (clock_nanosleep TIMER_ABSTIME, on the monotonic clock): its length is that deadline
+    less the call's own time, on the clock strace's times are on, whose offset is found from the
+    sleep that woke least late. Other waits (epoll_wait, poll, select) count as long as they took."""
+    deadlines, found = {}, {}
+    for c in calls:
+        if c.name not in SLEEPS or c.at is None or c.took is None:
+            continue
+        spec = TIMESPEC.search(c.args) if c.name in ("clock_nanosleep", "nanosleep") else None
+        if spec is None:
+            found[id(c)] = c.took
+        elif "TIMER_ABSTIME" in c.args:
+            deadlines[id(c)] = (c, int(spec.group(1)) + int(spec.group(2)) / 1e9)
+        else:
+            found[id(c)] = int(spec.group(1)) + int(spec.group(2)) / 1e9
+    if deadlines:  # realtime = monotonic + offset; a sleep returns at its deadline or later
+        offset = min(c.at + c.took - deadline for c, deadline in deadlines.values())
+        for key, (c, deadline) in deadlines.items():
+            found[key] = max(0.0, deadline + offset - c.at)
+    return found
+
+
+def waits(calls, tries):
+    """The waits between TRIES (connect() calls): how long the thread that tried next asked to
+    sleep between two (asked()), when the trace shows it sleeping at least MIN_WAIT there, and
+    never more than the time that passed; else that time. CI failed the reference on the time
+    alone: a loaded machine stalled it 0.15 s between its first two tries, and the time between
+    calls, like a sleep's -T, grows with a stall; what it asked for does not. Another thread's
+    sleeps do not count: they are not this loop's waits."""
+    lengths, found = asked(calls), []
+    for before, after in zip(tries, tries[1:], strict=False):
+        start, end = before.at, after.at
         slept = sum(
-            c.took or 0.0 for c in calls if c.name in SLEEPS and c.at is not None and start <= c.at < end
+            lengths.get(id(c), 0.0)
+            for c in calls
+            if c.pid == after.pid and c.at is not None and start <= c.at < end
         )
         found.append(min(end - start, slept) if slept >= MIN_WAIT else end - start)
     return found
