@@ -168,6 +168,11 @@ def test_a_backoffs_waits_are_what_it_asked_to_sleep_so_a_loaded_machine_does_no
     calls, tried = tries([0.317, 0.203, 0.427], [0.1, 0.2, 0.4], late=[0.216, 0.002, 0.026])
     waits = checks.waits(calls, tried)
     assert rounded(waits) == [0.1, 0.2, 0.4] and waits[-1] >= checks.GROWTH * waits[0]
+    # A sleep on another clock (CLOCK_REALTIME, strace's own) has an offset of its own.
+    other = Trace.parse(["9 2000.500000 clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, "
+                         "{tv_sec=2000, tv_nsec=600000000}, NULL) = 0 <0.100050>"]).calls  # fmt: skip
+    assert rounded(checks.waits([*calls, *other], tried)) == [0.1, 0.2, 0.4]
+    assert round(checks.asked(other)[id(other[0])], 3) == 0.1
     calls, tried = tries([0.317, 0.203, 0.427], [])  # no sleep the trace shows: the time passed
     assert rounded(checks.waits(calls, tried)) == [0.32, 0.2, 0.43]
     calls, tried = tries([0.12, 0.21, 0.41], [0.1, 0.2, 0.4], "nanosleep", late=[0.01, 0.01, 0.01])

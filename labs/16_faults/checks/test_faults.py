@@ -136,14 +136,15 @@ def asked(calls):
         spec = TIMESPEC.search(c.args) if c.name in ("clock_nanosleep", "nanosleep") else None
         if spec is None:
             found[id(c)] = c.took
-        elif "TIMER_ABSTIME" in c.args:
-            deadlines[id(c)] = (c, int(spec.group(1)) + int(spec.group(2)) / 1e9)
+        elif "TIMER_ABSTIME" in c.args:  # on its clock (the first argument): each has its offset
+            clock = c.args.partition(",")[0]
+            deadlines.setdefault(clock, []).append((c, int(spec.group(1)) + int(spec.group(2)) / 1e9))
         else:
             found[id(c)] = int(spec.group(1)) + int(spec.group(2)) / 1e9
-    if deadlines:  # realtime = monotonic + offset; a sleep returns at its deadline or later
-        offset = min(c.at + c.took - deadline for c, deadline in deadlines.values())
-        for key, (c, deadline) in deadlines.items():
-            found[key] = max(0.0, deadline + offset - c.at)
+    for sleeps in deadlines.values():  # strace's clock = this one + offset; none wakes early
+        offset = min(c.at + c.took - deadline for c, deadline in sleeps)
+        for c, deadline in sleeps:
+            found[id(c)] = max(0.0, deadline + offset - c.at)
     return found
 
 
