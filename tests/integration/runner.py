@@ -17,13 +17,16 @@ STATE = Path(tempfile.gettempdir()) / f"socketlab-test-results-{os.getpid()}.jso
 PAGES = Path(tempfile.gettempdir()) / f"socketlab-test-runs-{os.getpid()}"  # and their pages
 
 
+def _env(more: dict[str, str] | None = None) -> dict[str, str]:
+    return {**os.environ, "LAB_RUNNER_STATE": str(STATE), "LAB_RUNNER_RUNS": str(PAGES), **(more or {})}
+
+
 def lab_runner(
     *args: str, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lab_runner", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "LAB_RUNNER_STATE": str(STATE), "LAB_RUNNER_RUNS": str(PAGES), **(env or {})},
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=_env(env),
     )  # fmt: skip
 
 
@@ -31,8 +34,7 @@ def start_lab_runner(*args: str) -> subprocess.Popen:
     """lab_runner(ARGS), started: the test does something while it runs, then communicate()s."""
     return subprocess.Popen(
         [sys.executable, "-m", "lab_runner", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "LAB_RUNNER_STATE": str(STATE), "LAB_RUNNER_RUNS": str(PAGES)},
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
     )  # fmt: skip
 
 
